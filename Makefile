@@ -1,0 +1,47 @@
+# cskit front door: `make report` and `make test` work on a fresh machine with Python 3.11 and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CSKIT := $(VENV)/bin/cskit
+STAMP := $(VENV)/.installed
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+LANG_REPORT ?= ja
+
+.PHONY: help install report test test-fast bench browser sample clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install cskit with its dependencies
+
+report: $(STAMP) ## Run the per-team HTML reports on the bundled sample data (writes reports/)
+	$(CSKIT) report --data data/sample --out reports --lang $(LANG_REPORT) --jobs $(JOBS)
+
+test: $(STAMP) browser ## Run the whole test suite (notebooks and browser tests included)
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+
+test-fast: $(STAMP) ## Unit tests only (no notebooks, no browser)
+	$(PY) -m pytest -m "not notebooks and not browser" -n $(JOBS)
+
+browser: ## Install Debian's headless Chromium for the browser tests if it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (Debian package) for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+bench: $(STAMP) ## Run the benchmark scripts under bench/ (prints ratios against references)
+	$(PY) bench/run_all.py
+
+sample: $(STAMP) ## Regenerate data/sample deterministically
+	$(CSKIT) sample --out data/sample
+
+clean: ## Remove generated reports and caches (keeps .venv)
+	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache .hypothesis

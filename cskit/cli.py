@@ -1,0 +1,126 @@
+"""The ``cskit`` command: a thin layer over the Python API.
+
+Each subcommand parses options, calls one library function and prints the result.
+Every :class:`~cskit.errors.CskitError` becomes a message in the user's language and
+exit code 2; nothing else reaches the user as a traceback.
+"""
+from __future__ import annotations
+
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+
+from . import __version__
+from .errors import EXIT_BAD_INPUT, CskitError
+from .i18n import resolve_lang, t
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="cskit: Customer Success / Sales KPI, cohort, target and report kit (ja/en).",
+    pretty_exceptions_enable=False,
+)
+
+LangOption = typer.Option(None, "--lang", help="Message language: ja or en (default: $CSKIT_LANG, else ja).")
+DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table).")
+
+
+def _echo_err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handles_errors(command: Callable) -> Callable:
+    """Turn cskit errors into a translated message and exit code 2 (never a traceback)."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        lang_arg = kwargs.get("lang")
+        try:
+            lang = resolve_lang(lang_arg)
+        except ValueError:
+            _echo_err(t("cli.unknown_lang", "en", value=lang_arg))
+            raise typer.Exit(EXIT_BAD_INPUT)
+        kwargs["lang"] = lang
+        try:
+            return command(*args, **kwargs)
+        except CskitError as exc:
+            _echo_err(exc.render(lang))
+            raise typer.Exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _echo_err(t("cli.interrupted", lang))
+            raise typer.Exit(130)
+
+    return wrapper
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"cskit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """cskit command line."""
+
+
+@app.command()
+@handles_errors
+def sample(
+    out: Path = typer.Option(Path("data/sample"), "--out", help="Folder to write the dataset into."),
+    accounts: int = typer.Option(2000, "--accounts", min=1, help="Number of accounts."),
+    months: int = typer.Option(36, "--months", min=13, help="Number of months (at least 13, for 12-month KPIs)."),
+    seed: int = typer.Option(42, "--seed", help="Random seed; the same seed gives byte-identical files."),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Write a realistic, deterministic synthetic dataset covering every table."""
+    from .sample import write_sample
+
+    written = write_sample(out, accounts=accounts, months=months, seed=seed)
+    typer.echo(t("sample.done", lang, path=out, accounts=accounts, months=months, files=len(written)))
+
+
+@app.command()
+@handles_errors
+def validate(
+    data: Path = DataOption,
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Check a dataset against the data contract; exit 0 if valid, 2 if not."""
+    from .contract import TABLES
+    from .io import inspect_dataset
+
+    dataset, problems = inspect_dataset(data)
+    warnings = [p for p in problems if p.severity == "warning"]
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        _echo_err(t("validate.failed", lang, path=data, count=len(errors)))
+        for problem in errors:
+            _echo_err("  - " + problem.render(lang))
+    if warnings:
+        typer.echo(t("validate.warnings", lang, count=len(warnings)), err=bool(errors))
+        for problem in warnings:
+            typer.echo("  - " + problem.render(lang), err=bool(errors))
+    if errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    rows = sum(len(frame) for frame in dataset.tables.values())
+    typer.echo(t("validate.ok", lang, path=data, tables=len(dataset.tables), rows=rows))
+    for name in TABLES:
+        if dataset.has(name):
+            typer.echo(t("validate.table_line", lang, table=name, rows=len(dataset[name]), source=dataset.sources[name]))
+        else:
+            typer.echo(t("validate.table_absent", lang, table=name))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``cskit`` console script."""
+    app(args=argv, prog_name="cskit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

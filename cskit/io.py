@@ -1,0 +1,623 @@
+"""Read a dataset folder into validated, typed DataFrames.
+
+The one entry point is :func:`load_dataset`. Every file is read as text first and
+parsed column by column, so each bad cell can be reported with its file, row and
+column, and so values that can be read safely (full-width digits, thousands
+separators, surrounding spaces, a byte-order mark) are normalised with a warning
+instead of being rejected. Rules that need only one column (allowed values,
+ranges) are checked with a pandera schema built from :mod:`cskit.contract`; rules
+across columns and tables (duplicates, order, references) are checked here.
+All problems of all files are collected before anything is raised.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .contract import (
+    FILE_SUFFIXES,
+    SALES_ROLES,
+    SURVEY_SCORE_RANGE,
+    TABLES,
+    Column,
+    Table,
+)
+from .errors import CskitError, DataValidationError, Problem
+
+#: Bytes sniffed to choose an encoding (a multi-byte character cut at the edge is fine).
+ENCODING_SNIFF_BYTES = 4 * 1024 * 1024
+#: Excel stores dates as days since 1899-12-30; these serials cover 1954 to 2119.
+EXCEL_SERIAL_RANGE = (20_000, 80_000)
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACES = " \t\u3000\r\n"
+
+
+# --------------------------------------------------------------------------- #
+# The loaded dataset
+# --------------------------------------------------------------------------- #
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset: one typed DataFrame per table present.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Parsed tables. Dates are ``datetime64``, months ``Period[M]``, numbers ``float64``.
+    path : str
+        Where it was read from (for messages).
+    currency : str
+        Currency of every money column (ISO code, default ``"JPY"``).
+    warnings : tuple of Problem
+        Values that were normalised while reading.
+    sources : dict of str to str
+        File name each table was read from.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    path: str = ""
+    currency: str = "JPY"
+    warnings: tuple[Problem, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def has(self, table: str) -> bool:
+        """True if the dataset has ``table`` (optional tables may be absent)."""
+        return table in self.tables
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+    @cached_property
+    def teams(self) -> pd.DataFrame:
+        """Teams with their role; without ``teams.csv`` every ``accounts.team`` is a CS team."""
+        if self.has("teams"):
+            return self.tables["teams"]
+        names = sorted(self.tables["accounts"]["team"].dropna().unique())
+        return pd.DataFrame({"team": names, "role": "cs", "name_ja": names, "name_en": names})
+
+    def role_of(self, team: str) -> str:
+        """Role of ``team`` (``cs``, ``inside_sales``, ``field_sales``, ``support`` or ``marketing``)."""
+        roles = self.teams.set_index("team")["role"]
+        if team not in roles.index:
+            raise CskitError("cli.unknown_team", team=team, teams=", ".join(roles.index))
+        return roles[team]
+
+    def team_name(self, team: str, lang: str = "ja") -> str:
+        """Display name of ``team`` in ``lang`` (falls back to the id)."""
+        if team == "all":
+            return {"ja": "全社", "en": "Company"}[lang]
+        row = self.teams.set_index("team").loc[team]
+        name = row.get(f"name_{lang}")
+        return team if name is None or pd.isna(name) or name == "" else str(name)
+
+    def account_team_column(self, team: str) -> str:
+        """Column of ``accounts`` that assigns accounts to ``team``.
+
+        Sales teams (inside or field sales) own the accounts they sold
+        (``sales_team``); every other team owns ``accounts.team``.
+        """
+        return "sales_team" if self.role_of(team) in SALES_ROLES else "team"
+
+    def account_ids(self, team: str = "all") -> pd.Index:
+        """Account ids of ``team`` (``"all"`` for the whole company)."""
+        accounts = self.tables["accounts"]
+        if team == "all":
+            return pd.Index(accounts["account_id"])
+        column = self.account_team_column(team)
+        if column not in accounts:
+            return pd.Index([], dtype=object)
+        return pd.Index(accounts.loc[accounts[column] == team, "account_id"])
+
+    @cached_property
+    def months(self) -> pd.PeriodIndex:
+        """Every month from the first to the last month of ``mrr`` (monthly periods)."""
+        month = self.tables["mrr"]["month"]
+        return pd.period_range(month.min(), month.max(), freq="M")
+
+
+# --------------------------------------------------------------------------- #
+# Reading raw files
+# --------------------------------------------------------------------------- #
+def find_table_file(folder: Path, table: str) -> Path | None:
+    """Return the file holding ``table`` in ``folder`` (``.csv`` before ``.xlsx`` before ``.parquet``)."""
+    for suffix in FILE_SUFFIXES:
+        candidate = folder / f"{table}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def detect_encoding(path: Path) -> str:
+    """Return ``"utf-8-sig"``, ``"utf-8"`` or ``"cp932"`` for a text file.
+
+    UTF-8 is tried first: Shift_JIS text is almost never valid UTF-8, while the
+    reverse is common, so the order matters.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(ENCODING_SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp932"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("not UTF-8 or Shift_JIS (cp932) text")
+
+
+def read_raw(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Read a table file as text cells (missing cells are ``NaN``).
+
+    Returns
+    -------
+    frame : DataFrame
+        All columns as Python strings, index 0..n-1 in file order.
+    notes : list of str
+        Encoding notes (``"utf-8-sig"`` or ``"cp932"``) worth a warning.
+    """
+    if path.stat().st_size == 0:
+        raise _EmptyFile()
+    suffix = path.suffix.lower()
+    notes: list[str] = []
+    if suffix == ".csv":
+        encoding = detect_encoding(path)
+        if encoding != "utf-8":
+            notes.append(encoding)
+        if encoding == "utf-8-sig":
+            # pyarrow strips the BOM itself and is several times faster on big files
+            encoding = "utf-8"
+        engine = "pyarrow" if encoding == "utf-8" else "c"
+        try:
+            frame = pd.read_csv(path, dtype=str, encoding=encoding, engine=engine, keep_default_na=False)
+        except Exception:
+            # pyarrow is strict about ragged rows; the C parser gives a clearer error
+            frame = pd.read_csv(path, dtype=str, encoding=encoding, engine="c", keep_default_na=False)
+    elif suffix == ".xlsx":
+        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        frame = frame.apply(_excel_cells_to_text)
+    elif suffix == ".parquet":
+        frame = pd.read_parquet(path)
+        frame = frame.apply(_typed_to_text)
+    else:  # pragma: no cover - FILE_SUFFIXES guards this
+        raise ValueError(f"unsupported file type {suffix}")
+    frame.columns = [unicodedata.normalize("NFKC", str(c)).strip(_SPACES + "\ufeff") for c in frame.columns]
+    frame = frame.replace({"": np.nan})
+    return frame.reset_index(drop=True), notes
+
+
+class _EmptyFile(Exception):
+    pass
+
+
+def _excel_cells_to_text(column: pd.Series) -> pd.Series:
+    def cell(value):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return np.nan
+        if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+            ts = pd.Timestamp(value)
+            return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    return column.map(cell)
+
+
+def _typed_to_text(column: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        text = column.dt.strftime("%Y-%m-%dT%H:%M:%S").str.replace("T00:00:00", "", regex=False)
+        return text.where(column.notna(), np.nan)
+    if isinstance(column.dtype, pd.PeriodDtype):
+        return column.astype(str).where(column.notna(), np.nan)
+    return column.astype(object).where(column.notna(), np.nan).map(lambda v: v if isinstance(v, str) or v is np.nan else str(v))
+
+
+# --------------------------------------------------------------------------- #
+# Parsing one column
+# --------------------------------------------------------------------------- #
+@dataclass
+class _Context:
+    """Collects the problems of one file while its columns are parsed."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, code: str, rows: Iterable[int] = (), column: str | None = None, severity: str = "error", **params):
+        self.problems.append(
+            Problem(self.file, code, tuple(int(r) for r in rows), column, params, severity)
+        )
+
+    def add_per_value(self, code: str, mask: pd.Series, values: pd.Series, column: str, **params):
+        """One problem per distinct bad value, listing the rows it is in."""
+        bad = values[mask]
+        for value, positions in bad.groupby(bad.astype(str), sort=False).groups.items():
+            self.add(code, _rows(positions), column, value=value, **params)
+
+
+def _rows(index: Iterable[int]) -> list[int]:
+    """Spreadsheet row numbers for frame positions (the header is row 1)."""
+    return [int(i) + 2 for i in index]
+
+
+def _normalise_text(raw: pd.Series, column: str, ctx: _Context) -> pd.Series:
+    """Trim spaces (ASCII and full-width) and warn how many cells changed."""
+    text = raw.astype(object)
+    present = text.notna()
+    stripped = text.where(~present, text[present].str.strip(_SPACES))
+    changed = present & (stripped != text)
+    if changed.any():
+        ctx.add(
+            "data.normalised", _rows(changed[changed].index[:1]), column, severity="warning",
+            count=int(changed.sum()), what_key="norm.spaces", example=str(text[changed].iloc[0]),
+        )
+    return stripped.where(stripped != "", np.nan) if changed.any() else stripped
+
+
+def _nfkc_changed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    normalised = values.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
+    return normalised, (normalised != values) & values.notna()
+
+
+def _parse_uniques(values: pd.Series, parser) -> pd.Series:
+    """Parse each distinct value once (months and dates repeat a lot in big files)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed_uniques = parser(pd.Series(uniques, dtype=object))
+    taken = parsed_uniques.take(np.where(codes < 0, 0, codes)) if len(uniques) else parsed_uniques.reindex(range(len(values)))
+    taken = pd.Series(np.asarray(taken), index=values.index)
+    return taken.where(codes >= 0)
+
+
+def _parse_temporal(values: pd.Series, col: Column, ctx: _Context) -> pd.Series:
+    formats = {"date": "%Y-%m-%d", "month": "%Y-%m", "timestamp": "ISO8601"}
+
+    def parser(uniques: pd.Series) -> pd.Series:
+        if col.kind == "date":
+            # a strict pattern first: to_datetime alone would accept "2024-1-5"
+            ok = uniques.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        elif col.kind == "month":
+            ok = uniques.str.fullmatch(r"\d{4}-\d{2}")
+        else:
+            ok = uniques.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?")
+        parsed = pd.to_datetime(uniques.where(ok.fillna(False)), format=formats[col.kind], errors="coerce")
+        if col.kind == "timestamp" and getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_convert(None)
+        return parsed
+
+    parsed = _parse_uniques(values, parser)
+    failed = values.notna() & parsed.isna()
+    if failed.any():
+        retry, changed = _nfkc_changed(values[failed])
+        reparsed = _parse_uniques(retry, parser)
+        fixed = reparsed.notna() & changed
+        if fixed.any():
+            parsed.loc[fixed[fixed].index] = reparsed[fixed]
+            ctx.add("data.normalised", _rows(fixed[fixed].index[:1]), col.name, severity="warning",
+                    count=int(fixed.sum()), what_key="norm.fullwidth", example=str(values[fixed[fixed].index[0]]))
+        failed = values.notna() & parsed.isna()
+    if failed.any():
+        code = {"date": "data.bad_date", "month": "data.bad_month", "timestamp": "data.bad_timestamp"}[col.kind]
+        serial = values[failed].str.fullmatch(r"\d{5}(\.\d+)?") & values[failed].map(
+            lambda v: EXCEL_SERIAL_RANGE[0] <= float(v) <= EXCEL_SERIAL_RANGE[1] if re.fullmatch(r"\d{5}(\.\d+)?", str(v)) else False
+        )
+        ctx.add_per_value(code, failed & ~serial.reindex(values.index, fill_value=False), values, col.name)
+        for position in serial[serial].index:
+            as_date = (pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(values[position]))).strftime("%Y-%m-%d")
+            ctx.add("data.excel_serial", _rows([position]), col.name, value=values[position], date=as_date)
+    if col.kind == "month":
+        return parsed.dt.to_period("M")
+    return parsed
+
+
+def _parse_number(values: pd.Series, col: Column, ctx: _Context) -> pd.Series:
+    parsed = pd.to_numeric(values, errors="coerce")
+    failed = values.notna() & parsed.isna()
+    if failed.any():
+        candidates, _ = _nfkc_changed(values[failed])
+        candidates = candidates.str.strip(_SPACES)
+        thousands = candidates.str.fullmatch(_THOUSANDS.pattern).fillna(False)
+        candidates = candidates.where(~thousands, candidates.str.replace(",", "", regex=False))
+        reparsed = pd.to_numeric(candidates, errors="coerce")
+        fixed = reparsed.notna()
+        if fixed.any():
+            parsed.loc[fixed[fixed].index] = reparsed[fixed]
+            what_key = "norm.thousands" if thousands[fixed].any() else "norm.fullwidth"
+            ctx.add("data.normalised", _rows(fixed[fixed].index[:1]), col.name, severity="warning",
+                    count=int(fixed.sum()), what_key=what_key, example=str(values[fixed[fixed].index[0]]))
+        failed = values.notna() & parsed.isna()
+        ctx.add_per_value("data.bad_number", failed, values, col.name)
+    parsed = parsed.astype("float64")
+    if col.integer:
+        fractional = parsed.notna() & (parsed != np.floor(parsed))
+        ctx.add_per_value("data.not_integer", fractional, parsed, col.name)
+    return parsed
+
+
+def _parse_column(raw: pd.Series, col: Column, ctx: _Context) -> pd.Series:
+    values = raw if col.kind in ("number",) else _normalise_text(raw, col.name, ctx)
+    if col.kind == "number":
+        values = raw.astype(object)
+        present = values.notna()
+        if present.any() and values[present].map(type).eq(str).all():
+            values = values.where(~present, values[present].str.strip(_SPACES)).replace({"": np.nan})
+    if not col.nullable:
+        missing = values.isna()
+        if missing.any():
+            expected_key = {"date": "expect.date", "month": "expect.month", "timestamp": "expect.timestamp", "number": "expect.number"}.get(col.kind, "expect.string")
+            ctx.add("data.value_missing", _rows(missing[missing].index), col.name, expected_key=expected_key)
+    if col.kind in ("date", "month", "timestamp"):
+        return _parse_temporal(values, col, ctx)
+    if col.kind == "number":
+        return _parse_number(values, col, ctx)
+    return values.astype(object)
+
+
+# --------------------------------------------------------------------------- #
+# Rules within one table
+# --------------------------------------------------------------------------- #
+def _pandera_schema(table: Table):
+    """A pandera schema of the one-column rules (allowed values and numeric bounds).
+
+    Returns the schema and, per column, the rule kind of each check in order, since
+    pandera reports a failed check by its position.
+    """
+    import pandera.pandas as pa
+
+    columns, kinds = {}, {}
+    for col in table.columns:
+        checks, names = [], []
+        if col.kind == "enum":
+            checks.append(pa.Check.isin(list(col.allowed)))
+            names.append("enum")
+        if col.low is not None:
+            checks.append(pa.Check.ge(col.low))
+            names.append("low")
+        if col.high is not None:
+            checks.append(pa.Check.le(col.high))
+            names.append("high")
+        if checks:
+            columns[col.name] = pa.Column(nullable=True, checks=checks, required=False)
+            kinds[col.name] = names
+    return pa.DataFrameSchema(columns), kinds
+
+
+def _check_values(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
+    import pandera.pandas as pa
+
+    schema, kinds = _pandera_schema(table)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna() & cases["check_number"].notna()]
+        for (column, number), group in cases.groupby(["column", "check_number"], sort=False):
+            col, kind = table.column(column), kinds[column][int(number)]
+            for value, rows in group.groupby(group["failure_case"].map(_show), sort=False)["index"]:
+                if kind == "enum":
+                    ctx.add("data.bad_enum", _rows(rows), column, value=value, allowed=", ".join(col.allowed))
+                elif kind == "low" and col.low == 0:
+                    ctx.add("data.negative", _rows(rows), column, value=value)
+                else:
+                    ctx.add("data.out_of_range", _rows(rows), column, value=value, low=_show(col.low), high=_show(col.high))
+
+
+def _check_unique(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
+    if not table.unique or not set(table.unique) <= set(frame.columns):
+        return
+    keys = frame[list(table.unique)]
+    duplicated = keys.duplicated(keep=False) & keys.notna().all(axis=1)
+    if not duplicated.any():
+        return
+    dup = keys[duplicated]
+    first_positions = dup.groupby(list(table.unique), sort=False, dropna=True).head(1)
+    first_of = {tuple(map(str, row)): pos for pos, row in zip(first_positions.index, first_positions.itertuples(index=False))}
+    later = keys.duplicated(keep="first") & duplicated
+    for position in later[later].index:
+        key = tuple(map(str, keys.loc[position]))
+        column = table.unique[0] if len(table.unique) == 1 else "+".join(table.unique)
+        code = "data.duplicate_id" if len(table.unique) == 1 else "data.duplicate_key"
+        ctx.add(code, _rows([position]), column, value=key[0] if len(key) == 1 else " / ".join(key),
+                first_row=first_of[key] + 2)
+
+
+def _check_order(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
+    for earlier, later in table.ordered:
+        if earlier not in frame or later not in frame:
+            continue
+        wrong = frame[later].notna() & frame[earlier].notna() & (frame[later] < frame[earlier])
+        for position in wrong[wrong].index:
+            ctx.add("data.order", _rows([position]), later, column=later, value=_show(frame.at[position, later]),
+                    other=earlier, other_value=_show(frame.at[position, earlier]))
+    for small, large in table.not_above:
+        if small not in frame or large not in frame:
+            continue
+        wrong = frame[small].notna() & frame[large].notna() & (frame[small] > frame[large])
+        for position in wrong[wrong].index:
+            ctx.add("data.more_than", _rows([position]), small, column=small, value=_show(frame.at[position, small]),
+                    other=large, other_value=_show(frame.at[position, large]))
+
+
+def _show(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_survey_scores(frame: pd.DataFrame, ctx: _Context) -> None:
+    for survey, (low, high) in SURVEY_SCORE_RANGE.items():
+        scores = frame["score"].where(frame["survey"] == survey)
+        bad = scores.notna() & ((scores < low) | (scores > high))
+        ctx.add_per_value("data.out_of_range", bad, scores.map(_show), "score", low=low, high=high)
+
+
+# --------------------------------------------------------------------------- #
+# The dataset
+# --------------------------------------------------------------------------- #
+def _read_table(path: Path, table: Table, ctx: _Context) -> pd.DataFrame | None:
+    try:
+        raw, notes = read_raw(path)
+    except _EmptyFile:
+        ctx.add("data.file_empty")
+        return None
+    except Exception as exc:  # any parser failure is a property of the file, said plainly
+        ctx.add("data.file_unreadable", reason=_one_line(exc))
+        return None
+    for note in notes:
+        ctx.add("data.encoding", severity="warning", encoding=note)
+    missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
+    for name in missing:
+        ctx.add("data.column_missing", column=name, present=", ".join(map(str, raw.columns)) or "-")
+    if missing:
+        return None
+    if table.required and raw.empty:
+        ctx.add("data.no_rows")
+        return None
+    frame = pd.DataFrame(index=raw.index)
+    for col in table.columns:
+        if col.name in raw.columns:
+            frame[col.name] = _parse_column(raw[col.name], col, ctx)
+        else:
+            frame[col.name] = pd.Series(np.nan, index=raw.index, dtype=object)
+    _check_values(frame, table, ctx)
+    _check_unique(frame, table, ctx)
+    _check_order(frame, table, ctx)
+    if table.name == "surveys":
+        _check_survey_scores(frame, ctx)
+    return frame
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+def _check_references(frames: dict[str, pd.DataFrame], files: dict[str, str], contexts: dict[str, _Context]) -> None:
+    for name, frame in frames.items():
+        for col in TABLES[name].columns:
+            if not col.references or col.name not in frame:
+                continue
+            parent_table, parent_column = col.references.split(".")
+            if parent_table not in frames:
+                continue
+            known = frames[parent_table][parent_column].dropna().unique()
+            values = frame[col.name]
+            unknown = values.notna() & ~values.isin(known)
+            contexts[name].add_per_value("data.unknown_reference", unknown, values, col.name,
+                                         parent=f"{files[parent_table]} ({parent_column})")
+
+
+def _check_teams(frames: dict[str, pd.DataFrame], contexts: dict[str, _Context]) -> None:
+    """A CS or field-sales team that owns no account is almost always a typo in teams.csv."""
+    if "teams" not in frames or "accounts" not in frames:
+        return
+    teams, accounts = frames["teams"], frames["accounts"]
+    owners = {"cs": set(accounts["team"].dropna()), "field_sales": set(accounts["sales_team"].dropna())}
+    for position, row in teams.iterrows():
+        if row["role"] in owners and row["team"] not in owners[row["role"]]:
+            contexts["teams"].add("data.team_without_accounts", _rows([position]), "team", value=row["team"], role=row["role"])
+
+
+def read_dataset_config(folder: Path) -> tuple[dict, list[Problem]]:
+    """Read the optional ``dataset.yml`` (``currency`` and a free description)."""
+    path = folder / "dataset.yml"
+    if not path.is_file():
+        return {}, []
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(config, dict):
+            raise ValueError("expected a mapping")
+        return config, []
+    except Exception as exc:
+        return {}, [Problem("dataset.yml", "data.dataset_yml", params={"reason": _one_line(exc)})]
+
+
+def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
+    """Read and validate a dataset folder, returning every problem instead of raising.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder with one file per table.
+
+    Returns
+    -------
+    dataset : Dataset or None
+        ``None`` when any error was found.
+    problems : list of Problem
+        Errors and warnings of all files, in contract order.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise CskitError("data.dir_missing", path=str(folder))
+    config, problems = read_dataset_config(folder)
+    frames: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    contexts: dict[str, _Context] = {}
+    for name, table in TABLES.items():
+        file = find_table_file(folder, name)
+        if file is None:
+            if table.required:
+                problems.append(Problem(table.file_name, "data.file_missing", params={"table": name}))
+            continue
+        files[name] = file.name
+        contexts[name] = _Context(file.name)
+        frame = _read_table(file, table, contexts[name])
+        if frame is not None:
+            frames[name] = frame
+    _check_references(frames, files, contexts)
+    _check_teams(frames, contexts)
+    for ctx in contexts.values():
+        problems.extend(sorted(ctx.problems, key=lambda p: (p.severity != "error", p.rows[:1] or (0,))))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    dataset = Dataset(
+        tables=frames,
+        path=str(folder),
+        currency=str(config.get("currency", "JPY")),
+        warnings=tuple(p for p in problems if p.severity == "warning"),
+        sources=files,
+    )
+    return dataset, problems
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Load a dataset folder, raising one error that lists every problem.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder with ``accounts`` and ``mrr`` (required) and any optional tables,
+        each as ``.csv`` (UTF-8, UTF-8 with BOM or Shift_JIS), ``.xlsx`` or ``.parquet``.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataValidationError
+        With every problem of every file (file, rows, column, what was expected).
+    CskitError
+        If the folder does not exist.
+
+    Examples
+    --------
+    >>> from cskit.io import load_dataset
+    >>> data = load_dataset("data/sample")  # doctest: +SKIP
+    >>> data["mrr"].dtypes["month"]  # doctest: +SKIP
+    period[M]
+    """
+    dataset, problems = inspect_dataset(path)
+    if dataset is None:
+        raise DataValidationError(problems, str(path))
+    return dataset

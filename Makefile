@@ -19,15 +19,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install cskit with its dependencies
+SAMPLE := data/sample/accounts.csv
+$(SAMPLE): $(STAMP)
+	$(CSKIT) sample --out data/sample
 
-report: $(STAMP) ## Run the per-team HTML reports on the bundled sample data (writes reports/)
+install: $(STAMP) $(SAMPLE) ## Create .venv, install cskit with its dependencies, write the sample data
+
+report: $(STAMP) $(SAMPLE) ## Run the per-team HTML reports on the bundled sample data (writes reports/)
 	$(CSKIT) report --data data/sample --out reports --lang $(LANG_REPORT) --jobs $(JOBS)
 
-test: $(STAMP) browser ## Run the whole test suite (notebooks and browser tests included)
+test: $(STAMP) $(SAMPLE) browser ## Run the whole test suite (notebooks and browser tests included)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
-test-fast: $(STAMP) ## Unit tests only (no notebooks, no browser)
+test-fast: $(STAMP) $(SAMPLE) ## Unit tests only (no notebooks, no browser)
 	$(PY) -m pytest -m "not notebooks and not browser" -n $(JOBS)
 
 browser: ## Install Debian's headless Chromium for the browser tests if it is missing
@@ -39,7 +43,7 @@ browser: ## Install Debian's headless Chromium for the browser tests if it is mi
 bench: $(STAMP) ## Run the benchmark scripts under bench/ (prints ratios against references)
 	$(PY) bench/run_all.py
 
-sample: $(STAMP) ## Regenerate data/sample deterministically
+sample: $(STAMP) ## Regenerate data/sample deterministically (same seed, same bytes)
 	$(CSKIT) sample --out data/sample
 
 clean: ## Remove generated reports and caches (keeps .venv)

@@ -117,6 +117,36 @@ def validate(
             typer.echo(t("validate.table_absent", lang, table=name))
 
 
+@app.command()
+@handles_errors
+def kpi(
+    data: Path = DataOption,
+    team: Optional[str] = typer.Option(None, "--team", help="One team id, or 'all' for the company (default: the company and every team)."),
+    start: Optional[str] = typer.Option(None, "--from", help="First month, YYYY-MM (default: the data's first)."),
+    end: Optional[str] = typer.Option(None, "--to", help="Last month, YYYY-MM (default: the data's last)."),
+    gross_margin: float = typer.Option(0.8, "--gross-margin", help="Gross margin 0-1 for LTV and CAC payback."),
+    fmt: str = typer.Option("table", "--format", help="csv | json | table"),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Compute every registry KPI per team and month (tidy: team, month, kpi, value)."""
+    from .errors import OptionError
+    from .io import load_dataset
+    from .kpi.engine import compute_kpis
+    from .kpi.export import render_table, to_csv, to_json
+
+    if fmt not in ("csv", "json", "table"):
+        raise OptionError("--format", fmt, "csv | json | table")
+    dataset = load_dataset(data)
+    kpis = compute_kpis(dataset, teams=team, start=start, end=end, gross_margin=gross_margin)
+    if fmt == "csv":
+        sys.stdout.write(to_csv(kpis))
+    elif fmt == "json":
+        sys.stdout.write(to_json(kpis))
+    else:
+        names = {name: dataset.team_name(name, lang) for name in ["all", *dataset.teams["team"]]}
+        sys.stdout.write(render_table(kpis, names, lang, dataset.currency))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cskit`` console script."""
     app(args=argv, prog_name="cskit")

@@ -1,8 +1,9 @@
 """One message catalogue for the CLI, errors and notebooks (Japanese and English).
 
-Every user-facing sentence that is not KPI or role content lives here, keyed by an
-id, so the two languages cannot drift apart (a test checks that both exist for
-every key).
+Every user-facing sentence that is not KPI or role content is keyed by an id: the
+core messages below, plus one YAML file per feature in ``cskit/content/messages/``
+(``{key: {ja: ..., en: ...}}``), merged into :data:`MESSAGES` on import. A test
+checks that every key has both languages and the same placeholders in each.
 """
 from __future__ import annotations
 
@@ -155,6 +156,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "サンプルデータを {path} に書き出しました（{accounts} アカウント × {months} か月、{files} ファイル）。",
         "en": "Wrote the sample dataset to {path} ({accounts} accounts x {months} months, {files} files).",
     },
+    # --- KPIs ------------------------------------------------------------------
+    "kpi.unknown": {
+        "ja": "KPI {kpi!r} はレジストリにありません。使える KPI: {known}",
+        "en": "KPI {kpi!r} is not in the registry. Known KPIs: {known}",
+    },
+    "kpi.table_title": {
+        "ja": "{team}: {month} と前年同月 {year_ago} の比較",
+        "en": "{team}: {month} against the same month a year earlier ({year_ago})",
+    },
+    "kpi.col_kpi": {"ja": "KPI", "en": "KPI"},
+    "kpi.col_change": {"ja": "前年差", "en": "Change"},
     # --- generic CLI errors -------------------------------------------------
     "cli.bad_option": {
         "ja": "オプション {option} の値 {value!r} が不正です: {reason}",
@@ -170,6 +182,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.interrupted": {"ja": "中断しました。", "en": "Interrupted."},
 }
+
+
+def _load_feature_messages() -> None:
+    from importlib.resources import files
+
+    import yaml
+
+    folder = files("cskit.content").joinpath("messages")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yml"):
+            for key, text in (yaml.safe_load(entry.read_text(encoding="utf-8")) or {}).items():
+                if key in MESSAGES:
+                    raise RuntimeError(f"message {key!r} defined twice ({entry.name})")
+                MESSAGES[key] = text
+
+
+_load_feature_messages()
 
 
 def resolve_lang(lang: str | None = None) -> str:

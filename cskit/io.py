@@ -191,7 +191,7 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, list[str]]:
     else:  # pragma: no cover - FILE_SUFFIXES guards this
         raise ValueError(f"unsupported file type {suffix}")
     frame.columns = [unicodedata.normalize("NFKC", str(c)).strip(_SPACES + "\ufeff") for c in frame.columns]
-    frame = frame.replace({"": np.nan})
+    frame = frame.astype(object).where(frame.ne("") & frame.notna(), np.nan)
     return frame.reset_index(drop=True), notes
 
 
@@ -250,17 +250,27 @@ def _rows(index: Iterable[int]) -> list[int]:
 
 
 def _normalise_text(raw: pd.Series, column: str, ctx: _Context) -> pd.Series:
-    """Trim spaces (ASCII and full-width) and warn how many cells changed."""
+    """Trim spaces (ASCII and full-width) and warn how many cells changed.
+
+    Works on the distinct values: ids and enums repeat a lot in large files.
+    """
     text = raw.astype(object)
-    present = text.notna()
-    stripped = text.where(~present, text[present].str.strip(_SPACES))
-    changed = present & (stripped != text)
-    if changed.any():
-        ctx.add(
-            "data.normalised", _rows(changed[changed].index[:1]), column, severity="warning",
-            count=int(changed.sum()), what_key="norm.spaces", example=str(text[changed].iloc[0]),
-        )
-    return stripped.where(stripped != "", np.nan) if changed.any() else stripped
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    if not len(uniques):
+        return text
+    distinct = pd.Series(uniques, dtype=object)
+    stripped = distinct.str.strip(_SPACES)
+    changed_distinct = (stripped != distinct).to_numpy()
+    if not changed_distinct.any():
+        return text
+    changed = pd.Series((codes >= 0) & changed_distinct[np.maximum(codes, 0)], index=text.index)
+    ctx.add(
+        "data.normalised", _rows(changed[changed].index[:1]), column, severity="warning",
+        count=int(changed.sum()), what_key="norm.spaces", example=str(text[changed].iloc[0]),
+    )
+    stripped = stripped.where(stripped != "", np.nan)
+    result = pd.Series(stripped.to_numpy()[np.maximum(codes, 0)], index=text.index, dtype=object)
+    return result.where(codes >= 0, np.nan)
 
 
 def _nfkc_changed(values: pd.Series) -> tuple[pd.Series, pd.Series]:

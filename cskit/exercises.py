@@ -1,0 +1,150 @@
+"""Exercise checker: compares a learner's answer with the right one and gives feedback,
+never the answer itself (how far off, in which direction, and a hint).
+
+Answers come from the roles knowledge base (the sources' worked examples) or are
+computed at run time by the KPI engine, so no expected number is typed twice.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import CskitError
+from .i18n import pick, t
+from .kpi.registry import get_kpi
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer.
+
+    Attributes
+    ----------
+    correct : bool
+    message : str
+        Feedback in the learner's language (shown as Markdown in notebooks).
+    """
+
+    correct: bool
+    message: str
+
+    def _repr_markdown_(self) -> str:
+        return ("✅ " if self.correct else "🔁 ") + self.message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _as_number(answer) -> float | None:
+    if isinstance(answer, str):
+        answer = answer.strip().rstrip("%").replace(",", "")
+    try:
+        return float(answer)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_number(answer, expected: float, lang: str, tolerance: float = 0.005, hint: str | None = None, is_fraction: bool = True) -> Feedback:
+    """Check a numeric answer against ``expected`` within ``tolerance`` (absolute).
+
+    Parameters
+    ----------
+    answer : number or str
+        The learner's answer; ``None`` means not answered yet.
+    expected : float
+        The right value (for rates, a fraction 0-1).
+    lang : {"ja", "en"}
+    tolerance : float
+        Largest accepted absolute difference, in the unit of ``expected``.
+    hint : str, optional
+        Shown when the answer is wrong.
+    is_fraction : bool
+        The answer is a fraction; an answer 100x too large gets a "percent" hint.
+    """
+    if answer is None:
+        return Feedback(False, t("exercise.empty", lang))
+    value = _as_number(answer)
+    if value is None or math.isnan(value):
+        return Feedback(False, t("exercise.not_a_number", lang, answer=answer))
+    if abs(value - expected) <= tolerance:
+        return Feedback(True, t("exercise.correct", lang))
+    if is_fraction and abs(value / 100 - expected) <= tolerance:
+        return Feedback(False, t("exercise.percent_hint", lang))
+    gap = abs(value - expected)
+    magnitude = 10 ** math.floor(math.log10(gap)) if gap > 0 else 0
+    rough = f"{round(gap / magnitude) * magnitude:.3g}" if magnitude else "0"
+    message = t("exercise.too_high" if value > expected else "exercise.too_low", lang, gap=rough)
+    if hint:
+        message += " " + t("exercise.hint", lang, hint=hint)
+    return Feedback(False, message)
+
+
+def _exercises(lang: str) -> dict:
+    from .roles import load_knowledge
+
+    return load_knowledge(lang)["exercises"]
+
+
+def _find(items: list[dict], exercise_id: str) -> dict:
+    for item in items:
+        if item["id"] == exercise_id:
+            return item
+    raise CskitError("exercise.unknown", exercise=exercise_id, known=", ".join(i["id"] for i in items))
+
+
+def check_compute(exercise_id: str, answer, lang: str) -> Feedback:
+    """Check an answer to one of the sources' worked examples (roles knowledge base)."""
+    item = _find(_exercises(lang)["compute"], exercise_id)
+    return check_number(answer, float(item["answer"]), lang, float(item.get("tolerance", 0.005)), item.get("hint"),
+                        is_fraction=item.get("unit") in ("rate", "fraction", "ratio"))
+
+
+def check_kpi_choice(goal_id: str, kpi_id: str, lang: str) -> Feedback:
+    """Check which registry KPI a learner picked for a goal."""
+    item = _find(_exercises(lang)["pick_kpi"], goal_id)
+    try:
+        label = get_kpi(kpi_id).label(lang)
+    except CskitError as exc:
+        return Feedback(False, exc.render(lang))
+    if kpi_id == item["answer"]:
+        return Feedback(True, t("exercise.kpi_right", lang, kpi=label))
+    if kpi_id in item.get("accept", []):
+        return Feedback(True, t("exercise.kpi_accepted", lang, kpi=label))
+    return Feedback(False, t("exercise.kpi_wrong", lang, kpi=label) + " " + t("exercise.hint", lang, hint=item["hint"]))
+
+
+def check_classification(answers: dict[str, str], lang: str) -> Feedback:
+    """Check a mapping activity id -> role; lists the activities to look at again."""
+    items = {i["id"]: i for i in _exercises(lang)["classify_activities"]}
+    wrong = [items[a]["text"] for a, role in answers.items() if a in items and items[a]["answer"] != role]
+    missing = [i["text"] for a, i in items.items() if a not in answers]
+    right = len(items) - len(wrong) - len(missing)
+    message = t("exercise.classify_score", lang, right=right, total=len(items))
+    if wrong or missing:
+        message += " " + t("exercise.classify_wrong", lang, items="; ".join(wrong + missing))
+    return Feedback(not wrong and not missing, message)
+
+
+def check_kpi_value(kpis: pd.DataFrame, kpi_id: str, team: str, month, answer, lang: str, tolerance: float | None = None) -> Feedback:
+    """Check a learner's hand computation of a KPI against the engine's value.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        Tidy output of :func:`cskit.kpi.engine.compute_kpis`.
+    kpi_id, team : str
+    month : str or Period
+    answer : number
+    tolerance : float, optional
+        Default: 0.001 for rates, 0.5 % of the value otherwise.
+    """
+    month = pd.Period(month, freq="M")
+    hit = kpis[(kpis["team"] == team) & (kpis["kpi"] == kpi_id) & (kpis["month"] == month)]["value"]
+    expected = float(hit.iloc[0])
+    kpi = get_kpi(kpi_id)
+    if tolerance is None:
+        tolerance = 0.001 if kpi.unit == "rate" else max(abs(expected) * 0.005, 0.5)
+    hint = t("exercise.kpi_hint_from_registry", lang, definition=pick(kpi.formula, lang))
+    return check_number(answer, expected, lang, tolerance, hint, is_fraction=kpi.unit == "rate")

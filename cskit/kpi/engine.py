@@ -1,0 +1,207 @@
+"""Compute every registry KPI per team and month as one tidy table.
+
+:func:`compute_kpis` is the one call notebooks, the CLI and reports use. It builds the
+account x month MRR matrix once, then for each team selects the team's accounts
+(account-attributed KPIs) or the rows whose ``team`` column is the team
+(team-attributed KPIs), and runs the family formulas of :mod:`cskit.kpi.families`.
+A team gets only the KPIs it has data for: a support team has no MRR rows, a CS team
+no call activities of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CskitError, OptionError
+from ..io import Dataset
+from . import families
+from .health import HealthConfig, health_matrix
+from .matrix import MonthAxis, mrr_matrix
+from .registry import registry
+
+DEFAULT_GROSS_MARGIN = 0.8
+TIDY_COLUMNS = ["team", "month", "kpi", "value"]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    team: str
+    rows: np.ndarray  # positions of the team's accounts in the matrix
+
+
+def _table_rows_of_accounts(dataset: Dataset, table: str, account_ids: pd.Index) -> pd.DataFrame:
+    frame = dataset[table]
+    return frame[frame["account_id"].isin(account_ids)]
+
+
+def _table_rows_of_team(dataset: Dataset, table: str, team: str) -> pd.DataFrame | None:
+    """Rows whose ``team`` column is ``team`` (all rows for ``all``); None if the team has none."""
+    if not dataset.has(table):
+        return None
+    frame = dataset[table]
+    if team == "all":
+        return frame if len(frame) else None
+    rows = frame[frame["team"] == team]
+    return rows if len(rows) else None
+
+
+def resolve_months(dataset: Dataset, start: str | None, end: str | None) -> tuple[pd.Period, pd.Period]:
+    """Check ``--from/--to`` (``YYYY-MM``) against the data; defaults are the data's first and last month."""
+    months = dataset.months
+    try:
+        first = pd.Period(start, freq="M") if start else months[0]
+        last = pd.Period(end, freq="M") if end else months[-1]
+    except (ValueError, TypeError) as exc:
+        raise OptionError("--from/--to", f"{start}/{end}", "YYYY-MM") from exc
+    if first > last:
+        raise OptionError("--from/--to", f"{start}/{end}", f"{first} > {last}")
+    return first, last
+
+
+def teams_to_compute(dataset: Dataset, teams: str | list[str] | None) -> list[str]:
+    """``["all", <every team>]`` for ``None``/``"all"``, else the named teams (checked)."""
+    known = list(dataset.teams["team"])
+    if teams is None or teams == "all":
+        return ["all"] + known
+    chosen = [teams] if isinstance(teams, str) else list(teams)
+    for team in chosen:
+        if team != "all" and team not in known:
+            raise CskitError("cli.unknown_team", team=team, teams=", ".join(known))
+    return chosen
+
+
+def compute_kpis(
+    dataset: Dataset,
+    teams: str | list[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    gross_margin: float = DEFAULT_GROSS_MARGIN,
+    health: HealthConfig | None = None,
+) -> pd.DataFrame:
+    """Every KPI of the registry, per team and month, as a tidy table.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        A loaded dataset (:func:`cskit.io.load_dataset`).
+    teams : str, list of str or None
+        ``None`` or ``"all"``: the company (team ``"all"``) and every team; else the
+        named teams (``"all"`` may be among them).
+    start, end : str or None
+        First and last month to return (``YYYY-MM``). KPIs that look back (NRR over
+        12 months, LTV) still use the months before ``start``.
+    gross_margin : float
+        Share of revenue kept after cost of service (0-1; default 0.8).
+    health : HealthConfig or None
+        Health score weights and threshold.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``team, month, kpi, value``: ``month`` a monthly ``Period``, ``kpi`` a
+        registry id, ``value`` in the KPI's unit (rates as fractions 0-1, money in the
+        dataset's currency). Rates with a zero denominator are NaN.
+
+    Examples
+    --------
+    >>> kpis = compute_kpis(load_dataset("data/sample"), teams="cs_smb")  # doctest: +SKIP
+    >>> kpis.query("kpi == 'nrr_12m'").tail(1)  # doctest: +SKIP
+    """
+    if not 0 < gross_margin <= 1:
+        raise OptionError("--gross-margin", gross_margin, "0 < G <= 1")
+    first, last = resolve_months(dataset, start, end)
+    health = health or HealthConfig()
+    axis = MonthAxis(dataset.months)
+    account_ids = pd.Index(dataset["accounts"]["account_id"])
+    mrr = mrr_matrix(dataset["mrr"], account_ids, axis)
+
+    frames = []
+    for team in teams_to_compute(dataset, teams):
+        team_accounts = dataset.account_ids(team)
+        values = _team_kpis(dataset, team, team_accounts, account_ids, mrr, axis, gross_margin, health)
+        if not values:
+            continue
+        wide = pd.DataFrame(values, index=axis.months)
+        tidy = wide.rename_axis("month").reset_index().melt(id_vars="month", var_name="kpi", value_name="value")
+        tidy.insert(0, "team", team)
+        frames.append(tidy)
+    if not frames:
+        return pd.DataFrame(columns=TIDY_COLUMNS)
+    result = pd.concat(frames, ignore_index=True)
+    result = result[(result["month"] >= first) & (result["month"] <= last)]
+    order = {kpi: i for i, kpi in enumerate(registry())}
+    result = result.assign(_order=result["kpi"].map(order)).sort_values(["_order", "team", "month"], kind="stable")
+    # team order: "all" first, then teams as listed in the data
+    team_order = {t: i for i, t in enumerate(teams_to_compute(dataset, teams))}
+    result = result.assign(_team=result["team"].map(team_order)).sort_values(["_team", "_order", "month"], kind="stable")
+    return result.drop(columns=["_order", "_team"]).reset_index(drop=True)[TIDY_COLUMNS]
+
+
+def _team_kpis(dataset, team, team_accounts, account_ids, mrr, axis, gross_margin, health) -> dict:
+    out: dict[str, np.ndarray] = {}
+    if len(team_accounts):
+        rows = account_ids.get_indexer(team_accounts)
+        team_mrr = mrr[rows]
+        revenue = families.revenue_family(team_mrr, gross_margin)
+        out.update(revenue)
+        out.update(families.cac_family(_table_rows_of_team(dataset, "costs", team), axis, revenue, gross_margin))
+        account_tables = {
+            name: _table_rows_of_accounts(dataset, name, team_accounts)
+            for name in ("opportunities", "usage", "onboarding", "surveys", "tickets")
+            if dataset.has(name)
+        }
+        out.update(families.cs_outcomes_family(account_tables, axis, revenue))
+        scores = health_matrix(team_mrr, pd.Index(team_accounts), account_tables, axis, health)
+        with np.errstate(invalid="ignore"):
+            out["health_score"] = _nanmean_columns(scores)
+    for table, family in (
+        ("opportunities", families.sales_family),
+        ("activities", families.inside_sales_family),
+        ("leads", families.marketing_family),
+        ("tickets", families.support_family),
+    ):
+        rows = _table_rows_of_team(dataset, table, team)
+        if rows is not None:
+            out.update(family(rows, axis))
+    return out
+
+
+def _nanmean_columns(values: np.ndarray) -> np.ndarray:
+    counts = (~np.isnan(values)).sum(axis=0)
+    sums = np.nansum(values, axis=0)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def account_health(
+    dataset: Dataset,
+    team: str = "all",
+    month: str | None = None,
+    health: HealthConfig | None = None,
+) -> pd.DataFrame:
+    """Health score of each paying account of ``team`` in ``month`` (default: last month).
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, account_name, health_score`` (0-100) and ``at_risk`` (bool),
+        lowest score first.
+    """
+    health = health or HealthConfig()
+    axis = MonthAxis(dataset.months)
+    team_accounts = dataset.account_ids(team)
+    mrr = mrr_matrix(dataset["mrr"], pd.Index(team_accounts), axis)
+    tables = {
+        name: _table_rows_of_accounts(dataset, name, team_accounts)
+        for name in ("usage", "surveys", "tickets")
+        if dataset.has(name)
+    }
+    scores = health_matrix(mrr, pd.Index(team_accounts), tables, axis, health)
+    _, last = resolve_months(dataset, None, month)
+    column = int(last.ordinal - axis.first_ordinal)
+    names = dataset["accounts"].set_index("account_id")["account_name"]
+    frame = pd.DataFrame({"account_id": team_accounts, "health_score": scores[:, column]}).dropna()
+    frame.insert(1, "account_name", frame["account_id"].map(names))
+    frame["at_risk"] = frame["health_score"] < health.at_risk_below
+    return frame.sort_values(["health_score", "account_id"]).reset_index(drop=True)

@@ -1,0 +1,307 @@
+"""KPI formulas, one function per family; each returns ``{kpi_id: values per month}``.
+
+Every formula here implements the definition written in ``registry.yml``; the
+registry's ``formula`` and ``latex`` fields are the documentation of these lines.
+Inputs are the dense matrices of :mod:`cskit.kpi.matrix` restricted to one team's
+accounts, or the rows of an event table attributed to one team.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .matrix import MonthAxis, dense, previous, safe_divide
+
+#: Months of history the LTV churn average needs at the least.
+LTV_MIN_MONTHS = 3
+#: Months the LTV churn average looks back over.
+LTV_WINDOW = 12
+
+Series = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Movements:
+    """MRR movements per account and month (money), and the masks that define them.
+
+    Month 0 of the axis has no known previous month, so its movements are NaN.
+    """
+
+    mrr: np.ndarray
+    prev: np.ndarray
+    new: np.ndarray
+    reactivation: np.ndarray
+    expansion: np.ndarray
+    contraction: np.ndarray
+    churned: np.ndarray
+
+
+def mrr_movements(mrr: np.ndarray) -> Movements:
+    """Split each account's month-over-month MRR change into the five movements.
+
+    Parameters
+    ----------
+    mrr : ndarray, shape (accounts, months)
+        MRR with missing months as 0.
+
+    Returns
+    -------
+    Movements
+        ``new`` (prev 0, cur > 0, never paid before), ``reactivation`` (prev 0, cur > 0,
+        paid before), ``expansion`` (cur - prev when cur > prev > 0), ``contraction``
+        (prev - cur when prev > cur > 0), ``churned`` (prev when prev > 0, cur 0).
+        Identity: ``mrr - prev = new + reactivation + expansion - contraction - churned``.
+    """
+    cur = mrr
+    prev = previous(mrr)
+    paying = cur > 0
+    # paid in any month strictly before this one
+    paid_before = np.zeros_like(paying)
+    if paying.shape[1] > 1:
+        paid_before[:, 1:] = np.maximum.accumulate(paying, axis=1)[:, :-1]
+    was_paying = prev > 0
+    start = ~was_paying & paying
+    zero = np.zeros_like(cur)
+    known = ~np.isnan(prev)
+    new = np.where(start & ~paid_before, cur, zero)
+    reactivation = np.where(start & paid_before, cur, zero)
+    expansion = np.where(was_paying & (cur > prev), cur - np.nan_to_num(prev), zero)
+    contraction = np.where(was_paying & paying & (cur < prev), np.nan_to_num(prev) - cur, zero)
+    churned = np.where(was_paying & ~paying, np.nan_to_num(prev), zero)
+    unknown = lambda a: np.where(known, a, np.nan)  # noqa: E731 - month 0 is unknown
+    return Movements(cur, prev, unknown(new), unknown(reactivation), unknown(expansion), unknown(contraction), unknown(churned))
+
+
+def _col_sum(values: np.ndarray) -> np.ndarray:
+    """Sum over accounts; a column that is NaN for every account stays NaN."""
+    if values.shape[0] == 0:
+        return np.where(np.all(np.isnan(values), axis=0), np.nan, 0.0) if values.size else np.zeros(values.shape[1])
+    total = np.nansum(values, axis=0)
+    return np.where(np.all(np.isnan(values), axis=0), np.nan, total)
+
+
+def revenue_family(mrr: np.ndarray, gross_margin: float) -> Series:
+    """MRR, customers, movements, retention and efficiency KPIs of one group of accounts.
+
+    Parameters
+    ----------
+    mrr : ndarray, shape (accounts, months)
+        The group's MRR matrix (money per month).
+    gross_margin : float
+        Share of revenue kept after cost of service (0-1), for ``ltv`` and ``cac_payback_months``.
+    """
+    mv = mrr_movements(mrr)
+    months = mrr.shape[1]
+    total = mrr.sum(axis=0)
+    customers = (mrr > 0).sum(axis=0).astype(float)
+    prev_total = previous(total)
+    prev_customers = previous(customers)
+    first_month = np.arange(months) == 0
+
+    def count(mask_values: np.ndarray) -> np.ndarray:
+        out = (np.nan_to_num(mask_values) > 0).sum(axis=0).astype(float)
+        return np.where(first_month, np.nan, out)
+
+    new_mrr, react_mrr = _col_sum(mv.new), _col_sum(mv.reactivation)
+    exp_mrr, contr_mrr, churn_mrr = _col_sum(mv.expansion), _col_sum(mv.contraction), _col_sum(mv.churned)
+    churned_customers = count(mv.churned)
+    logo_churn = safe_divide(churned_customers, prev_customers)
+
+    # 12-month retention of last year's customers (the sources' NRR), and its gross twin
+    nrr_12m = np.full(months, np.nan)
+    grr_12m = np.full(months, np.nan)
+    for m in range(12, months):
+        base = mrr[:, m - 12] > 0
+        base_mrr = mrr[base, m - 12].sum()
+        if base_mrr > 0:
+            nrr_12m[m] = mrr[base, m].sum() / base_mrr
+            grr_12m[m] = np.minimum(mrr[base, m], mrr[base, m - 12]).sum() / base_mrr
+
+    arpa = safe_divide(total, customers)
+    ltv = np.full(months, np.nan)
+    for m in range(months):
+        window = logo_churn[max(0, m - LTV_WINDOW + 1): m + 1]
+        window = window[~np.isnan(window)]
+        if len(window) >= LTV_MIN_MONTHS:
+            ltv[m] = safe_divide(arpa[m] * gross_margin, window.mean())
+
+    return {
+        "mrr": total.astype(float),
+        "customers": customers,
+        "new_mrr": new_mrr,
+        "reactivation_mrr": react_mrr,
+        "expansion_mrr": exp_mrr,
+        "contraction_mrr": contr_mrr,
+        "churned_mrr": churn_mrr,
+        "new_customers": count(mv.new),
+        "churned_customers": churned_customers,
+        "arpa": arpa,
+        "logo_churn_rate": logo_churn,
+        "logo_retention_rate": 1.0 - logo_churn,
+        "gross_mrr_churn_rate": safe_divide(churn_mrr + contr_mrr, prev_total),
+        "nrr_1m": safe_divide(prev_total + exp_mrr - contr_mrr - churn_mrr, prev_total),
+        "nrr_12m": nrr_12m,
+        "grr_12m": grr_12m,
+        "quick_ratio": safe_divide(new_mrr + react_mrr + exp_mrr, contr_mrr + churn_mrr),
+        "ltv": ltv,
+        "expansion_rate": safe_divide(count(mv.expansion), prev_customers),
+    }
+
+
+def cac_family(costs: pd.DataFrame | None, axis: MonthAxis, revenue: Series, gross_margin: float) -> Series:
+    """Customer acquisition cost and its payback time.
+
+    Parameters
+    ----------
+    costs : DataFrame or None
+        The team's rows of ``costs`` (sales and marketing, money per month); ``None`` when
+        the team has no cost rows at all, which makes both KPIs missing rather than 0.
+    revenue : dict
+        Output of :func:`revenue_family` for the same team (needs ``new_customers``, ``arpa``).
+    """
+    if costs is None:
+        return {}
+    spend = dense(np.zeros(len(costs), dtype=np.int64), axis.positions(costs["month"]), costs["amount"].to_numpy(), (1, len(axis)))[0]
+    cac = safe_divide(spend, revenue["new_customers"])
+    return {"cac": cac, "cac_payback_months": safe_divide(cac, revenue["arpa"] * gross_margin)}
+
+
+def _month_pos(axis: MonthAxis, dates: pd.Series) -> np.ndarray:
+    return axis.positions_of_dates(dates)
+
+
+def _per_month(axis: MonthAxis, positions: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+    """Sum (or count, without values) per month position."""
+    return dense(np.zeros(len(positions), dtype=np.int64), positions, values, (1, len(axis)))[0]
+
+
+def _median_per_month(axis: MonthAxis, positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.full(len(axis), np.nan)
+    keep = (positions >= 0) & ~np.isnan(values)
+    if keep.any():
+        medians = pd.Series(values[keep]).groupby(positions[keep]).median()
+        out[medians.index.to_numpy()] = medians.to_numpy()
+    return out
+
+
+def _distinct_per_month(axis: MonthAxis, positions: np.ndarray, keys: pd.Series) -> np.ndarray:
+    out = np.zeros(len(axis))
+    keep = (positions >= 0) & keys.notna().to_numpy()
+    if keep.any():
+        counts = pd.DataFrame({"m": positions[keep], "k": keys.to_numpy()[keep]}).drop_duplicates().groupby("m").size()
+        out[counts.index.to_numpy()] = counts.to_numpy()
+    return out
+
+
+def cs_outcomes_family(tables: dict[str, pd.DataFrame], axis: MonthAxis, revenue: Series) -> Series:
+    """Upsell, cross-sell, usage, onboarding, NPS and CSAT of one team's accounts.
+
+    Parameters
+    ----------
+    tables : dict
+        The team's rows of ``opportunities``, ``usage``, ``onboarding``, ``surveys``
+        (only those the dataset has).
+    revenue : dict
+        :func:`revenue_family` output of the same accounts (``customers(m-1)`` is the base).
+    """
+    out: Series = {}
+    prev_customers = previous(revenue["customers"])
+    if "opportunities" in tables:
+        opp = tables["opportunities"]
+        won = opp[opp["stage"] == "won"]
+        for kind, kpi in (("upsell", "upsell_rate"), ("cross_sell", "cross_sell_rate")):
+            rows = won[won["type"] == kind]
+            accounts = _distinct_per_month(axis, _month_pos(axis, rows["close_date"]), rows["account_id"])
+            out[kpi] = safe_divide(accounts, prev_customers)
+    if "usage" in tables:
+        usage = tables["usage"]
+        pos = axis.positions(usage["month"])
+        out["active_user_rate"] = safe_divide(
+            _per_month(axis, pos, usage["active_users"].to_numpy()), _per_month(axis, pos, usage["licensed_seats"].to_numpy())
+        )
+    if "onboarding" in tables:
+        onb = tables["onboarding"]
+        pos = _month_pos(axis, onb["due_date"])
+        on_time = (onb["completed_date"].notna() & (onb["completed_date"] <= onb["due_date"])).to_numpy(dtype=float)
+        out["onboarding_completion_rate"] = safe_divide(_per_month(axis, pos, on_time), _per_month(axis, pos))
+    if "surveys" in tables:
+        surveys = tables["surveys"]
+        for survey, kpi in (("nps", "nps"), ("csat", "csat")):
+            rows = surveys[surveys["survey"] == survey]
+            pos = _month_pos(axis, rows["date"])
+            responses = _per_month(axis, pos)
+            score = rows["score"].to_numpy()
+            if survey == "nps":
+                promoters = _per_month(axis, pos, (score >= 9).astype(float))
+                detractors = _per_month(axis, pos, (score <= 6).astype(float))
+                out[kpi] = 100.0 * safe_divide(promoters - detractors, responses)
+            else:
+                out[kpi] = safe_divide(_per_month(axis, pos, (score >= 4).astype(float)), responses)
+    return out
+
+
+def sales_family(opportunities: pd.DataFrame, axis: MonthAxis) -> Series:
+    """Opportunities created, win rate, average deal size and sales cycle of one sales team.
+
+    Parameters
+    ----------
+    opportunities : DataFrame
+        Rows of ``opportunities`` whose ``team`` is the team (money in ``amount``).
+    """
+    opp = opportunities
+    closed = opp[opp["stage"].isin(["won", "lost"])]
+    close_pos = _month_pos(axis, closed["close_date"])
+    won_flag = (closed["stage"] == "won").to_numpy()
+    won = closed[won_flag]
+    won_pos = close_pos[won_flag]
+    cycle_days = (won["close_date"] - won["created_date"]).dt.days.to_numpy(dtype=float)
+    won_count = _per_month(axis, won_pos)
+    return {
+        "opportunities_created": _per_month(axis, _month_pos(axis, opp["created_date"])),
+        "win_rate": safe_divide(won_count, _per_month(axis, close_pos)),
+        "avg_deal_size": safe_divide(_per_month(axis, won_pos, np.nan_to_num(won["amount"].to_numpy(dtype=float))), won_count),
+        "sales_cycle_days": _median_per_month(axis, won_pos, cycle_days),
+    }
+
+
+def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis) -> Series:
+    """Contacts, contact rate, email open rate, meeting conversion and meetings held."""
+    act = activities
+    pos = _month_pos(axis, act["date"])
+    channel, outcome = act["channel"].to_numpy(), act["outcome"].to_numpy()
+    calls, emails, meetings = channel == "call", channel == "email", channel == "meeting"
+    connected = np.isin(outcome, ["connected", "meeting_set"])
+    opened = np.isin(outcome, ["opened", "replied", "meeting_set"])
+    leads = act["lead_id"]
+    set_rows = outcome == "meeting_set"
+    return {
+        "contacts": _per_month(axis, pos[calls | emails]),
+        "contact_rate": safe_divide(_per_month(axis, pos[calls & connected]), _per_month(axis, pos[calls])),
+        "email_open_rate": safe_divide(_per_month(axis, pos[emails & opened]), _per_month(axis, pos[emails])),
+        "meeting_conversion_rate": safe_divide(
+            _distinct_per_month(axis, pos[set_rows], leads[set_rows]), _distinct_per_month(axis, pos, leads)
+        ),
+        "meetings_held": _per_month(axis, pos[meetings & (outcome == "held")]),
+    }
+
+
+def marketing_family(leads: pd.DataFrame, axis: MonthAxis) -> Series:
+    """Leads created per month."""
+    return {"leads_created": _per_month(axis, _month_pos(axis, leads["created_date"]))}
+
+
+def support_family(tickets: pd.DataFrame, axis: MonthAxis) -> Series:
+    """Tickets opened, resolution rate and median response and resolution times (hours)."""
+    pos = _month_pos(axis, tickets["opened_at"])
+    hour = pd.Timedelta(hours=1)
+    first_response = ((tickets["first_response_at"] - tickets["opened_at"]) / hour).to_numpy(dtype=float)
+    resolution = ((tickets["resolved_at"] - tickets["opened_at"]) / hour).to_numpy(dtype=float)
+    opened = _per_month(axis, pos)
+    return {
+        "tickets_opened": opened,
+        "resolution_rate": safe_divide(_per_month(axis, pos, (~np.isnan(resolution)).astype(float)), opened),
+        "median_first_response_hours": _median_per_month(axis, pos, first_response),
+        "median_resolution_hours": _median_per_month(axis, pos, resolution),
+    }

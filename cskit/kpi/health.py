@@ -1,0 +1,104 @@
+"""Account health score: 0-100 from usage, survey, ticket and MRR-trend signals.
+
+Each signal is scaled to 0-1 (1 = healthy), then averaged with the weights below over
+the signals an account has that month (a missing signal is left out and the other
+weights are rescaled, so an account without surveys is not punished for it). The
+same weights and threshold are stated in the registry's ``health_score`` definition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .matrix import MonthAxis, dense, safe_divide
+
+DEFAULT_WEIGHTS = {"usage": 0.4, "survey": 0.2, "tickets": 0.15, "mrr_trend": 0.25}
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """Weights and limits of the health score.
+
+    Parameters
+    ----------
+    weights : dict
+        Weight per signal (``usage``, ``survey``, ``tickets``, ``mrr_trend``); need not sum to 1.
+    at_risk_below : float
+        Accounts scoring under this (0-100) are listed as at risk.
+    ticket_cap : int
+        Tickets in the last 3 months at which the ticket signal reaches 0.
+    trend_months : int
+        MRR trend compares this month with this many months before.
+    """
+
+    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    at_risk_below: float = 40.0
+    ticket_cap: int = 5
+    trend_months: int = 3
+
+
+def health_signals(
+    mrr: np.ndarray,
+    account_ids: pd.Index,
+    tables: dict[str, pd.DataFrame],
+    axis: MonthAxis,
+    config: HealthConfig,
+) -> dict[str, np.ndarray]:
+    """Each signal as an (accounts x months) matrix scaled 0-1, NaN where unknown."""
+    shape = mrr.shape
+    signals: dict[str, np.ndarray] = {}
+    if "usage" in tables:
+        usage = tables["usage"]
+        rows, cols = account_ids.get_indexer(usage["account_id"]), axis.positions(usage["month"])
+        signals["usage"] = np.clip(
+            safe_divide(dense(rows, cols, usage["active_users"].to_numpy(), shape, "last"),
+                        dense(rows, cols, usage["licensed_seats"].to_numpy(), shape, "last")), 0, 1)
+    if "surveys" in tables:
+        surveys = tables["surveys"].sort_values("date", kind="stable")
+        scaled = np.where(surveys["survey"] == "nps", surveys["score"] / 10.0, (surveys["score"] - 1) / 4.0)
+        latest = dense(account_ids.get_indexer(surveys["account_id"]), axis.positions_of_dates(surveys["date"]), scaled, shape, "last")
+        signals["survey"] = pd.DataFrame(latest).ffill(axis=1).to_numpy()  # the latest answer so far
+    if "tickets" in tables:
+        tickets = tables["tickets"]
+        counts = dense(account_ids.get_indexer(tickets["account_id"]), axis.positions_of_dates(tickets["opened_at"]), None, shape)
+        last3 = pd.DataFrame(counts).T.rolling(3, min_periods=1).sum().T.to_numpy()
+        signals["tickets"] = 1.0 - np.minimum(last3, config.ticket_cap) / config.ticket_cap
+    lag = config.trend_months
+    if shape[1] > lag:
+        trend = np.full(shape, np.nan)
+        change = safe_divide(mrr[:, lag:] - mrr[:, :-lag], mrr[:, :-lag])
+        trend[:, lag:] = 0.5 + 0.5 * np.clip(change, -1, 1)
+        signals["mrr_trend"] = trend
+    return signals
+
+
+def health_matrix(
+    mrr: np.ndarray,
+    account_ids: pd.Index,
+    tables: dict[str, pd.DataFrame],
+    axis: MonthAxis,
+    config: HealthConfig = HealthConfig(),
+) -> np.ndarray:
+    """Health score 0-100 per account and month; NaN for months the account does not pay.
+
+    Parameters
+    ----------
+    mrr : ndarray, shape (accounts, months)
+    account_ids : Index
+        Row order of ``mrr``.
+    tables : dict
+        ``usage``, ``surveys``, ``tickets`` rows of these accounts (those present).
+    axis : MonthAxis
+    config : HealthConfig
+    """
+    weighted = np.zeros(mrr.shape)
+    weight_sum = np.zeros(mrr.shape)
+    for name, signal in health_signals(mrr, account_ids, tables, axis, config).items():
+        weight = float(config.weights.get(name, 0.0))
+        known = ~np.isnan(signal)
+        weighted += np.where(known, signal * weight, 0.0)
+        weight_sum += np.where(known, weight, 0.0)
+    score = 100.0 * safe_divide(weighted, weight_sum)
+    return np.where(mrr > 0, score, np.nan)

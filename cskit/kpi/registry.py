@@ -1,0 +1,197 @@
+"""The KPI registry: the one place a KPI's names, definition and formula are written.
+
+The entries live in ``registry.yml`` beside this module (bilingual text is easier to
+review as data). Notebooks, the CLI, targets and reports all read from here; the
+computations in :mod:`cskit.kpi.engine` produce exactly these ids.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import pandas as pd
+import yaml
+
+from ..errors import CskitError
+from ..i18n import pick
+
+UNITS = ("count", "rate", "money", "score", "days", "hours", "months", "ratio")
+DIRECTIONS = ("higher", "lower")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI as the registry defines it.
+
+    Attributes
+    ----------
+    id : str
+        Stable snake_case id used everywhere (CLI, tidy tables, targets).
+    family : str
+        Group the engine computes it in (``revenue``, ``retention``, ...).
+    name, short, definition, formula : dict
+        ``{"ja": ..., "en": ...}`` text.
+    latex : str
+        The formula for notebooks (MathJax/KaTeX).
+    unit : str
+        One of :data:`UNITS`; rates are fractions 0-1.
+    direction : {"higher", "lower"}
+        Which way is better.
+    roles : tuple of str
+        Owning roles; several for KPIs CS and Sales share.
+    tables : tuple of str
+        Dataset tables needed to compute it.
+    attribution : {"accounts", "team"}
+        Counted over a team's accounts, or over rows whose ``team`` column is the team.
+    additive : bool
+        Team values add up to the company value.
+    parent : str or None
+        Parent in the KPI tree (``None`` for the KGI).
+    kgi : bool
+        A key goal indicator (a root of the tree).
+    """
+
+    id: str
+    family: str
+    name: dict
+    short: dict
+    definition: dict
+    formula: dict
+    latex: str
+    unit: str
+    direction: str
+    roles: tuple[str, ...]
+    tables: tuple[str, ...]
+    attribution: str
+    additive: bool
+    parent: str | None
+    kgi: bool
+
+    def label(self, lang: str | None = None) -> str:
+        """Full name in ``lang``."""
+        return pick(self.name, lang)
+
+    def short_label(self, lang: str | None = None) -> str:
+        """Short name for chart axes in ``lang``."""
+        return pick(self.short, lang)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "rate"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher"
+
+
+@lru_cache(maxsize=1)
+def _load() -> dict[str, Kpi]:
+    raw = yaml.safe_load(files("cskit.kpi").joinpath("registry.yml").read_text(encoding="utf-8"))
+    registry: dict[str, Kpi] = {}
+    for entry in raw:
+        registry[entry["id"]] = Kpi(
+            id=entry["id"],
+            family=entry["family"],
+            name=entry["name"],
+            short=entry["short"],
+            definition=entry["definition"],
+            formula=entry["formula"],
+            latex=entry["latex"],
+            unit=entry["unit"],
+            direction=entry["direction"],
+            roles=tuple(entry["roles"]),
+            tables=tuple(entry["tables"]),
+            attribution=entry["attribution"],
+            additive=bool(entry["additive"]),
+            parent=entry.get("parent"),
+            kgi=bool(entry.get("kgi", False)),
+        )
+    return registry
+
+
+def registry() -> dict[str, Kpi]:
+    """Return every KPI keyed by id, in registry order."""
+    return _load()
+
+
+def get_kpi(kpi_id: str) -> Kpi:
+    """Return KPI ``kpi_id``.
+
+    Raises
+    ------
+    CskitError
+        If the id is not in the registry (the message lists the known ids).
+    """
+    try:
+        return _load()[kpi_id]
+    except KeyError:
+        raise CskitError("kpi.unknown", kpi=kpi_id, known=", ".join(_load())) from None
+
+
+def path_to_kgi(kpi_id: str) -> list[str]:
+    """Ids from ``kpi_id`` up through its parents to a KGI, e.g. ``[logo_churn_rate, grr_12m, nrr_12m, mrr]``."""
+    path, seen = [kpi_id], {kpi_id}
+    kpi = get_kpi(kpi_id)
+    while kpi.parent is not None:
+        if kpi.parent in seen:  # a cycle would be a registry bug; stop rather than loop
+            break
+        path.append(kpi.parent)
+        seen.add(kpi.parent)
+        kpi = get_kpi(kpi.parent)
+    return path
+
+
+def kpi_frame(lang: str | None = None) -> pd.DataFrame:
+    """The registry as a table (one row per KPI) with text in ``lang``."""
+    rows = [
+        {
+            "id": k.id,
+            "family": k.family,
+            "name": k.label(lang),
+            "definition": pick(k.definition, lang),
+            "formula": pick(k.formula, lang),
+            "unit": k.unit,
+            "direction": k.direction,
+            "roles": ", ".join(k.roles),
+            "parent": k.parent,
+        }
+        for k in _load().values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def kpis_for_role(role: str) -> list[Kpi]:
+    """KPIs a role owns (shared ones included), in registry order."""
+    return [k for k in _load().values() if role in k.roles]
+
+
+def format_value(kpi_id: str, value: float, lang: str | None = None, currency: str = "JPY") -> str:
+    """Format a KPI value for people: rates as %, money with the currency, NaN as an em dash.
+
+    Parameters
+    ----------
+    kpi_id : str
+    value : float
+        In the KPI's unit (rates as fractions 0-1).
+    lang : {"ja", "en"}
+    currency : str
+        ISO code of money values.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return "—"
+    unit = get_kpi(kpi_id).unit
+    if unit == "rate":
+        return f"{value * 100:.1f}%"
+    if unit == "money":
+        symbol = {"JPY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
+        return f"{symbol}{value:,.0f}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit in ("days", "hours", "months"):
+        suffix = {"days": {"ja": "日", "en": " d"}, "hours": {"ja": "時間", "en": " h"}, "months": {"ja": "か月", "en": " mo"}}[unit]
+        return f"{value:,.1f}{pick(suffix, lang)}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    return f"{value:,.1f}"

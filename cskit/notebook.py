@@ -1,0 +1,119 @@
+"""Small helpers the notebooks call so that they stay thin.
+
+Notebooks hold two kinds of prose: markdown cells tagged ``lang-ja`` or ``lang-en``
+(the report drops the other language), and text made from data, which comes from
+functions here that take ``lang``. Formulas are drawn from the KPI registry as SVG
+(matplotlib mathtext), so reports need no MathJax from a CDN.
+"""
+from __future__ import annotations
+
+import html
+import io
+from functools import lru_cache
+
+import pandas as pd
+
+from .i18n import pick, resolve_lang
+from .kpi.registry import format_value, get_kpi
+
+NOTEBOOK_TEXT = {
+    "missing_tables": {
+        "ja": "この節は {tables} の表が必要ですが、データにないため省略します。",
+        "en": "This section needs the {tables} table(s), which the dataset does not have; skipped.",
+    },
+    "team_has_no_accounts": {
+        "ja": "チーム {team} には担当アカウントがないため、この節は全社の数値だけを示します。",
+        "en": "Team {team} owns no accounts, so this section shows company figures only.",
+    },
+}
+
+
+def setup(lang: str | None = None, context: str = "notebook") -> str:
+    """Prepare a notebook: resolve the language, set the chart style, pandas display options.
+
+    Returns
+    -------
+    str
+        The language (``"ja"`` or ``"en"``).
+    """
+    from .plots import set_style
+
+    set_style(context)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 160)
+    return resolve_lang(lang)
+
+
+def say(key: str, lang: str, **fields) -> None:
+    """Display one of :data:`NOTEBOOK_TEXT` as a note."""
+    from IPython.display import Markdown, display
+
+    display(Markdown("> " + pick(NOTEBOOK_TEXT[key], lang).format(**fields)))
+
+
+def needs(dataset, tables: list[str] | tuple[str, ...], lang: str) -> bool:
+    """True if ``dataset`` has every table in ``tables``; otherwise say which are missing."""
+    missing = [t for t in tables if not dataset.has(t)]
+    if missing:
+        say("missing_tables", lang, tables=", ".join(missing))
+    return not missing
+
+
+@lru_cache(maxsize=256)
+def formula_svg(latex: str, fontsize: int = 14) -> str:
+    """Render a LaTeX formula to an inline SVG string (matplotlib mathtext, offline)."""
+    from matplotlib import mathtext
+    from matplotlib.font_manager import FontProperties
+
+    buffer = io.BytesIO()
+    mathtext.math_to_image(f"${latex}$", buffer, format="svg", prop=FontProperties(size=fontsize))
+    svg = buffer.getvalue().decode("utf-8")
+    return svg[svg.index("<svg"):]
+
+
+class Formula:
+    """A KPI's formula that shows as SVG in HTML and as LaTeX elsewhere."""
+
+    def __init__(self, latex: str):
+        self.latex = latex
+
+    def _repr_html_(self) -> str:
+        return f'<div class="cskit-formula" title="{html.escape(self.latex)}">{formula_svg(self.latex)}</div>'
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.latex}$$"
+
+
+def explain_kpi(kpi_id: str, lang: str) -> None:
+    """Display a KPI's name, one-line definition and formula, all from the registry."""
+    from IPython.display import Markdown, display
+
+    kpi = get_kpi(kpi_id)
+    display(Markdown(f"**{kpi.label(lang)}** (`{kpi.id}`): {pick(kpi.definition, lang)}"))
+    display(Formula(kpi.latex))
+
+
+def kpi_summary_table(kpis: pd.DataFrame, kpi_ids: list[str], month, lang: str, currency: str = "JPY",
+                      teams: list[str] | None = None, team_names: dict | None = None) -> pd.DataFrame:
+    """A readable table: one row per KPI, one column per team, values formatted for people.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        Tidy output of :func:`cskit.kpi.engine.compute_kpis`.
+    kpi_ids : list of str
+        Rows, in order.
+    month : Period or str
+        The month shown.
+    """
+    month = pd.Period(month, freq="M")
+    teams = teams or list(dict.fromkeys(kpis["team"]))
+    rows = []
+    for kpi_id in kpi_ids:
+        row = {"KPI": get_kpi(kpi_id).label(lang)}
+        for team in teams:
+            hit = kpis[(kpis["team"] == team) & (kpis["kpi"] == kpi_id) & (kpis["month"] == month)]["value"]
+            label = (team_names or {}).get(team, team)
+            row[label] = format_value(kpi_id, float(hit.iloc[0]) if len(hit) else float("nan"), lang, currency)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("KPI")

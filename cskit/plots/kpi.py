@@ -1,0 +1,101 @@
+"""KPI charts: a KPI's trend for a team beside the company, and the MRR bridge."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from ..i18n import pick
+from ..kpi.registry import get_kpi
+from .style import percent_axis
+
+_MOVEMENT_COLOURS = {
+    "new_mrr": "#0173b2",
+    "reactivation_mrr": "#56b4e9",
+    "expansion_mrr": "#029e73",
+    "contraction_mrr": "#de8f05",
+    "churned_mrr": "#d55e00",
+}
+_AXIS_TEXT = {"month": {"ja": "月", "en": "Month"}, "team": {"ja": "チーム", "en": "Team"}}
+
+
+def _as_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(month=frame["month"].dt.to_timestamp())
+
+
+def trend(kpis: pd.DataFrame, kpi_id: str, teams: list[str], lang: str, ax=None, team_names: dict | None = None):
+    """Line chart of one KPI over months, one line per team (e.g. the team and ``all``).
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        Tidy KPI table (``team, month, kpi, value``).
+    kpi_id : str
+        Registry id; its short name labels the y axis, rates show as %.
+    teams : list of str
+        Teams to draw, in legend order.
+    lang : {"ja", "en"}
+    ax : matplotlib Axes, optional
+    team_names : dict, optional
+        Display name per team id.
+    """
+    kpi = get_kpi(kpi_id)
+    ax = ax or plt.subplots(figsize=(7, 3.2))[1]
+    data = kpis[(kpis["kpi"] == kpi_id) & kpis["team"].isin(teams)].dropna(subset=["value"])
+    if data.empty:
+        ax.set_axis_off()
+        ax.set_title(kpi.label(lang) + (" (データなし)" if lang == "ja" else " (no data)"))
+        return ax
+    data = _as_timestamps(data)
+    names = team_names or {}
+    data = data.assign(team=data["team"].map(lambda t: names.get(t, t)))
+    sns.lineplot(data=data, x="month", y="value", hue="team", hue_order=[names.get(t, t) for t in teams if names.get(t, t) in set(data["team"])],
+                 marker="o", markersize=3, ax=ax)
+    ax.set_title(kpi.label(lang))
+    ax.set_xlabel(pick(_AXIS_TEXT["month"], lang))
+    ax.set_ylabel(kpi.short_label(lang))
+    if kpi.unit == "rate":
+        percent_axis(ax)
+    ax.legend(title=pick(_AXIS_TEXT["team"], lang), fontsize="small")
+    return ax
+
+
+def trend_grid(kpis: pd.DataFrame, kpi_ids: list[str], teams: list[str], lang: str, team_names: dict | None = None, columns: int = 2):
+    """Small multiples: one :func:`trend` panel per KPI. Returns the figure."""
+    rows = -(-len(kpi_ids) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 3.0 * rows), squeeze=False)
+    for ax, kpi_id in zip(axes.flat, kpi_ids):
+        trend(kpis, kpi_id, teams, lang, ax=ax, team_names=team_names)
+    for ax in list(axes.flat)[len(kpi_ids):]:
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def mrr_bridge(kpis: pd.DataFrame, team: str, lang: str, ax=None, last_months: int = 12):
+    """Stacked bars of the monthly MRR movements (gains up, losses down) for one team."""
+    ax = ax or plt.subplots(figsize=(8, 3.5))[1]
+    data = kpis[(kpis["team"] == team) & kpis["kpi"].isin(_MOVEMENT_COLOURS)]
+    wide = data.pivot(index="month", columns="kpi", values="value").dropna().tail(last_months)
+    if wide.empty:
+        ax.set_axis_off()
+        return ax
+    labels = [str(m) for m in wide.index]
+    up = pd.Series(0.0, index=wide.index)
+    down = pd.Series(0.0, index=wide.index)
+    for kpi_id, colour in _MOVEMENT_COLOURS.items():
+        if kpi_id not in wide:
+            continue
+        sign = -1 if kpi_id in ("contraction_mrr", "churned_mrr") else 1
+        values = wide[kpi_id] * sign
+        base = down if sign < 0 else up
+        ax.bar(labels, values, bottom=base, color=colour, label=get_kpi(kpi_id).short_label(lang))
+        if sign < 0:
+            down = down + values
+        else:
+            up = up + values
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_title({"ja": "MRR の増減内訳", "en": "MRR movements"}[lang])
+    ax.tick_params(axis="x", rotation=60)
+    ax.legend(fontsize="small", ncol=3)
+    return ax

@@ -341,7 +341,7 @@ def retention_matrix(tidy: pd.DataFrame) -> pd.DataFrame:
         (columns, named ``age``); censored cells are NaN.
     """
     index = ["split", "cohort"] if "split" in tidy else ["cohort"]
-    wide = tidy.pivot_table(index=index, columns="age", values="value", aggfunc="first", dropna=False, sort=True)
+    wide = tidy.pivot(index=index, columns="age", values="value").sort_index()
     wide = wide.reindex(columns=sorted(tidy["age"].unique()))
     wide.columns.name = "age"
     wide.attrs.update(tidy.attrs)
@@ -352,7 +352,7 @@ def pooled_curve(tidy: pd.DataFrame) -> pd.DataFrame:
     """All cohorts pooled into one curve per age (per split when split).
 
     Each age uses the cohorts known at that age, weighted by their ``base`` (accounts
-    for logo retention, starting MRR for revenue retention, accounts for LTV).
+    for logo retention and LTV, starting MRR for revenue retention).
 
     Returns
     -------
@@ -362,13 +362,27 @@ def pooled_curve(tidy: pd.DataFrame) -> pd.DataFrame:
     """
     keys = (["split"] if "split" in tidy else []) + ["age"]
     known = tidy.dropna(subset=["value"])
-    weight = known["base"] if tidy.attrs.get("kind") != "ltv" else known["cohort_size"]
-    parts = known.assign(_num=known["value"] * weight, _den=weight)
+    parts = known.assign(_num=known["value"] * known["base"], _den=known["base"])
     out = parts.groupby(keys, sort=True).agg(
         cohorts=("cohort", "size"), accounts=("cohort_size", "sum"), _num=("_num", "sum"), _den=("_den", "sum"))
     out["value"] = safe_divide(out["_num"].to_numpy(), out["_den"].to_numpy())
     out = out.drop(columns=["_num", "_den"]).reset_index()
     out.attrs.update(tidy.attrs)
+    return out
+
+
+def combine_splits(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Merge the split rows of each cohort and age back into one row per cohort and age.
+
+    Values are averaged with the ``base`` weights, so the result equals the table
+    computed without a split.
+    """
+    parts = tidy.assign(_num=tidy["value"] * tidy["base"])
+    out = parts.groupby(["cohort", "age"], sort=True).agg(
+        cohort_size=("cohort_size", "sum"), base=("base", "sum"), _num=("_num", lambda s: s.sum(min_count=len(s))))
+    out["value"] = safe_divide(out["_num"].to_numpy(), out["base"].to_numpy())
+    out = out.drop(columns="_num").reset_index()[TIDY_COLUMNS]
+    out.attrs.update({k: v for k, v in tidy.attrs.items() if k != "split"})
     return out
 
 
@@ -705,6 +719,10 @@ TEXT = {
     },
     "unit.month": {"ja": "{n}か月", "en": "{n} months"},
     "unit.quarter": {"ja": "{n}四半期", "en": "{n} quarters"},
+    "unit1.month": {"ja": "1か月", "en": "1 month"},
+    "unit1.quarter": {"ja": "1四半期", "en": "1 quarter"},
+    "at.month": {"ja": "{n}か月目", "en": "month {n}"},
+    "at.quarter": {"ja": "{n}四半期目", "en": "quarter {n}"},
     "metric.logo": {"ja": "アカウント（ロゴ）の継続率", "en": "logo retention (share of accounts still paying)"},
     "metric.revenue": {"ja": "売上継続率（ネット）", "en": "net revenue retention"},
     "overall": {
@@ -736,16 +754,16 @@ TEXT = {
         "en": "There is no clear difference between older and newer cohorts (newer half {new}, older half {old}).",
     },
     "flattens": {
-        "ja": "曲線は{age}目あたりから平らになります。それ以降の減少は1期あたり{limit}未満です（{start} → {end}）。",
-        "en": "The curve flattens from age {age}: after that it loses less than {limit} per period ({start} -> {end}).",
+        "ja": "曲線は{age}あたりから平らになります。そこから{last}までの減少は、平均すると1期あたり{limit}未満です。",
+        "en": "The curve flattens from {age} on: from there to {last} it loses less than {limit} per period on average.",
     },
     "not_flat": {
-        "ja": "曲線はまだ平らになっていません。観測できる最後の期間でも1期あたり約{loss}ずつ減っています。",
-        "en": "The curve has not flattened yet: at the latest ages it still loses about {loss} per period.",
+        "ja": "曲線はまだ平らになっていません。観測できる最近の期間でも、平均して1期あたり約{loss}ずつ減っています。",
+        "en": "The curve has not flattened yet: over the latest ages it still loses about {loss} per period on average.",
     },
     "early_loss": {
         "ja": "{horizon}後までに失われる分のうち{share}は最初の{early}で起きています。立ち上がり（オンボーディング）の時期が勝負です。",
-        "en": "{share} of what is lost by {horizon} is lost in the first {early}: the onboarding period matters most.",
+        "en": "{share} of what is lost by {horizon} is lost within the first {early}: the onboarding period matters most.",
     },
     "splits": {
         "ja": "{split}別に見ると、{age}後の値は {values} です。最もよく残るのは {best} です。",
@@ -789,9 +807,15 @@ def _pct(value: float) -> str:
 
 
 def _age_text(age: float, period: str, lang: str) -> str:
+    """A duration: ``12か月`` / ``12 months`` (``未到達`` / ``not reached`` for inf)."""
     if not np.isfinite(age):
         return text("not_reached", lang)
-    return text(f"unit.{period}", lang, n=int(age))
+    return text(f"unit1.{period}" if int(age) == 1 else f"unit.{period}", lang, n=int(age))
+
+
+def _at_text(age: int, period: str, lang: str) -> str:
+    """A point in time: ``12か月目`` / ``month 12``."""
+    return text(f"at.{period}", lang, n=int(age))
 
 
 def _period_of(tidy: pd.DataFrame) -> str:
@@ -808,20 +832,54 @@ def _horizon(curve: pd.DataFrame, period: str) -> int:
     return int(ages.max()) if len(ages) else 0
 
 
-def _flattening(curve: pd.DataFrame, period: str) -> tuple[int | None, float]:
-    """First age after which every step loses less than the flat limit, and the last step's loss."""
+def _step_losses(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Average loss from age k-1 to k over the cohorts known at k (no mix of cohorts).
+
+    A pooled curve jumps when old cohorts drop out of the later ages; comparing each
+    cohort with itself one age earlier avoids that.
+
+    Returns
+    -------
+    DataFrame
+        ``age, cohorts, loss`` (fraction of the age-0 base lost in that step; negative
+        when the curve rises).
+    """
+    ordered = tidy.dropna(subset=["value"]).sort_values(["cohort", "age"])
+    before = ordered.groupby("cohort")["value"].shift(1)
+    steps = ordered.assign(_loss=(before - ordered["value"]) * ordered["base"]).dropna(subset=["_loss"])
+    out = steps.groupby("age").agg(cohorts=("cohort", "size"), _num=("_loss", "sum"), _den=("base", "sum"))
+    out["loss"] = safe_divide(out["_num"].to_numpy(), out["_den"].to_numpy())
+    return out.drop(columns=["_num", "_den"]).reset_index()
+
+
+def _flattening(tidy: pd.DataFrame, period: str) -> tuple[int | None, float, int]:
+    """Where the curve flattens: the first age after which the average loss per period
+    stays below the flat limit (at least three later steps), using ages that at least
+    three cohorts have reached.
+
+    Returns
+    -------
+    age : int or None
+        None when the curve has not flattened.
+    recent_loss : float
+        Average loss per period over the last (up to six) steps.
+    last_age : int
+        The last age used.
+    """
     limit = FLAT_LOSS_PER_MONTH * PERIODS[period]
-    enough = min(3, int(curve["cohorts"].max()))
-    values = curve.loc[curve["cohorts"] >= enough].set_index("age")["value"].dropna().sort_index()
-    if len(values) < 3:
-        return None, math.nan
-    losses = -values.diff().iloc[1:]  # loss from age k-1 to k, indexed by k
-    steep = losses[losses >= limit]
-    last_loss = float(losses.iloc[-1])
-    if steep.empty:
-        return int(values.index[0]), last_loss
-    after = int(steep.index.max())
-    return (after if after < int(values.index[-1]) - 1 else None), last_loss
+    steps = _step_losses(tidy)
+    if steps.empty:
+        return None, math.nan, 0
+    steps = steps[steps["cohorts"] >= min(3, int(steps["cohorts"].max()))].set_index("age")["loss"]
+    if len(steps) < 4:
+        return None, math.nan, int(steps.index.max()) if len(steps) else 0
+    last_age = int(steps.index.max())
+    recent = float(steps.tail(6 // PERIODS[period] or 2).mean())
+    later_mean = steps[::-1].expanding().mean()[::-1]  # mean loss of steps k, k+1, ..., last
+    for age in steps.index[:-3]:
+        if later_mean.loc[age + 1] < limit:
+            return int(age), recent, last_age
+    return None, recent, last_age
 
 
 def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
@@ -849,7 +907,7 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
     period = _period_of(tidy) if len(tidy) else tidy.attrs.get("period", "month")
     if tidy.empty or tidy["value"].notna().sum() == 0:
         return "- " + text("no_data", lang)
-    whole = _combine_splits(tidy) if "split" in tidy else tidy
+    whole = combine_splits(tidy) if "split" in tidy else tidy
     curve = pooled_curve(whole)
     horizon = _horizon(curve, period)
     if horizon == 0:
@@ -876,15 +934,14 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
             key = "trend_flat" if abs(new - old) < 0.02 else ("trend_better" if new > old else "trend_worse")
             lines.append(text(key, lang, new=_pct(new), old=_pct(old)))
 
-    flat_age, last_loss = _flattening(curve, period)
+    flat_age, recent_loss, last_age = _flattening(whole, period)
     values = curve.set_index("age")["value"]
     if flat_age is not None:
         limit = text("points", lang, n=FLAT_LOSS_PER_MONTH * PERIODS[period] * 100)
-        end_age = int(curve.loc[curve["cohorts"] >= min(3, int(curve["cohorts"].max())), "age"].max())
-        lines.append(text("flattens", lang, age=_age_text(flat_age, period, lang), limit=limit,
-                          start=_pct(values[flat_age]), end=_pct(values[end_age])))
-    elif np.isfinite(last_loss):
-        lines.append(text("not_flat", lang, loss=text("points", lang, n=max(last_loss, 0) * 100)))
+        lines.append(text("flattens", lang, age=_at_text(flat_age, period, lang), limit=limit,
+                          last=_at_text(last_age, period, lang)))
+    elif np.isfinite(recent_loss):
+        lines.append(text("not_flat", lang, loss=text("points", lang, n=max(recent_loss, 0) * 100)))
 
     early = 3 // PERIODS[period] or 1
     if metric == "logo" and horizon > early and 1 - at["value"] > 0.01:
@@ -906,17 +963,6 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
 
 def _weighted(cells: pd.DataFrame) -> float:
     return float(np.average(cells["value"], weights=cells["base"])) if cells["base"].sum() > 0 else float(cells["value"].mean())
-
-
-def _combine_splits(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Merge the split rows of each cohort and age back into one cohort row."""
-    parts = tidy.assign(_num=tidy["value"] * tidy["base"])
-    out = parts.groupby(["cohort", "age"], sort=True).agg(
-        cohort_size=("cohort_size", "sum"), base=("base", "sum"), _num=("_num", lambda s: s.sum(min_count=len(s))))
-    out["value"] = safe_divide(out["_num"].to_numpy(), out["base"].to_numpy())
-    out = out.drop(columns="_num").reset_index()[TIDY_COLUMNS]
-    out.attrs.update({k: v for k, v in tidy.attrs.items() if k != "split"})
-    return out
 
 
 def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int = 12) -> str:
@@ -941,7 +987,7 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
         return "\n".join("- " + line for line in lines)
     median = median_lifetime(curve)
     if np.isfinite(median):
-        low, high = median_lifetime(curve, "upper"), median_lifetime(curve, "lower")
+        low, high = median_lifetime(curve, "lower"), median_lifetime(curve, "upper")
         lines.append(text("survival.median", lang, median=_age_text(median, "month", lang),
                           low=_age_text(low, "month", lang), high=_age_text(high, "month", lang)))
     else:

@@ -4,6 +4,6 @@ Every plotting function takes tidy data and an optional ``ax=``, and returns the
 Call :func:`set_style` once (``cskit.notebook.setup`` does) for the theme and for
 Japanese glyphs (the font comes with the matplotlib-fontja dependency, not the system).
 """
-from .style import PALETTE, percent_axis, set_style
+from .style import PALETTE, money_axis, month_axis, percent_axis, set_style
 
-__all__ = ["PALETTE", "percent_axis", "set_style"]
+__all__ = ["PALETTE", "money_axis", "month_axis", "percent_axis", "set_style"]

@@ -7,7 +7,7 @@ import seaborn as sns
 
 from ..i18n import pick
 from ..kpi.registry import get_kpi
-from .style import percent_axis
+from .style import money_axis, month_axis, percent_axis
 
 _MOVEMENT_COLOURS = {
     "new_mrr": "#0173b2",
@@ -23,7 +23,8 @@ def _as_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(month=frame["month"].dt.to_timestamp())
 
 
-def trend(kpis: pd.DataFrame, kpi_id: str, teams: list[str], lang: str, ax=None, team_names: dict | None = None):
+def trend(kpis: pd.DataFrame, kpi_id: str, teams: list[str], lang: str, ax=None, team_names: dict | None = None,
+          currency: str = "JPY"):
     """Line chart of one KPI over months, one line per team (e.g. the team and ``all``).
 
     Parameters
@@ -56,23 +57,27 @@ def trend(kpis: pd.DataFrame, kpi_id: str, teams: list[str], lang: str, ax=None,
     ax.set_ylabel(kpi.short_label(lang))
     if kpi.unit == "rate":
         percent_axis(ax)
+    elif kpi.unit == "money":
+        money_axis(ax, currency, lang)
+    month_axis(ax)
     ax.legend(title=pick(_AXIS_TEXT["team"], lang), fontsize="small")
     return ax
 
 
-def trend_grid(kpis: pd.DataFrame, kpi_ids: list[str], teams: list[str], lang: str, team_names: dict | None = None, columns: int = 2):
+def trend_grid(kpis: pd.DataFrame, kpi_ids: list[str], teams: list[str], lang: str, team_names: dict | None = None,
+               columns: int = 2, currency: str = "JPY"):
     """Small multiples: one :func:`trend` panel per KPI. Returns the figure."""
     rows = -(-len(kpi_ids) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 3.0 * rows), squeeze=False)
     for ax, kpi_id in zip(axes.flat, kpi_ids):
-        trend(kpis, kpi_id, teams, lang, ax=ax, team_names=team_names)
+        trend(kpis, kpi_id, teams, lang, ax=ax, team_names=team_names, currency=currency)
     for ax in list(axes.flat)[len(kpi_ids):]:
         ax.set_axis_off()
     fig.tight_layout()
     return fig
 
 
-def mrr_bridge(kpis: pd.DataFrame, team: str, lang: str, ax=None, last_months: int = 12):
+def mrr_bridge(kpis: pd.DataFrame, team: str, lang: str, ax=None, last_months: int = 12, currency: str = "JPY"):
     """Stacked bars of the monthly MRR movements (gains up, losses down) for one team."""
     ax = ax or plt.subplots(figsize=(8, 3.5))[1]
     data = kpis[(kpis["team"] == team) & kpis["kpi"].isin(_MOVEMENT_COLOURS)]
@@ -95,6 +100,7 @@ def mrr_bridge(kpis: pd.DataFrame, team: str, lang: str, ax=None, last_months: i
         else:
             up = up + values
     ax.axhline(0, color="black", linewidth=0.8)
+    money_axis(ax, currency, lang)
     ax.set_title({"ja": "MRR の増減内訳", "en": "MRR movements"}[lang])
     ax.tick_params(axis="x", rotation=60)
     ax.legend(fontsize="small", ncol=3)

@@ -1,0 +1,254 @@
+"""Cohort charts: the retention heatmap, retention curves, the survival curve, cohort LTV.
+
+Every function takes the tidy output of :mod:`cskit.cohorts`, a ``lang`` for the
+labels and an optional ``ax=``, and returns the axes. Censored cells (after the data's
+last month) are left blank or end the line; they are never drawn as 0.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter
+
+from ..cohorts import combine_splits, median_lifetime, pooled_curve, retention_matrix
+from ..i18n import pick
+from .style import percent_axis
+
+_TEXT = {
+    "age.month": {"ja": "経過月数（初回支払い月 = 0）", "en": "Age in months (first paid month = 0)"},
+    "age.quarter": {"ja": "経過四半期数（初回支払い = 0）", "en": "Age in quarters (first payment = 0)"},
+    "cohort.month": {"ja": "コーホート（初回支払い月）", "en": "Cohort (first paid month)"},
+    "cohort.quarter": {"ja": "コーホート（初回支払いの四半期）", "en": "Cohort (quarter of first payment)"},
+    "value.logo": {"ja": "ロゴ継続率", "en": "Logo retention"},
+    "value.revenue": {"ja": "売上継続率（ネット）", "en": "Net revenue retention"},
+    "value.ltv": {"ja": "1アカウントあたり累計売上", "en": "Cumulative revenue per account"},
+    "value.survival": {"ja": "一度も解約していない割合", "en": "Share never churned (survival)"},
+    "title.heatmap.logo": {"ja": "コーホート別ロゴ継続率", "en": "Logo retention by cohort"},
+    "title.heatmap.revenue": {"ja": "コーホート別売上継続率（ネット）", "en": "Net revenue retention by cohort"},
+    "title.heatmap.ltv": {"ja": "コーホート別 累計売上／アカウント", "en": "Cumulative revenue per account by cohort"},
+    "title.curves.logo": {"ja": "ロゴ継続率の推移（コーホート別）", "en": "Logo retention curves by cohort"},
+    "title.curves.revenue": {"ja": "売上継続率の推移（コーホート別）", "en": "Net revenue retention curves by cohort"},
+    "title.split.logo": {"ja": "ロゴ継続率の推移（{split}別、全コーホート合算）", "en": "Logo retention by {split} (all cohorts pooled)"},
+    "title.split.revenue": {"ja": "売上継続率の推移（{split}別、全コーホート合算）", "en": "Net revenue retention by {split} (all cohorts pooled)"},
+    "title.survival": {"ja": "初回解約までの生存曲線（カプラン・マイヤー）", "en": "Time to first churn (Kaplan-Meier)"},
+    "title.ltv": {"ja": "コーホート別 累計売上／アカウント（LTV）", "en": "Cohort LTV: cumulative revenue per account"},
+    "average": {"ja": "全コーホート平均", "en": "All cohorts"},
+    "band": {"ja": "{level}%信頼区間", "en": "{level}% band"},
+    "median": {"ja": "中央値 {age}か月", "en": "median {age} months"},
+    "no_data": {"ja": "（データなし）", "en": " (no data)"},
+    "split.team": {"ja": "チーム", "en": "team"},
+    "split.segment": {"ja": "セグメント", "en": "segment"},
+    "split.touch_model": {"ja": "タッチモデル", "en": "touch model"},
+    "split.none": {"ja": "グループ", "en": "group"},
+}
+
+_CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
+
+
+def _t(key: str, lang: str, **fields) -> str:
+    return pick(_TEXT[key], lang).format(**fields)
+
+
+def _period(tidy: pd.DataFrame) -> str:
+    if "period" in tidy.attrs:
+        return tidy.attrs["period"]
+    return "quarter" if len(tidy) and tidy["cohort"].astype(str).str.contains("Q").any() else "month"
+
+
+def _metric(tidy: pd.DataFrame, metric: str | None) -> str:
+    return metric or tidy.attrs.get("metric", "logo")
+
+
+def _no_data(ax, title: str, lang: str):
+    ax.set_axis_off()
+    ax.set_title(title + _t("no_data", lang))
+    return ax
+
+
+def _money_axis(ax, currency: str = "JPY"):
+    symbol = _CURRENCY_SYMBOLS.get(currency, currency + " ")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{symbol}{v:,.0f}"))
+    return ax
+
+
+def _one_split(tidy: pd.DataFrame, split_value: str | None) -> pd.DataFrame:
+    if "split" not in tidy:
+        return tidy
+    values = list(dict.fromkeys(tidy["split"]))
+    if split_value is None and len(values) > 1:
+        raise ValueError(f"tidy data has several split values {values}; pass split_value=")
+    chosen = split_value if split_value is not None else values[0]
+    out = tidy[tidy["split"] == chosen].drop(columns="split")
+    out.attrs.update(tidy.attrs)
+    return out
+
+
+def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None = None,
+                      split_value: str | None = None, annotate: bool = True):
+    """Heatmap of the cohort matrix: cohorts in rows, ages in columns, values as %.
+
+    Parameters
+    ----------
+    tidy : DataFrame
+        :func:`cskit.cohorts.cohort_retention` output (one split value at most, or
+        choose one with ``split_value``).
+    lang : {"ja", "en"}
+    ax : matplotlib Axes, optional
+    metric : {"logo", "revenue"}, optional
+        Default: ``tidy.attrs["metric"]``; only sets the title and colour range.
+    split_value : str, optional
+        The split group to draw when ``tidy`` is split.
+    annotate : bool
+        Write the % in each known cell; censored cells stay blank.
+    """
+    metric = _metric(tidy, metric)
+    period = _period(tidy)
+    title = _t(f"title.heatmap.{metric}", lang)
+    tidy = _one_split(tidy, split_value)
+    wide = retention_matrix(tidy) if len(tidy) else pd.DataFrame()
+    if ax is None:
+        rows, cols = wide.shape if wide.size else (4, 4)
+        ax = plt.subplots(figsize=(min(2 + 0.42 * cols, 18), min(1.5 + 0.3 * rows, 14)))[1]
+    if wide.empty or wide.isna().all().all():
+        return _no_data(ax, title, lang)
+    vmax = 1.0 if metric == "logo" else max(1.0, float(np.nanquantile(wide.to_numpy(), 0.95)))
+    labels = wide.map(lambda v: "" if pd.isna(v) else f"{v * 100:.0f}") if annotate else False
+    small = max(5.0, 9.0 - 0.1 * wide.shape[1])
+    sns.heatmap(wide, ax=ax, mask=wide.isna(), cmap="YlGnBu", vmin=0.0, vmax=vmax,
+                annot=labels, fmt="", annot_kws={"fontsize": small}, linewidths=0.3, linecolor="white",
+                cbar_kws={"format": FuncFormatter(lambda v, _: f"{v * 100:.0f}%"), "shrink": 0.8})
+    ax.set_title(title + " (%)")
+    ax.set_xlabel(_t(f"age.{period}", lang))
+    ax.set_ylabel(_t(f"cohort.{period}", lang))
+    ax.tick_params(axis="y", rotation=0, labelsize=small + 1)
+    ax.tick_params(axis="x", labelsize=small + 1)
+    return ax
+
+
+def _cohort_lines(tidy: pd.DataFrame, ax, max_legend: int = 8) -> None:
+    cohorts = sorted(tidy["cohort"].unique())
+    colours = sns.color_palette("viridis", n_colors=len(cohorts))
+    shown = set(cohorts[:: max(1, -(-len(cohorts) // max_legend))]) | {cohorts[-1]}
+    for cohort, colour in zip(cohorts, colours):
+        rows = tidy[tidy["cohort"] == cohort].dropna(subset=["value"]).sort_values("age")
+        if rows.empty:
+            continue
+        ax.plot(rows["age"], rows["value"], color=colour, linewidth=1.0, alpha=0.75,
+                marker="o" if len(rows) == 1 else None, markersize=3,
+                label=cohort if cohort in shown else "_nolegend_")
+
+
+def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort", metric: str | None = None):
+    """Retention curves: one line per cohort (``by="cohort"``) or per split group.
+
+    Parameters
+    ----------
+    tidy : DataFrame
+        :func:`cskit.cohorts.cohort_retention` output; ``by="split"`` needs a split.
+    lang : {"ja", "en"}
+    ax : matplotlib Axes, optional
+    by : {"cohort", "split"}
+        ``"cohort"``: each cohort in a colour from old (dark) to new (light) plus the
+        pooled average of all cohorts (black). ``"split"``: the pooled curve of each
+        split group (e.g. each segment).
+    metric : {"logo", "revenue"}, optional
+        Default: ``tidy.attrs["metric"]``.
+    """
+    metric = _metric(tidy, metric)
+    period = _period(tidy)
+    ax = ax or plt.subplots(figsize=(8, 4))[1]
+    if by not in ("cohort", "split"):
+        raise ValueError("by must be 'cohort' or 'split'")
+    if by == "split" and "split" not in tidy:
+        raise ValueError("by='split' needs cohort_retention(..., split=...) data")
+    split_name = _t(f"split.{tidy.attrs.get('split') or 'none'}", lang)
+    title = _t(f"title.curves.{metric}", lang) if by == "cohort" else _t(f"title.split.{metric}", lang, split=split_name)
+    if tidy.empty or tidy["value"].notna().sum() == 0:
+        return _no_data(ax, title, lang)
+    if by == "cohort":
+        whole = tidy if "split" not in tidy else combine_splits(tidy)
+        _cohort_lines(whole, ax)
+        average = pooled_curve(whole)
+        ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=_t("average", lang))
+        ax.legend(fontsize="x-small", ncol=2, loc="lower left")
+    else:
+        curves = pooled_curve(tidy)
+        sns.lineplot(data=curves, x="age", y="value", hue="split", marker="o", markersize=3, ax=ax)
+        ax.legend(title=split_name, fontsize="small")
+    if metric == "revenue":
+        ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.set_xlabel(_t(f"age.{period}", lang))
+    ax.set_ylabel(_t(f"value.{metric}", lang))
+    percent_axis(ax)
+    return ax
+
+
+def survival_plot(curve: pd.DataFrame, lang: str, ax=None):
+    """Kaplan-Meier step curve with its confidence band and the median lifetime marked.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`cskit.cohorts.survival_curve` output (one curve, or one per split group).
+    lang : {"ja", "en"}
+    ax : matplotlib Axes, optional
+    """
+    ax = ax or plt.subplots(figsize=(8, 4))[1]
+    title = _t("title.survival", lang)
+    if curve.empty:
+        return _no_data(ax, title, lang)
+    level = round((1 - curve.attrs.get("alpha", 0.05)) * 100)
+    groups = list(curve.groupby("split", sort=True)) if "split" in curve else [(None, curve)]
+    palette = sns.color_palette("colorblind", n_colors=max(len(groups), 1))
+    for (label, rows), colour in zip(groups, palette):
+        name = label if label is not None else _t("value.survival", lang)
+        ax.step(rows["age"], rows["survival"], where="post", color=colour, linewidth=1.8, label=name)
+        ax.fill_between(rows["age"], rows["lower"], rows["upper"], step="post", color=colour, alpha=0.2,
+                        label=_t("band", lang, level=level) if label is None else "_nolegend_")
+        median = median_lifetime(rows.drop(columns="split", errors="ignore"))
+        if np.isfinite(median):
+            ax.plot([median, median], [0, 0.5], color=colour, linestyle=":", linewidth=1.2)
+            ax.annotate(_t("median", lang, age=int(median)), (median, 0.5), xytext=(4, 4),
+                        textcoords="offset points", fontsize="small", color=colour)
+    ax.axhline(0.5, color="grey", linewidth=0.8, linestyle="--")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    ax.set_title(title)
+    ax.set_xlabel(_t("age.month", lang))
+    ax.set_ylabel(_t("value.survival", lang))
+    percent_axis(ax)
+    ax.legend(fontsize="small", loc="lower left")
+    return ax
+
+
+def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = None):
+    """Cumulative revenue per account by age: one line per cohort plus the pooled average.
+
+    Parameters
+    ----------
+    tidy : DataFrame
+        :func:`cskit.cohorts.cohort_ltv` output (money per account).
+    lang : {"ja", "en"}
+    ax : matplotlib Axes, optional
+    currency : str, optional
+        ISO code for the axis (default ``tidy.attrs["currency"]``, else JPY).
+    """
+    ax = ax or plt.subplots(figsize=(8, 4))[1]
+    title = _t("title.ltv", lang)
+    if tidy.empty or tidy["value"].notna().sum() == 0:
+        return _no_data(ax, title, lang)
+    whole = tidy if "split" not in tidy else combine_splits(tidy)
+    _cohort_lines(whole, ax)
+    average = pooled_curve(whole)
+    ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=_t("average", lang))
+    ax.legend(fontsize="x-small", ncol=2, loc="upper left")
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.set_xlabel(_t(f"age.{_period(tidy)}", lang))
+    ax.set_ylabel(_t("value.ltv", lang))
+    _money_axis(ax, currency or tidy.attrs.get("currency", "JPY"))
+    return ax

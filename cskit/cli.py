@@ -6,6 +6,7 @@ exit code 2; nothing else reaches the user as a traceback.
 """
 from __future__ import annotations
 
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -52,6 +53,13 @@ def handles_errors(command: Callable) -> Callable:
         except KeyboardInterrupt:
             _echo_err(t("cli.interrupted", lang))
             raise typer.Exit(130)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so briefly; the traceback only on request
+            if os.environ.get("CSKIT_DEBUG"):
+                raise
+            _echo_err(t("cli.internal_error", lang, error=f"{type(exc).__name__}: {exc}"))
+            raise typer.Exit(1)
 
     return wrapper
 

@@ -348,25 +348,56 @@ def retention_matrix(tidy: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def pooled_curve(tidy: pd.DataFrame) -> pd.DataFrame:
-    """All cohorts pooled into one curve per age (per split when split).
+def pooled_curve(tidy: pd.DataFrame, method: str = "chain") -> pd.DataFrame:
+    """All cohorts pooled into one curve per age (per split group when split).
 
-    Each age uses the cohorts known at that age, weighted by their ``base`` (accounts
-    for logo retention and LTV, starting MRR for revenue retention).
+    Later ages are known for fewer, older cohorts only, so a plain average jumps
+    whenever a cohort drops out. The default ``"chain"`` method avoids that the way
+    Kaplan-Meier does: each step from age k-1 to k is measured on the cohorts known at
+    k, and the steps are chained.
+
+    Parameters
+    ----------
+    tidy : DataFrame
+        :func:`cohort_retention` or :func:`cohort_ltv` output.
+    method : {"chain", "mean"}
+        ``"chain"``: retention at k = retention at k-1 x (their value at k / their value
+        at k-1), weighted by ``base``, over the cohorts known at k; LTV at k = LTV at
+        k-1 + the cohorts' average revenue added in step k (per account).
+        ``"mean"``: the ``base``-weighted mean of the cohorts known at k.
 
     Returns
     -------
     DataFrame
-        ``age, cohorts, accounts, value`` (and ``split`` first when split):
-        ``cohorts`` and ``accounts`` count the known cohorts and their accounts.
+        ``age, cohorts, accounts, value`` (``split`` first when split): ``cohorts`` and
+        ``accounts`` count the cohorts known at that age and their accounts; ``value``
+        in the unit of ``tidy`` (fraction, or money per account).
     """
-    keys = (["split"] if "split" in tidy else []) + ["age"]
-    known = tidy.dropna(subset=["value"])
-    parts = known.assign(_num=known["value"] * known["base"], _den=known["base"])
-    out = parts.groupby(keys, sort=True).agg(
-        cohorts=("cohort", "size"), accounts=("cohort_size", "sum"), _num=("_num", "sum"), _den=("_den", "sum"))
-    out["value"] = safe_divide(out["_num"].to_numpy(), out["_den"].to_numpy())
-    out = out.drop(columns=["_num", "_den"]).reset_index()
+    _check_choice("method", method, ("chain", "mean"))
+    groups = ["split"] if "split" in tidy else []
+    known = tidy.dropna(subset=["value"]).sort_values(groups + ["cohort", "age"])
+    before = known.groupby(groups + ["cohort"])["value"].shift(1)
+    parts = known.assign(_now=known["value"] * known["base"], _before=before * known["base"], _den=known["base"])
+    out = parts.groupby(groups + ["age"], sort=True).agg(
+        cohorts=("cohort", "size"), accounts=("cohort_size", "sum"),
+        _now=("_now", "sum"), _before=("_before", "sum"), _den=("_den", "sum")).reset_index()
+    out["value"] = safe_divide(out["_now"].to_numpy(), out["_den"].to_numpy())
+    if method == "chain" and len(out):
+        additive = tidy.attrs.get("kind") == "ltv"
+        chained = []
+        for _, rows in (out.groupby(groups, sort=False) if groups else [(None, out)]):
+            level = math.nan
+            for i, (age, now, prior, den, mean) in enumerate(rows[["age", "_now", "_before", "_den", "value"]].itertuples(index=False)):
+                if i == 0 or not np.isfinite(level):
+                    level = mean
+                elif additive:
+                    level = level + safe_divide(now - prior, den).item()
+                else:
+                    ratio = safe_divide(now, prior).item()
+                    level = level * ratio if np.isfinite(ratio) else mean
+                chained.append(level)
+        out["value"] = chained
+    out = out.drop(columns=["_now", "_before", "_den"])
     out.attrs.update(tidy.attrs)
     return out
 

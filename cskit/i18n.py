@@ -31,8 +31,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file is empty (not even a header row).",
     },
     "data.column_missing": {
-        "ja": "必須列 {column} がありません（ある列: {present}）。",
-        "en": "Required column {column} is missing (columns present: {present}).",
+        "ja": "必須列 {field} がありません（ある列: {present}）。",
+        "en": "Required column {field} is missing (columns present: {present}).",
     },
     "data.value_missing": {
         "ja": "値が空です。{expected} が必要です。",
@@ -79,12 +79,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{value!r} does not exist in {parent}.",
     },
     "data.order": {
-        "ja": "{column}（{value}）が {other}（{other_value}）より前です。",
-        "en": "{column} ({value}) is before {other} ({other_value}).",
+        "ja": "{field}（{value}）が {other}（{other_value}）より前です。",
+        "en": "{field} ({value}) is before {other} ({other_value}).",
     },
     "data.more_than": {
-        "ja": "{column}（{value}）が {other}（{other_value}）を超えています。",
-        "en": "{column} ({value}) exceeds {other} ({other_value}).",
+        "ja": "{field}（{value}）が {other}（{other_value}）を超えています。",
+        "en": "{field} ({value}) exceeds {other} ({other_value}).",
     },
     "data.team_without_accounts": {
         "ja": "チーム {value!r}（役割 {role}）に担当アカウントがありません。",
@@ -181,6 +181,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Language {value!r} is not supported (ja or en).",
     },
     "cli.interrupted": {"ja": "中断しました。", "en": "Interrupted."},
+    "cli.internal_error": {
+        "ja": "cskit の内部エラーです（{error}）。入力ではなく cskit の不具合の可能性があります。詳しくは CSKIT_DEBUG=1 を付けて再実行してください。",
+        "en": "cskit internal error ({error}). This is likely a bug in cskit, not in your input; rerun with CSKIT_DEBUG=1 for details.",
+    },
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -144,6 +145,8 @@ def detect_encoding(path: Path) -> str:
     """
     with open(path, "rb") as handle:
         head = handle.read(ENCODING_SNIFF_BYTES)
+    if b"\x00" in head:
+        raise ValueError("binary data (NUL bytes), not CSV text")
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     for encoding in ("utf-8", "cp932"):
@@ -180,8 +183,11 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, list[str]]:
         try:
             frame = pd.read_csv(path, dtype=str, encoding=encoding, engine=engine, keep_default_na=False)
         except Exception:
-            # pyarrow is strict about ragged rows; the C parser gives a clearer error
-            frame = pd.read_csv(path, dtype=str, encoding=encoding, engine="c", keep_default_na=False)
+            # pyarrow's errors name no line; the C parser's do. index_col=False and the
+            # warning turned into an error: a longer row must fail, not be cut silently
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, dtype=str, encoding=encoding, engine="c", keep_default_na=False, index_col=False)
     elif suffix == ".xlsx":
         frame = pd.read_excel(path, dtype=object, engine="openpyxl")
         frame = frame.apply(_excel_cells_to_text)
@@ -445,14 +451,14 @@ def _check_order(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
             continue
         wrong = frame[later].notna() & frame[earlier].notna() & (frame[later] < frame[earlier])
         for position in wrong[wrong].index:
-            ctx.add("data.order", _rows([position]), later, column=later, value=_show(frame.at[position, later]),
+            ctx.add("data.order", _rows([position]), later, field=later, value=_show(frame.at[position, later]),
                     other=earlier, other_value=_show(frame.at[position, earlier]))
     for small, large in table.not_above:
         if small not in frame or large not in frame:
             continue
         wrong = frame[small].notna() & frame[large].notna() & (frame[small] > frame[large])
         for position in wrong[wrong].index:
-            ctx.add("data.more_than", _rows([position]), small, column=small, value=_show(frame.at[position, small]),
+            ctx.add("data.more_than", _rows([position]), small, field=small, value=_show(frame.at[position, small]),
                     other=large, other_value=_show(frame.at[position, large]))
 
 
@@ -487,7 +493,7 @@ def _read_table(path: Path, table: Table, ctx: _Context) -> pd.DataFrame | None:
         ctx.add("data.encoding", severity="warning", encoding=note)
     missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
     for name in missing:
-        ctx.add("data.column_missing", column=name, present=", ".join(map(str, raw.columns)) or "-")
+        ctx.add("data.column_missing", column=name, field=name, present=", ".join(map(str, raw.columns)) or "-")
     if missing:
         return None
     if table.required and raw.empty:

@@ -84,8 +84,8 @@ def _check_split(dataset: Dataset, split: str | None) -> None:
     if split is None:
         return
     _check_choice("split", split, SPLITS)
-    if split not in dataset["accounts"]:
-        raise OptionError("split", split, f"accounts has no column {split!r}")
+    if split not in available_splits(dataset):
+        raise OptionError("split", split, f"accounts has no values in column {split!r}")
 
 
 def _as_of_months(dataset: Dataset, as_of) -> pd.PeriodIndex:
@@ -789,8 +789,16 @@ TEXT = {
         "en": "The curve flattens from {age} on: from there to {last} it loses less than {limit} per period on average.",
     },
     "not_flat": {
-        "ja": "曲線はまだ平らになっていません。観測できる最近の期間でも、平均して1期あたり約{loss}ずつ減っています。",
-        "en": "The curve has not flattened yet: over the latest ages it still loses about {loss} per period on average.",
+        "ja": "曲線はまだ平らになっていません。{last}までの直近の期間でも、平均して1期あたり約{loss}ずつ減っています。",
+        "en": "The curve has not flattened yet: in the latest ages up to {last} it still loses about {loss} per period on average.",
+    },
+    "levelling": {
+        "ja": "曲線は{last}にかけてようやく落ち着き始めたところです（直近は1期あたり約{loss}の減少）。それより前には大きく減る時期がありました。",
+        "en": "The curve is only starting to level off towards {last} (about {loss} lost per period lately); earlier stretches were steeper.",
+    },
+    "rising": {
+        "ja": "{last}にかけての直近の期間では、曲線は1期あたり約{loss}ずつ上がっています。残った顧客の拡大が解約を上回っています。",
+        "en": "In the latest ages up to {last} the curve rises by about {loss} per period: expansion of the remaining customers outweighs churn.",
     },
     "early_loss": {
         "ja": "{horizon}後までに失われる分のうち{share}は最初の{early}で起きています。立ち上がり（オンボーディング）の時期が勝負です。",
@@ -825,6 +833,10 @@ TEXT = {
         "en": "Median lifetime by {split}: {values}.",
     },
     "not_reached": {"ja": "未到達", "en": "not reached"},
+    "no_split": {
+        "ja": "データの accounts に {split} の値がないため、この図は省略します。",
+        "en": "The dataset's accounts have no {split} values, so this chart is skipped.",
+    },
 }
 
 
@@ -884,33 +896,40 @@ def _step_losses(tidy: pd.DataFrame) -> pd.DataFrame:
 
 
 def _flattening(tidy: pd.DataFrame, period: str) -> tuple[int | None, float, int]:
-    """Where the curve flattens: the first age after which the average loss per period
-    stays below the flat limit (at least three later steps), using ages that at least
-    three cohorts have reached.
+    """Where the curve flattens, using the ages at least three cohorts have reached.
+
+    The curve is flat from age k when every run of six months (two quarters) of steps
+    that starts after k loses less than the flat limit per period on average, and at
+    least one such run is left in the data. A single dip (a renewal month) inside an
+    otherwise flat stretch still counts as flat if its run stays under the limit.
 
     Returns
     -------
     age : int or None
         None when the curve has not flattened.
     recent_loss : float
-        Average loss per period over the last (up to six) steps.
+        Average loss per period over the last run of steps.
     last_age : int
         The last age used.
     """
     limit = FLAT_LOSS_PER_MONTH * PERIODS[period]
+    window = max(2, 6 // PERIODS[period])
     steps = _step_losses(tidy)
     if steps.empty:
         return None, math.nan, 0
     steps = steps[steps["cohorts"] >= min(3, int(steps["cohorts"].max()))].set_index("age")["loss"]
-    if len(steps) < 4:
+    if len(steps) < window + 1:
         return None, math.nan, int(steps.index.max()) if len(steps) else 0
     last_age = int(steps.index.max())
-    recent = float(steps.tail(6 // PERIODS[period] or 2).mean())
-    later_mean = steps[::-1].expanding().mean()[::-1]  # mean loss of steps k, k+1, ..., last
-    for age in steps.index[:-3]:
-        if later_mean.loc[age + 1] < limit:
-            return int(age), recent, last_age
-    return None, recent, last_age
+    runs = steps.rolling(window).mean().dropna()  # indexed by the run's last age
+    recent = float(runs.iloc[-1])
+    steep = runs[runs >= limit]
+    if steep.empty:
+        return int(steps.index[0]) - 1, recent, last_age
+    # the last steep run covers the steps up to its end; every run starting after its
+    # first step is flat, so the curve is flat from that first step's age on
+    flat_from = int(steep.index.max()) - window + 1
+    return (flat_from if flat_from + window <= last_age else None), recent, last_age
 
 
 def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
@@ -972,7 +991,15 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
         lines.append(text("flattens", lang, age=_at_text(flat_age, period, lang), limit=limit,
                           last=_at_text(last_age, period, lang)))
     elif np.isfinite(recent_loss):
-        lines.append(text("not_flat", lang, loss=text("points", lang, n=max(recent_loss, 0) * 100)))
+        limit_value = FLAT_LOSS_PER_MONTH * PERIODS[period]
+        if recent_loss < -limit_value:
+            key = "rising"
+        elif recent_loss < limit_value:
+            key = "levelling"
+        else:
+            key = "not_flat"
+        lines.append(text(key, lang, loss=text("points", lang, n=abs(recent_loss) * 100),
+                          last=_at_text(last_age, period, lang)))
 
     early = 3 // PERIODS[period] or 1
     if metric == "logo" and horizon > early and 1 - at["value"] > 0.01:

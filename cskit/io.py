@@ -12,6 +12,7 @@ All problems of all files are collected before anything is raised.
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 import unicodedata
 import warnings
@@ -22,6 +23,9 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import yaml
 
 from .contract import (
@@ -158,13 +162,13 @@ def detect_encoding(path: Path) -> str:
     raise ValueError("not UTF-8 or Shift_JIS (cp932) text")
 
 
-def read_raw(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Read a table file as text cells (missing cells are ``NaN``).
+def read_raw(path: Path) -> tuple[pa.Table, list[str]]:
+    """Read a table file as text cells: an Arrow table of string columns (null = empty cell).
 
     Returns
     -------
-    frame : DataFrame
-        All columns as Python strings, index 0..n-1 in file order.
+    table : pyarrow.Table
+        One string column per header, rows in file order.
     notes : list of str
         Encoding notes (``"utf-8-sig"`` or ``"cp932"``) worth a warning.
     """
@@ -176,18 +180,16 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, list[str]]:
         encoding = detect_encoding(path)
         if encoding != "utf-8":
             notes.append(encoding)
-        if encoding == "utf-8-sig":
-            # pyarrow strips the BOM itself and is several times faster on big files
-            encoding = "utf-8"
-        engine = "pyarrow" if encoding == "utf-8" else "c"
-        try:
-            frame = pd.read_csv(path, dtype=str, encoding=encoding, engine=engine, keep_default_na=False)
-        except Exception:
-            # pyarrow's errors name no line; the C parser's do. index_col=False and the
-            # warning turned into an error: a longer row must fail, not be cut silently
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(path, dtype=str, encoding=encoding, engine="c", keep_default_na=False, index_col=False)
+        if encoding in ("utf-8", "utf-8-sig"):
+            try:
+                return _read_csv_arrow(path), notes
+            except pa.ArrowInvalid:
+                pass  # fall through: the C parser names the line that is wrong
+        # index_col=False and the warning turned into an error: a longer row must
+        # fail, not be cut silently
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, dtype=str, encoding=encoding, engine="c", keep_default_na=False, index_col=False)
     elif suffix == ".xlsx":
         frame = pd.read_excel(path, dtype=object, engine="openpyxl")
         frame = frame.apply(_excel_cells_to_text)
@@ -196,9 +198,31 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, list[str]]:
         frame = frame.apply(_typed_to_text)
     else:  # pragma: no cover - FILE_SUFFIXES guards this
         raise ValueError(f"unsupported file type {suffix}")
-    frame.columns = [unicodedata.normalize("NFKC", str(c)).strip(_SPACES + "\ufeff") for c in frame.columns]
-    frame = frame.astype(object).where(frame.ne("") & frame.notna(), np.nan)
-    return frame.reset_index(drop=True), notes
+    frame = frame.astype(object).where(frame.notna() & frame.ne(""), None)
+    table = pa.table({str(c): pa.array(frame[c].tolist(), type=pa.string()) for c in frame.columns}) if len(frame.columns) else pa.table({})
+    return _clean_header(table), notes
+
+
+def _read_csv_arrow(path: Path) -> pa.Table:
+    """Multi-threaded read of a UTF-8 CSV with every column as text (pyarrow)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    return _clean_header(table)
+
+
+def _clean_header(table: pa.Table) -> pa.Table:
+    names = [unicodedata.normalize("NFKC", str(c)).strip(_SPACES + "\ufeff") for c in table.column_names]
+    return table.rename_columns(names)
 
 
 class _EmptyFile(Exception):
@@ -329,8 +353,6 @@ def _parse_temporal(values: pd.Series, col: Column, ctx: _Context) -> pd.Series:
         for position in serial[serial].index:
             as_date = (pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(values[position]))).strftime("%Y-%m-%d")
             ctx.add("data.excel_serial", _rows([position]), col.name, value=values[position], date=as_date)
-    if col.kind == "month":
-        return parsed.dt.to_period("M")
     return parsed
 
 
@@ -351,30 +373,92 @@ def _parse_number(values: pd.Series, col: Column, ctx: _Context) -> pd.Series:
                     count=int(fixed.sum()), what_key=what_key, example=str(values[fixed[fixed].index[0]]))
         failed = values.notna() & parsed.isna()
         ctx.add_per_value("data.bad_number", failed, values, col.name)
-    parsed = parsed.astype("float64")
-    if col.integer:
-        fractional = parsed.notna() & (parsed != np.floor(parsed))
-        ctx.add_per_value("data.not_integer", fractional, parsed, col.name)
+    return parsed.astype("float64")
+
+
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_PATTERNS = {"date": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$"}
+_EXPECTED = {"date": "expect.date", "month": "expect.month", "timestamp": "expect.timestamp", "number": "expect.number"}
+
+
+def _positions(mask: pa.Array) -> np.ndarray:
+    """Row positions where a boolean Arrow array is true (null counts as false)."""
+    return np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+
+
+def _trim(raw: pa.Array, column: str, ctx: _Context) -> pa.Array:
+    """Trim spaces (ASCII and full-width), warn how many cells changed, make empty cells null."""
+    trimmed = pc.utf8_trim(raw, characters=_SPACES)
+    changed = _positions(pc.not_equal(trimmed, raw))
+    if len(changed):
+        ctx.add("data.normalised", _rows(changed[:1]), column, severity="warning",
+                count=len(changed), what_key="norm.spaces", example=raw[int(changed[0])].as_py())
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def _subset(values: pa.Array, positions: np.ndarray) -> pd.Series:
+    """Some cells as a pandas Series of str, indexed by row position (for the slow path)."""
+    return pd.Series(values.take(pa.array(positions)).to_pylist(), index=positions, dtype=object)
+
+
+def _parse_column(raw: pa.Array, col: Column, ctx: _Context) -> pd.Series:
+    """Parse one column of text cells into its contract type.
+
+    A vectorised Arrow pass parses the well-formed cells; only cells it rejects go
+    through the slower pandas path, which normalises what is safe (full-width digits,
+    thousands separators) and reports the rest row by row.
+    """
+    values = _trim(raw, col.name, ctx)
+    if not col.nullable:
+        missing = _positions(pc.is_null(values))
+        if len(missing):
+            ctx.add("data.value_missing", _rows(missing), col.name, expected_key=_EXPECTED.get(col.kind, "expect.string"))
+    if col.kind in ("id", "text", "enum"):
+        return pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
+    if col.kind == "number":
+        well_formed = pc.match_substring_regex(values, _NUMBER)
+        parsed = pc.cast(pc.if_else(well_formed, values, pa.scalar(None, pa.string())), pa.float64()).to_numpy(zero_copy_only=False)
+        parsed = pd.Series(parsed, dtype="float64")
+        rejected = _positions(pc.and_(pc.is_valid(values), pc.invert(pc.fill_null(well_formed, False))))
+        if len(rejected):
+            parsed.loc[rejected] = _parse_number(_subset(values, rejected), col, ctx).to_numpy()
+        if col.integer:
+            fractional = parsed.notna() & (parsed != np.floor(parsed))
+            ctx.add_per_value("data.not_integer", fractional, parsed.map(_show) if fractional.any() else parsed, col.name)
+        return parsed
+    if col.kind == "timestamp":
+        try:
+            stamps = pc.cast(values, pa.timestamp("ns")).to_pandas()
+            return pd.Series(stamps.to_numpy(), dtype="datetime64[ns]")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return _parse_temporal(pd.Series(values.to_numpy(zero_copy_only=False), dtype=object), col, ctx).reset_index(drop=True)
+    # dates and months repeat a lot: parse each distinct value once (strict pattern,
+    # then a round trip that rejects 2024-02-30), then spread back to the rows
+    encoded = values.dictionary_encode()
+    distinct = encoded.dictionary
+    text = distinct if col.kind == "date" else pc.binary_join_element_wise(distinct, pa.scalar("-01"), "")
+    stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    exact = pc.and_(pc.match_substring_regex(distinct, _PATTERNS[col.kind]), pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text))
+    distinct_parsed = pc.if_else(exact, stamps, pa.scalar(None, pa.timestamp("s"))).cast(pa.timestamp("ns"))
+    parsed = pd.Series(distinct_parsed.take(encoded.indices).to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
+    rejected_distinct = pc.invert(pc.fill_null(exact, False))
+    rejected = _positions(pc.and_(pc.is_valid(encoded.indices), pc.fill_null(rejected_distinct.take(encoded.indices), False)))
+    if len(rejected):
+        retried = _parse_temporal(_subset(values, rejected), col, ctx)
+        parsed.loc[rejected] = retried.to_numpy()
+    if col.kind == "month":
+        return _to_periods(parsed)
     return parsed
 
 
-def _parse_column(raw: pd.Series, col: Column, ctx: _Context) -> pd.Series:
-    values = raw if col.kind in ("number",) else _normalise_text(raw, col.name, ctx)
-    if col.kind == "number":
-        values = raw.astype(object)
-        present = values.notna()
-        if present.any() and values[present].map(type).eq(str).all():
-            values = values.where(~present, values[present].str.strip(_SPACES)).replace({"": np.nan})
-    if not col.nullable:
-        missing = values.isna()
-        if missing.any():
-            expected_key = {"date": "expect.date", "month": "expect.month", "timestamp": "expect.timestamp", "number": "expect.number"}.get(col.kind, "expect.string")
-            ctx.add("data.value_missing", _rows(missing[missing].index), col.name, expected_key=expected_key)
-    if col.kind in ("date", "month", "timestamp"):
-        return _parse_temporal(values, col, ctx)
-    if col.kind == "number":
-        return _parse_number(values, col, ctx)
-    return values.astype(object)
+def _to_periods(stamps: pd.Series) -> pd.Series:
+    """Month-start timestamps to monthly periods, without boxing each value."""
+    valid = stamps.notna().to_numpy()
+    years = stamps.dt.year.to_numpy(dtype="float64")
+    months = stamps.dt.month.to_numpy(dtype="float64")
+    ordinals = np.where(valid, (np.nan_to_num(years) - 1970) * 12 + np.nan_to_num(months) - 1, 0).astype("int64")
+    ordinals[~valid] = np.iinfo(np.int64).min  # pandas' NaT ordinal
+    return pd.Series(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype("M")), index=stamps.index)
 
 
 # --------------------------------------------------------------------------- #
@@ -426,23 +510,30 @@ def _check_values(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
                     ctx.add("data.out_of_range", _rows(rows), column, value=value, low=_show(col.low), high=_show(col.high))
 
 
+def _key_codes(column: pd.Series) -> np.ndarray:
+    """Integer codes of a key column (-1 for missing), cheap to compare and hash."""
+    if isinstance(column.dtype, pd.PeriodDtype):
+        ordinals = column.array.asi8.copy()
+        ordinals[column.isna().to_numpy()] = -1
+        return ordinals
+    return pd.factorize(column, use_na_sentinel=True)[0]
+
+
 def _check_unique(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
     if not table.unique or not set(table.unique) <= set(frame.columns):
         return
-    keys = frame[list(table.unique)]
-    duplicated = keys.duplicated(keep=False) & keys.notna().all(axis=1)
-    if not duplicated.any():
+    codes = pd.DataFrame({name: _key_codes(frame[name]) for name in table.unique})
+    complete = (codes >= 0).all(axis=1)
+    later = codes.duplicated(keep="first") & complete
+    if not later.any():
         return
-    dup = keys[duplicated]
-    first_positions = dup.groupby(list(table.unique), sort=False, dropna=True).head(1)
-    first_of = {tuple(map(str, row)): pos for pos, row in zip(first_positions.index, first_positions.itertuples(index=False))}
-    later = keys.duplicated(keep="first") & duplicated
+    first_row = codes[complete].drop_duplicates(keep="first").reset_index().set_index(list(table.unique))["index"]
+    column = table.unique[0] if len(table.unique) == 1 else "+".join(table.unique)
+    code = "data.duplicate_id" if len(table.unique) == 1 else "data.duplicate_key"
     for position in later[later].index:
-        key = tuple(map(str, keys.loc[position]))
-        column = table.unique[0] if len(table.unique) == 1 else "+".join(table.unique)
-        code = "data.duplicate_id" if len(table.unique) == 1 else "data.duplicate_key"
-        ctx.add(code, _rows([position]), column, value=key[0] if len(key) == 1 else " / ".join(key),
-                first_row=first_of[key] + 2)
+        key = tuple(codes.loc[position])
+        shown = " / ".join(_show(frame.at[position, name]) for name in table.unique)
+        ctx.add(code, _rows([position]), column, value=shown, first_row=int(first_row.loc[key if len(key) > 1 else key[0]]) + 2)
 
 
 def _check_order(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
@@ -474,7 +565,8 @@ def _check_survey_scores(frame: pd.DataFrame, ctx: _Context) -> None:
     for survey, (low, high) in SURVEY_SCORE_RANGE.items():
         scores = frame["score"].where(frame["survey"] == survey)
         bad = scores.notna() & ((scores < low) | (scores > high))
-        ctx.add_per_value("data.out_of_range", bad, scores.map(_show), "score", low=low, high=high)
+        if bad.any():
+            ctx.add_per_value("data.out_of_range", bad, scores[bad].map(_show).reindex(scores.index), "score", low=low, high=high)
 
 
 # --------------------------------------------------------------------------- #
@@ -491,20 +583,21 @@ def _read_table(path: Path, table: Table, ctx: _Context) -> pd.DataFrame | None:
         return None
     for note in notes:
         ctx.add("data.encoding", severity="warning", encoding=note)
-    missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
+    missing = [c.name for c in table.columns if c.required and c.name not in raw.column_names]
     for name in missing:
-        ctx.add("data.column_missing", column=name, field=name, present=", ".join(map(str, raw.columns)) or "-")
+        ctx.add("data.column_missing", column=name, field=name, present=", ".join(raw.column_names) or "-")
     if missing:
         return None
-    if table.required and raw.empty:
+    if table.required and raw.num_rows == 0:
         ctx.add("data.no_rows")
         return None
-    frame = pd.DataFrame(index=raw.index)
+    columns = {}
     for col in table.columns:
-        if col.name in raw.columns:
-            frame[col.name] = _parse_column(raw[col.name], col, ctx)
+        if col.name in raw.column_names:
+            columns[col.name] = _parse_column(raw.column(col.name).combine_chunks(), col, ctx)
         else:
-            frame[col.name] = pd.Series(np.nan, index=raw.index, dtype=object)
+            columns[col.name] = pd.Series(np.nan, index=pd.RangeIndex(raw.num_rows), dtype=object)
+    frame = pd.DataFrame(columns)
     _check_values(frame, table, ctx)
     _check_unique(frame, table, ctx)
     _check_order(frame, table, ctx)

@@ -128,11 +128,16 @@ def test_quarter_retention_by_hand(six):
     assert_rows(cohorts.retention_matrix(revenue), {"2024-Q1": [1, 440 / 490], "2024-Q2": [1, NAN]})
 
 
-def test_incomplete_quarter_is_censored(six):
-    # on 2024-05 the second quarter is not over: its cohort may still grow, so nothing is known
-    wide = cohorts.retention_matrix(cohorts.cohort_retention(six, period="quarter", as_of="2024-05"))
-    assert_rows(wide, {"2024-Q1": [1, NAN]})  # Q1 + 1 quarter = Q2, not complete either
-    assert cohorts.cohort_retention(six, period="quarter", as_of="2024-06")["cohort"].iloc[-1] == "2024-Q2"
+def test_incomplete_quarter_is_censored(make_dataset):
+    # data ends in May: Q2 is not over, so its cohort may still grow and nothing of it is known
+    data = make_dataset({
+        "teams": TEAMS[:1] + TEAMS[2:3],
+        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1"} for a in "XY"],
+        "mrr": mrr_rows({"X": {"2024-01": 10, "2024-02": 10, "2024-05": 10}, "Y": {"2024-04": 20, "2024-05": 20}}),
+    })
+    tidy = cohorts.cohort_retention(data, period="quarter")
+    assert_rows(cohorts.retention_matrix(tidy), {"2024-Q1": [1], "2024-Q2": [NAN]})
+    assert tidy["cohort_size"].tolist() == [1, 1]
 
 
 def test_quarter_equals_monthly_every_third_age_for_a_one_month_cohort(make_dataset):
@@ -142,7 +147,7 @@ def test_quarter_equals_monthly_every_third_age_for_a_one_month_cohort(make_data
         "mrr": mrr_rows({
             "X": {f"2024-{m:02d}": 10 for m in range(1, 13)},
             "Y": {f"2024-{m:02d}": 20 for m in range(1, 5)},
-            "Z": {f"2024-{m:02d}": 30 for m in (1, 2, 3, 4, 5, 6, 7, 10, 11, 12)},
+            "Z": {f"2024-{m:02d}": 30 for m in (1, 2, 3, 5, 6, 7, 10, 11, 12)},  # gaps in Apr, Aug, Sep
         }),
     })
     monthly = cohorts.retention_matrix(cohorts.cohort_retention(data)).loc["2024-01"]
@@ -320,6 +325,24 @@ def test_retention_reading_is_computed_from_data(six):
     assert "3か月後" in ja and "2024-03（100%）" in ja
     split = cohorts.retention_reading(cohorts.cohort_retention(six, split="segment"), "en")
     assert "By segment" in split
+
+
+def test_reading_finds_where_the_curve_flattens(make_dataset):
+    # four monthly cohorts of four accounts: one stops at age 1, one at age 2, two stay
+    months = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
+    series = {}
+    for start in range(4):
+        for k, life in enumerate((1, 2, 99, 99)):
+            series[f"c{start}a{k}"] = {months[j]: 100 for j in range(start, min(start + life, len(months)))}
+    data = make_dataset({
+        "teams": TEAMS[:1] + TEAMS[2:3],
+        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1"} for a in series],
+        "mrr": mrr_rows(series),
+    })
+    en = cohorts.retention_reading(cohorts.cohort_retention(data), "en")
+    assert "flattens from month 2 on" in en and "to month 21" in en  # month 21: the 3rd cohort's last age
+    assert "100% of what is lost by 12 months is lost within the first 3 months" in en
+    assert "2か月目あたりから平らに" in cohorts.retention_reading(cohorts.cohort_retention(data), "ja")
 
 
 def test_revenue_reading_says_whether_expansion_wins(six):

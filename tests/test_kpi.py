@@ -300,3 +300,34 @@ def test_every_registry_kpi_is_computed_when_every_table_is_there(sample_dataset
 
     kpis = compute_kpis(sample_dataset)
     assert set(kpis.kpi) == set(registry())
+
+
+def test_health_score_by_hand(make_dataset):
+    tables = {
+        "teams": TEAMS,
+        "accounts": accounts([("A", "cs1"), ("B", "cs1"), ("C", "cs2")]),
+        "mrr": mrr_rows({"A": {"2024-01": 100, "2024-02": 100, "2024-03": 100, "2024-04": 150},
+                         "B": {"2024-01": 100, "2024-02": 100, "2024-03": 100, "2024-04": 100},
+                         "C": {"2024-04": 10}}),
+        "usage": [{"account_id": "A", "month": "2024-04", "active_users": 8, "licensed_seats": 10}],
+        "surveys": [{"response_id": "r1", "account_id": "A", "date": "2024-02-10", "survey": "nps", "score": 7}],
+        "tickets": [
+            {"ticket_id": f"t{i}", "account_id": "A", "team": "sup", "channel": "mail",
+             "opened_at": "2024-03-05 10:00", "first_response_at": "", "resolved_at": ""} for i in range(2)
+        ],
+    }
+    data = make_dataset(tables)
+    from cskit.kpi.engine import account_health
+
+    health = account_health(data, team="cs1", month="2024-04").set_index("account_id")["health_score"]
+    # usage 0.8, survey 0.7 (carried from Feb), tickets 1 - 2/5, trend 0.5 + 0.5 * 0.5
+    assert health["A"] == pytest.approx(100 * (0.4 * 0.8 + 0.2 * 0.7 + 0.15 * 0.6 + 0.25 * 0.75))
+    # B: no usage, no survey: only tickets (1.0) and a flat trend (0.5), reweighted
+    assert health["B"] == pytest.approx(100 * (0.15 * 1.0 + 0.25 * 0.5) / 0.4)
+    kpis = compute_kpis(data)
+    assert value(kpis, "health_score", "2024-04", "cs1") == pytest.approx((health["A"] + health["B"]) / 2)
+    # January: only the ticket signal is known for A and B
+    assert value(kpis, "health_score", "2024-01", "cs1") == pytest.approx(100)
+    at_risk = account_health(data, team="all", month="2024-04")
+    assert list(at_risk.columns) == ["account_id", "account_name", "health_score", "at_risk"]
+    assert at_risk["health_score"].is_monotonic_increasing

@@ -9,8 +9,6 @@ no call activities of its own.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
@@ -25,26 +23,54 @@ DEFAULT_GROSS_MARGIN = 0.8
 TIDY_COLUMNS = ["team", "month", "kpi", "value"]
 
 
-@dataclass(frozen=True)
-class _Scope:
-    team: str
-    rows: np.ndarray  # positions of the team's accounts in the matrix
+ACCOUNT_TABLES = ("opportunities", "usage", "onboarding", "surveys", "tickets")
+TEAM_TABLES = ("opportunities", "activities", "leads", "tickets", "costs")
 
 
-def _table_rows_of_accounts(dataset: Dataset, table: str, account_ids: pd.Index) -> pd.DataFrame:
-    frame = dataset[table]
-    return frame[frame["account_id"].isin(account_ids)]
+class _Prepared:
+    """What every team's computation shares, built once per dataset.
 
+    Strings are turned into integer positions here (each table's account row and team
+    code), so selecting one team's rows later is a cheap boolean mask, not a string
+    comparison over millions of rows.
+    """
 
-def _table_rows_of_team(dataset: Dataset, table: str, team: str) -> pd.DataFrame | None:
-    """Rows whose ``team`` column is ``team`` (all rows for ``all``); None if the team has none."""
-    if not dataset.has(table):
-        return None
-    frame = dataset[table]
-    if team == "all":
+    def __init__(self, dataset: Dataset, health: HealthConfig):
+        self.dataset = dataset
+        self.axis = MonthAxis(dataset.months)
+        self.account_ids = pd.Index(dataset["accounts"]["account_id"])
+        self.mrr = mrr_matrix(dataset["mrr"], self.account_ids, self.axis)
+        self.account_rows = {
+            name: self.account_ids.get_indexer(dataset[name]["account_id"])
+            for name in ACCOUNT_TABLES if dataset.has(name)
+        }
+        self.team_codes = {
+            name: pd.Categorical(dataset[name]["team"], categories=list(dataset.teams["team"])).codes
+            for name in TEAM_TABLES if dataset.has(name)
+        }
+        tables = {name: dataset[name] for name in ("usage", "surveys", "tickets") if dataset.has(name)}
+        self.health = health_matrix(self.mrr, self.account_ids, tables, self.axis, health)
+
+    def accounts_mask(self, team: str) -> np.ndarray:
+        """Boolean mask over the account rows of ``team`` (every account for ``all``)."""
+        if team == "all":
+            return np.ones(len(self.account_ids), dtype=bool)
+        return self.account_ids.isin(self.dataset.account_ids(team))
+
+    def rows_of_accounts(self, name: str, mask: np.ndarray) -> pd.DataFrame:
+        """Rows of table ``name`` that belong to the accounts in ``mask``."""
+        positions = self.account_rows[name]
+        return self.dataset[name][(positions >= 0) & mask[np.maximum(positions, 0)]]
+
+    def rows_of_team(self, name: str, team: str) -> pd.DataFrame | None:
+        """Rows whose ``team`` column is ``team`` (all rows for ``all``); None if there are none."""
+        if name not in self.team_codes:
+            return None
+        frame = self.dataset[name]
+        if team != "all":
+            code = list(self.dataset.teams["team"]).index(team)
+            frame = frame[self.team_codes[name] == code]
         return frame if len(frame) else None
-    rows = frame[frame["team"] == team]
-    return rows if len(rows) else None
 
 
 def resolve_months(dataset: Dataset, start: str | None, end: str | None) -> tuple[pd.Period, pd.Period]:
@@ -112,18 +138,14 @@ def compute_kpis(
     if not 0 < gross_margin <= 1:
         raise OptionError("--gross-margin", gross_margin, "0 < G <= 1")
     first, last = resolve_months(dataset, start, end)
-    health = health or HealthConfig()
-    axis = MonthAxis(dataset.months)
-    account_ids = pd.Index(dataset["accounts"]["account_id"])
-    mrr = mrr_matrix(dataset["mrr"], account_ids, axis)
+    prepared = _Prepared(dataset, health or HealthConfig())
 
     frames = []
     for team in teams_to_compute(dataset, teams):
-        team_accounts = dataset.account_ids(team)
-        values = _team_kpis(dataset, team, team_accounts, account_ids, mrr, axis, gross_margin, health)
+        values = _team_kpis(prepared, team, gross_margin)
         if not values:
             continue
-        wide = pd.DataFrame(values, index=axis.months)
+        wide = pd.DataFrame(values, index=prepared.axis.months)
         tidy = wide.rename_axis("month").reset_index().melt(id_vars="month", var_name="kpi", value_name="value")
         tidy.insert(0, "team", team)
         frames.append(tidy)
@@ -131,38 +153,32 @@ def compute_kpis(
         return pd.DataFrame(columns=TIDY_COLUMNS)
     result = pd.concat(frames, ignore_index=True)
     result = result[(result["month"] >= first) & (result["month"] <= last)]
+    # rows ordered by team ("all" first, then as listed in the data), registry order, month
     order = {kpi: i for i, kpi in enumerate(registry())}
-    result = result.assign(_order=result["kpi"].map(order)).sort_values(["_order", "team", "month"], kind="stable")
-    # team order: "all" first, then teams as listed in the data
     team_order = {t: i for i, t in enumerate(teams_to_compute(dataset, teams))}
-    result = result.assign(_team=result["team"].map(team_order)).sort_values(["_team", "_order", "month"], kind="stable")
+    result = result.assign(_team=result["team"].map(team_order), _order=result["kpi"].map(order))
+    result = result.sort_values(["_team", "_order", "month"], kind="stable")
     return result.drop(columns=["_order", "_team"]).reset_index(drop=True)[TIDY_COLUMNS]
 
 
-def _team_kpis(dataset, team, team_accounts, account_ids, mrr, axis, gross_margin, health) -> dict:
+def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
     out: dict[str, np.ndarray] = {}
-    if len(team_accounts):
-        rows = account_ids.get_indexer(team_accounts)
-        team_mrr = mrr[rows]
-        revenue = families.revenue_family(team_mrr, gross_margin)
+    axis = prepared.axis
+    mask = prepared.accounts_mask(team)
+    if mask.any():
+        revenue = families.revenue_family(prepared.mrr[mask], gross_margin)
         out.update(revenue)
-        out.update(families.cac_family(_table_rows_of_team(dataset, "costs", team), axis, revenue, gross_margin))
-        account_tables = {
-            name: _table_rows_of_accounts(dataset, name, team_accounts)
-            for name in ("opportunities", "usage", "onboarding", "surveys", "tickets")
-            if dataset.has(name)
-        }
+        out.update(families.cac_family(prepared.rows_of_team("costs", team), axis, revenue, gross_margin))
+        account_tables = {name: prepared.rows_of_accounts(name, mask) for name in prepared.account_rows}
         out.update(families.cs_outcomes_family(account_tables, axis, revenue))
-        scores = health_matrix(team_mrr, pd.Index(team_accounts), account_tables, axis, health)
-        with np.errstate(invalid="ignore"):
-            out["health_score"] = _nanmean_columns(scores)
+        out["health_score"] = _nanmean_columns(prepared.health[mask])
     for table, family in (
         ("opportunities", families.sales_family),
         ("activities", families.inside_sales_family),
         ("leads", families.marketing_family),
         ("tickets", families.support_family),
     ):
-        rows = _table_rows_of_team(dataset, table, team)
+        rows = prepared.rows_of_team(table, team)
         if rows is not None:
             out.update(family(rows, axis))
     return out
@@ -189,19 +205,15 @@ def account_health(
         lowest score first.
     """
     health = health or HealthConfig()
-    axis = MonthAxis(dataset.months)
-    team_accounts = dataset.account_ids(team)
-    mrr = mrr_matrix(dataset["mrr"], pd.Index(team_accounts), axis)
-    tables = {
-        name: _table_rows_of_accounts(dataset, name, team_accounts)
-        for name in ("usage", "surveys", "tickets")
-        if dataset.has(name)
-    }
-    scores = health_matrix(mrr, pd.Index(team_accounts), tables, axis, health)
+    prepared = _Prepared(dataset, health)
+    mask = prepared.accounts_mask(team)
     _, last = resolve_months(dataset, None, month)
-    column = int(last.ordinal - axis.first_ordinal)
-    names = dataset["accounts"].set_index("account_id")["account_name"]
-    frame = pd.DataFrame({"account_id": team_accounts, "health_score": scores[:, column]}).dropna()
-    frame.insert(1, "account_name", frame["account_id"].map(names))
+    column = int(last.ordinal - prepared.axis.first_ordinal)
+    accounts = dataset["accounts"][mask]
+    frame = pd.DataFrame({
+        "account_id": accounts["account_id"].to_numpy(),
+        "account_name": accounts["account_name"].to_numpy(),
+        "health_score": prepared.health[mask, column],
+    }).dropna(subset=["health_score"])
     frame["at_risk"] = frame["health_score"] < health.at_risk_below
     return frame.sort_values(["health_score", "account_id"]).reset_index(drop=True)

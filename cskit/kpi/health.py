@@ -59,11 +59,13 @@ def health_signals(
         surveys = tables["surveys"].sort_values("date", kind="stable")
         scaled = np.where(surveys["survey"] == "nps", surveys["score"] / 10.0, (surveys["score"] - 1) / 4.0)
         latest = dense(account_ids.get_indexer(surveys["account_id"]), axis.positions_of_dates(surveys["date"]), scaled, shape, "last")
-        signals["survey"] = pd.DataFrame(latest).ffill(axis=1).to_numpy()  # the latest answer so far
+        signals["survey"] = _forward_fill(latest)  # the latest answer so far
     if "tickets" in tables:
         tickets = tables["tickets"]
         counts = dense(account_ids.get_indexer(tickets["account_id"]), axis.positions_of_dates(tickets["opened_at"]), None, shape)
-        last3 = pd.DataFrame(counts).T.rolling(3, min_periods=1).sum().T.to_numpy()
+        last3 = counts.copy()  # this month and the two before
+        last3[:, 1:] += counts[:, :-1]
+        last3[:, 2:] += counts[:, :-2]
         signals["tickets"] = 1.0 - np.minimum(last3, config.ticket_cap) / config.ticket_cap
     lag = config.trend_months
     if shape[1] > lag:
@@ -72,6 +74,14 @@ def health_signals(
         trend[:, lag:] = 0.5 + 0.5 * np.clip(change, -1, 1)
         signals["mrr_trend"] = trend
     return signals
+
+
+def _forward_fill(values: np.ndarray) -> np.ndarray:
+    """Carry each row's last known value forward along the months (axis 1)."""
+    positions = np.where(~np.isnan(values), np.arange(values.shape[1]), 0)
+    np.maximum.accumulate(positions, axis=1, out=positions)
+    filled = values[np.arange(values.shape[0])[:, None], positions]
+    return filled
 
 
 def health_matrix(

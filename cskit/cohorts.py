@@ -748,6 +748,8 @@ TEXT = {
         "ja": "データの期間が短く、まだ経過0期目しか観測できていません。比較は次の期間のデータが入ってからにしましょう。",
         "en": "The data is too short: only age 0 has been observed so far. Compare cohorts once the next period is in.",
     },
+    "period.month": {"ja": "月次コーホート", "en": "monthly cohorts"},
+    "period.quarter": {"ja": "四半期コーホート", "en": "quarterly cohorts"},
     "unit.month": {"ja": "{n}か月", "en": "{n} months"},
     "unit.quarter": {"ja": "{n}四半期", "en": "{n} quarters"},
     "unit1.month": {"ja": "1か月", "en": "1 month"},
@@ -801,8 +803,8 @@ TEXT = {
         "en": "In the latest ages up to {last} the curve rises by about {loss} per period: expansion of the remaining customers outweighs churn.",
     },
     "early_loss": {
-        "ja": "{horizon}後までに失われる分のうち{share}は最初の{early}で起きています。立ち上がり（オンボーディング）の時期が勝負です。",
-        "en": "{share} of what is lost by {horizon} is lost within the first {early}: the onboarding period matters most.",
+        "ja": "{horizon}後までに失われる分のうち{share}は、開始から{early}以内に起きています。立ち上がり（オンボーディング）の時期が勝負です。",
+        "en": "{share} of what is lost by {horizon} is lost within {early} of the start: the onboarding period matters most.",
     },
     "splits": {
         "ja": "{split}別に見ると、{age}後の値は {values} です。最もよく残るのは {best} です。",

@@ -341,7 +341,7 @@ def test_reading_finds_where_the_curve_flattens(make_dataset):
     })
     en = cohorts.retention_reading(cohorts.cohort_retention(data), "en")
     assert "flattens from month 2 on" in en and "to month 21" in en  # month 21: the 3rd cohort's last age
-    assert "100% of what is lost by 12 months is lost within the first 3 months" in en
+    assert "100% of what is lost by 12 months is lost within 3 months of the start" in en
     assert "2か月目あたりから平らに" in cohorts.retention_reading(cohorts.cohort_retention(data), "ja")
 
 

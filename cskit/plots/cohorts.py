@@ -85,6 +85,12 @@ def _one_split(tidy: pd.DataFrame, split_value: str | None) -> pd.DataFrame:
     return out
 
 
+def _enough(curve: pd.DataFrame, min_cohorts: int) -> pd.DataFrame:
+    """Pooled rows of the ages at least ``min_cohorts`` cohorts have reached (all if none has)."""
+    keep = curve["cohorts"] >= min(min_cohorts, int(curve["cohorts"].max())) if len(curve) else []
+    return curve[keep] if len(curve) else curve
+
+
 def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None = None,
                       split_value: str | None = None, annotate: bool = True):
     """Heatmap of the cohort matrix: cohorts in rows, ages in columns, values as %.
@@ -119,6 +125,7 @@ def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None
     sns.heatmap(wide, ax=ax, mask=wide.isna(), cmap="YlGnBu", vmin=0.0, vmax=vmax,
                 annot=labels, fmt="", annot_kws={"fontsize": small}, linewidths=0.3, linecolor="white",
                 cbar_kws={"format": FuncFormatter(lambda v, _: f"{v * 100:.0f}%"), "shrink": 0.8})
+    ax.grid(False)  # the theme's grid would show through the blank (censored) cells
     ax.set_title(title + " (%)")
     ax.set_xlabel(_t(f"age.{period}", lang))
     ax.set_ylabel(_t(f"cohort.{period}", lang))
@@ -140,7 +147,8 @@ def _cohort_lines(tidy: pd.DataFrame, ax, max_legend: int = 8) -> None:
                 label=cohort if cohort in shown else "_nolegend_")
 
 
-def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort", metric: str | None = None):
+def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort", metric: str | None = None,
+                     min_cohorts: int = 2):
     """Retention curves: one line per cohort (``by="cohort"``) or per split group.
 
     Parameters
@@ -155,6 +163,9 @@ def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort",
         split group (e.g. each segment).
     metric : {"logo", "revenue"}, optional
         Default: ``tidy.attrs["metric"]``.
+    min_cohorts : int
+        Pooled curves stop at the last age at least this many cohorts have reached
+        (a single old cohort is too thin to stand for the average).
     """
     metric = _metric(tidy, metric)
     period = _period(tidy)
@@ -170,11 +181,11 @@ def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort",
     if by == "cohort":
         whole = tidy if "split" not in tidy else combine_splits(tidy)
         _cohort_lines(whole, ax)
-        average = pooled_curve(whole)
+        average = _enough(pooled_curve(whole), min_cohorts)
         ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=_t("average", lang))
         ax.legend(fontsize="x-small", ncol=2, loc="lower left")
     else:
-        curves = pooled_curve(tidy)
+        curves = _enough(pooled_curve(tidy), min_cohorts)
         sns.lineplot(data=curves, x="age", y="value", hue="split", marker="o", markersize=3, ax=ax)
         ax.legend(title=split_name, fontsize="small")
     if metric == "revenue":
@@ -225,7 +236,7 @@ def survival_plot(curve: pd.DataFrame, lang: str, ax=None):
     return ax
 
 
-def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = None):
+def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = None, min_cohorts: int = 2):
     """Cumulative revenue per account by age: one line per cohort plus the pooled average.
 
     Parameters
@@ -236,6 +247,8 @@ def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = No
     ax : matplotlib Axes, optional
     currency : str, optional
         ISO code for the axis (default ``tidy.attrs["currency"]``, else JPY).
+    min_cohorts : int
+        The pooled average stops at the last age at least this many cohorts have reached.
     """
     ax = ax or plt.subplots(figsize=(8, 4))[1]
     title = _t("title.ltv", lang)
@@ -243,7 +256,7 @@ def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = No
         return _no_data(ax, title, lang)
     whole = tidy if "split" not in tidy else combine_splits(tidy)
     _cohort_lines(whole, ax)
-    average = pooled_curve(whole)
+    average = _enough(pooled_curve(whole), min_cohorts)
     ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=_t("average", lang))
     ax.legend(fontsize="x-small", ncol=2, loc="upper left")
     ax.set_ylim(bottom=0)

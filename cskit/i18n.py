@@ -106,6 +106,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "dataset.yml を読めません: {reason}",
         "en": "Cannot read dataset.yml: {reason}",
     },
+    "data.sql_unreachable": {
+        "ja": "データベース {url} に接続できません: {reason}",
+        "en": "Cannot connect to the database {url}: {reason}",
+    },
     "data.normalised": {
         "ja": "{count} 件の値を正規化しました（{what}）。例: {example!r}",
         "en": "Normalised {count} value(s) ({what}); e.g. {example!r}",

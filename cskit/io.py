@@ -249,7 +249,7 @@ def _typed_to_text(column: pd.Series) -> pd.Series:
         return text.where(column.notna(), np.nan)
     if isinstance(column.dtype, pd.PeriodDtype):
         return column.astype(str).where(column.notna(), np.nan)
-    return column.astype(object).where(column.notna(), np.nan).map(lambda v: v if isinstance(v, str) or v is np.nan else str(v))
+    return column.astype(object).map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
 
 
 # --------------------------------------------------------------------------- #
@@ -583,6 +583,11 @@ def _read_table(path: Path, table: Table, ctx: _Context) -> pd.DataFrame | None:
         return None
     for note in notes:
         ctx.add("data.encoding", severity="warning", encoding=note)
+    return parse_table(raw, table, ctx)
+
+
+def parse_table(raw: pa.Table, table: Table, ctx: _Context) -> pd.DataFrame | None:
+    """Check and parse one table given as text cells (from a file or a SQL query)."""
     missing = [c.name for c in table.columns if c.required and c.name not in raw.column_names]
     for name in missing:
         ctx.add("data.column_missing", column=name, field=name, present=", ".join(raw.column_names) or "-")
@@ -650,13 +655,44 @@ def read_dataset_config(folder: Path) -> tuple[dict, list[Problem]]:
         return {}, [Problem("dataset.yml", "data.dataset_yml", params={"reason": _one_line(exc)})]
 
 
+class FolderSource:
+    """A dataset folder: one ``.csv``, ``.xlsx`` or ``.parquet`` file per table."""
+
+    def __init__(self, location: str | Path):
+        self.folder = Path(location)
+        if not self.folder.is_dir():
+            raise CskitError("data.dir_missing", path=str(self.folder))
+
+    def config(self) -> tuple[dict, list[Problem]]:
+        return read_dataset_config(self.folder)
+
+    def read(self, table: Table, ctx_factory) -> tuple[str, pd.DataFrame | None] | None:
+        """Return (file name, parsed frame) for ``table``, or None when the file is absent."""
+        file = find_table_file(self.folder, table.name)
+        if file is None:
+            return None
+        ctx = ctx_factory(file.name)
+        return file.name, _read_table(file, table, ctx)
+
+
+def open_source(location: str | Path):
+    """The source for ``location``: a SQLAlchemy URL (``sqlite:///x.db``, ``duckdb:///x``...) or a folder."""
+    text = str(location)
+    if "://" in text:
+        from .warehouse import SqlSource
+
+        return SqlSource(text)
+    return FolderSource(location)
+
+
 def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
-    """Read and validate a dataset folder, returning every problem instead of raising.
+    """Read and validate a dataset, returning every problem instead of raising.
 
     Parameters
     ----------
     path : str or Path
-        Folder with one file per table.
+        Folder with one file per table, or a SQLAlchemy database URL whose tables
+        carry the contract's names (only those tables are read).
 
     Returns
     -------
@@ -665,22 +701,23 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
     problems : list of Problem
         Errors and warnings of all files, in contract order.
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        raise CskitError("data.dir_missing", path=str(folder))
-    config, problems = read_dataset_config(folder)
+    source = open_source(path)
+    config, problems = source.config()
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     contexts: dict[str, _Context] = {}
+
+    def context(name: str, file: str) -> _Context:
+        contexts[name] = _Context(file)
+        return contexts[name]
+
     for name, table in TABLES.items():
-        file = find_table_file(folder, name)
-        if file is None:
+        found = source.read(table, lambda file, name=name: context(name, file))
+        if found is None:
             if table.required:
                 problems.append(Problem(table.file_name, "data.file_missing", params={"table": name}))
             continue
-        files[name] = file.name
-        contexts[name] = _Context(file.name)
-        frame = _read_table(file, table, contexts[name])
+        files[name], frame = found
         if frame is not None:
             frames[name] = frame
     _check_references(frames, files, contexts)
@@ -691,7 +728,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
         return None, problems
     dataset = Dataset(
         tables=frames,
-        path=str(folder),
+        path=str(path),
         currency=str(config.get("currency", "JPY")),
         warnings=tuple(p for p in problems if p.severity == "warning"),
         sources=files,

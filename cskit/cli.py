@@ -155,6 +155,29 @@ def kpi(
         sys.stdout.write(render_table(kpis, names, lang, dataset.currency))
 
 
+@app.command()
+@handles_errors
+def cohort(
+    data: Path = DataOption,
+    team: str = typer.Option("all", "--team", help="A team id, or 'all' for the company."),
+    metric: str = typer.Option("logo", "--metric", help="logo (share of accounts) | revenue (net MRR retention)"),
+    period: str = typer.Option("month", "--period", help="Cohort period: month | quarter"),
+    fmt: str = typer.Option("csv", "--format", help="csv | json"),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out."""
+    from .cohorts import FORMATS, METRICS, PERIODS, cohort_records, format_records
+    from .errors import OptionError
+    from .io import load_dataset
+
+    for option, value, allowed in (("--metric", metric, METRICS), ("--period", period, tuple(PERIODS)), ("--format", fmt, FORMATS)):
+        if value not in allowed:
+            raise OptionError(option, value, " | ".join(allowed))
+    dataset = load_dataset(data)
+    records = cohort_records(dataset, team=team, metric=metric, period=period)
+    sys.stdout.write(format_records(records, fmt))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cskit`` console script."""
     app(args=argv, prog_name="cskit")

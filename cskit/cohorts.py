@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import OptionError
-from .i18n import pick, resolve_lang
+from .i18n import resolve_lang, t
 from .io import Dataset
 from .kpi.matrix import MonthAxis, mrr_matrix, safe_divide
 
@@ -739,112 +739,11 @@ READING_HORIZON_MONTHS = 12
 #: Cohorts smaller than this are left out of the best/weakest comparison when possible.
 MIN_COHORT_FOR_RANKING = 5
 
-TEXT = {
-    "no_data": {
-        "ja": "このチームには支払いのあるアカウントがないため、コーホートを作れません。",
-        "en": "This team has no paying accounts, so there are no cohorts to read.",
-    },
-    "too_short": {
-        "ja": "データの期間が短く、まだ経過0期目しか観測できていません。比較は次の期間のデータが入ってからにしましょう。",
-        "en": "The data is too short: only age 0 has been observed so far. Compare cohorts once the next period is in.",
-    },
-    "period.month": {"ja": "月次コーホート", "en": "monthly cohorts"},
-    "period.quarter": {"ja": "四半期コーホート", "en": "quarterly cohorts"},
-    "unit.month": {"ja": "{n}か月", "en": "{n} months"},
-    "unit.quarter": {"ja": "{n}四半期", "en": "{n} quarters"},
-    "unit1.month": {"ja": "1か月", "en": "1 month"},
-    "unit1.quarter": {"ja": "1四半期", "en": "1 quarter"},
-    "at.month": {"ja": "{n}か月目", "en": "month {n}"},
-    "at.quarter": {"ja": "{n}四半期目", "en": "quarter {n}"},
-    "metric.logo": {"ja": "アカウント（ロゴ）の継続率", "en": "logo retention (share of accounts still paying)"},
-    "metric.revenue": {"ja": "売上継続率（ネット）", "en": "net revenue retention"},
-    "overall": {
-        "ja": "{cohorts}個のコーホート（{accounts}アカウント）を合わせると、{metric}は{age}後に{value}です。",
-        "en": "Across {cohorts} cohorts ({accounts} accounts), {metric} after {age} is {value}.",
-    },
-    "revenue_above": {
-        "ja": "100%を超えているので、残った顧客の拡大（アップセルなど）が解約と縮小を上回っています。",
-        "en": "That is above 100 %: expansion of the accounts that stayed more than makes up for churn and contraction.",
-    },
-    "revenue_below": {
-        "ja": "100%を下回っているので、解約と縮小が拡大を上回っています。",
-        "en": "That is below 100 %: churn and contraction outweigh expansion.",
-    },
-    "best_worst": {
-        "ja": "{age}後で比べると、最もよく残ったのは {best}（{best_value}）、最も残らなかったのは {worst}（{worst_value}）です。",
-        "en": "Comparing cohorts after {age}, {best} kept best ({best_value}) and {worst} kept least ({worst_value}).",
-    },
-    "trend_better": {
-        "ja": "新しいコーホートほどよく残っています（新しい半分の平均 {new}、古い半分 {old}）。オンボーディングなどの改善が効いている可能性があります。",
-        "en": "Newer cohorts keep better than older ones (newer half {new} on average, older half {old}); recent changes such as onboarding may be working.",
-    },
-    "trend_worse": {
-        "ja": "新しいコーホートほど残りが悪くなっています（新しい半分の平均 {new}、古い半分 {old}）。最近獲得した顧客の質や立ち上がりを確認しましょう。",
-        "en": "Newer cohorts keep worse than older ones (newer half {new} on average, older half {old}); check the fit and the start of recently won customers.",
-    },
-    "trend_flat": {
-        "ja": "古いコーホートと新しいコーホートの間に大きな差はありません（新しい半分 {new}、古い半分 {old}）。",
-        "en": "There is no clear difference between older and newer cohorts (newer half {new}, older half {old}).",
-    },
-    "flattens": {
-        "ja": "曲線は{age}あたりから平らになります。そこから{last}までの減少は、平均すると1期あたり{limit}未満です。",
-        "en": "The curve flattens from {age} on: from there to {last} it loses less than {limit} per period on average.",
-    },
-    "not_flat": {
-        "ja": "曲線はまだ平らになっていません。{last}までの直近の期間でも、平均して1期あたり約{loss}ずつ減っています。",
-        "en": "The curve has not flattened yet: in the latest ages up to {last} it still loses about {loss} per period on average.",
-    },
-    "levelling": {
-        "ja": "曲線は{last}にかけてようやく落ち着き始めたところです（直近は1期あたり約{loss}の減少）。それより前には大きく減る時期がありました。",
-        "en": "The curve is only starting to level off towards {last} (about {loss} lost per period lately); earlier stretches were steeper.",
-    },
-    "rising": {
-        "ja": "{last}にかけての直近の期間では、曲線は1期あたり約{loss}ずつ上がっています。残った顧客の拡大が解約を上回っています。",
-        "en": "In the latest ages up to {last} the curve rises by about {loss} per period: expansion of the remaining customers outweighs churn.",
-    },
-    "early_loss": {
-        "ja": "{horizon}後までに失われる分のうち{share}は、開始から{early}以内に起きています。立ち上がり（オンボーディング）の時期が勝負です。",
-        "en": "{share} of what is lost by {horizon} is lost within {early} of the start: the onboarding period matters most.",
-    },
-    "splits": {
-        "ja": "{split}別に見ると、{age}後の値は {values} です。最もよく残るのは {best} です。",
-        "en": "By {split}, the values after {age} are {values}; {best} keeps best.",
-    },
-    "points": {"ja": "{n:.1f}ポイント", "en": "{n:.1f} points"},
-    "split.team": {"ja": "チーム", "en": "team"},
-    "split.segment": {"ja": "セグメント", "en": "segment"},
-    "split.touch_model": {"ja": "タッチモデル", "en": "touch model"},
-    "survival.median": {
-        "ja": "初めて解約するまでの期間の中央値（半数が一度解約するまで）は{median}です（95%信頼区間 {low}〜{high}）。",
-        "en": "The median lifetime (time until half the accounts have churned once) is {median} (95 % band {low} to {high}).",
-    },
-    "survival.no_median": {
-        "ja": "観測できた{age}の間に半数以上がまだ契約を続けているため、寿命の中央値はまだ分かりません（{age}後も{value}が継続中）。",
-        "en": "More than half the accounts are still paying after the {age} observed, so the median lifetime is not reached yet ({value} still paying).",
-    },
-    "survival.at": {
-        "ja": "一度も途切れずに支払いを続けている割合は、{age}後で{value}（信頼区間 {low}〜{high}）です。",
-        "en": "After {age}, {value} of the accounts are still paying without a break (band {low} to {high}).",
-    },
-    "survival.censored": {
-        "ja": "{censored}アカウントはデータの最終月にもまだ契約中のため「打ち切り」として扱い、解約とは数えていません。",
-        "en": "{censored} accounts were still paying in the last month; they are censored, not counted as churned.",
-    },
-    "survival.split": {
-        "ja": "{split}別の中央値: {values}。",
-        "en": "Median lifetime by {split}: {values}.",
-    },
-    "not_reached": {"ja": "未到達", "en": "not reached"},
-    "no_split": {
-        "ja": "データの accounts に {split} の値がないため、この図は省略します。",
-        "en": "The dataset's accounts have no {split} values, so this chart is skipped.",
-    },
-}
 
 
 def text(key: str, lang: str | None = None, **fields) -> str:
-    """One sentence of :data:`TEXT` in ``lang``, filled with ``fields``."""
-    return pick(TEXT[key], lang).format(**fields)
+    """One sentence of the ``cohort.*`` messages (``content/messages/cohorts.yml``) in ``lang``."""
+    return t(f"cohort.{key}", lang, **fields)
 
 
 def _pct(value: float) -> str:
@@ -939,9 +838,11 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
 
     It states the pooled retention at a common horizon (12 months or 4 quarters, or the
     oldest age at least three cohorts have reached), which cohorts kept best and
-    least there, whether newer cohorts keep better than older ones, where the pooled
-    curve flattens (every later step loses less than 1 point per month), how much of
-    the loss happens early, and, with a split, which group keeps best.
+    least there, whether newer cohorts keep better than older ones, where the curve
+    flattens (every later six-month run loses less than 1 point per month on average;
+    otherwise whether it is still falling, levelling off or rising), how much of the
+    loss by the horizon happens in the first three months, and, with a split, which
+    group keeps best.
 
     Parameters
     ----------

@@ -289,8 +289,16 @@ class ReportResult:
     seconds: float = 0.0
 
     @property
+    def succeeded(self) -> list[PageResult]:
+        return [p for p in self.pages if p.status == "ok"]
+
+    @property
     def failed(self) -> list[PageResult]:
         return [p for p in self.pages if p.status == "failed"]
+
+    @property
+    def skipped(self) -> list[PageResult]:
+        return [p for p in self.pages if p.status == "skipped"]
 
     @property
     def ok(self) -> bool:

@@ -13,42 +13,15 @@ import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
 from ..cohorts import combine_splits, median_lifetime, pooled_curve, retention_matrix
-from ..i18n import pick
+from ..i18n import t
 from .style import percent_axis
 
-_TEXT = {
-    "age.month": {"ja": "経過月数（初回支払い月 = 0）", "en": "Age in months (first paid month = 0)"},
-    "age.quarter": {"ja": "経過四半期数（初回支払い = 0）", "en": "Age in quarters (first payment = 0)"},
-    "cohort.month": {"ja": "コーホート（初回支払い月）", "en": "Cohort (first paid month)"},
-    "cohort.quarter": {"ja": "コーホート（初回支払いの四半期）", "en": "Cohort (quarter of first payment)"},
-    "value.logo": {"ja": "ロゴ継続率", "en": "Logo retention"},
-    "value.revenue": {"ja": "売上継続率（ネット）", "en": "Net revenue retention"},
-    "value.ltv": {"ja": "1アカウントあたり累計売上", "en": "Cumulative revenue per account"},
-    "value.survival": {"ja": "一度も解約していない割合", "en": "Share never churned (survival)"},
-    "title.heatmap.logo": {"ja": "コーホート別ロゴ継続率", "en": "Logo retention by cohort"},
-    "title.heatmap.revenue": {"ja": "コーホート別売上継続率（ネット）", "en": "Net revenue retention by cohort"},
-    "title.heatmap.ltv": {"ja": "コーホート別 累計売上／アカウント", "en": "Cumulative revenue per account by cohort"},
-    "title.curves.logo": {"ja": "ロゴ継続率の推移（コーホート別）", "en": "Logo retention curves by cohort"},
-    "title.curves.revenue": {"ja": "売上継続率の推移（コーホート別）", "en": "Net revenue retention curves by cohort"},
-    "title.split.logo": {"ja": "ロゴ継続率の推移（{split}別、全コーホート合算）", "en": "Logo retention by {split} (all cohorts pooled)"},
-    "title.split.revenue": {"ja": "売上継続率の推移（{split}別、全コーホート合算）", "en": "Net revenue retention by {split} (all cohorts pooled)"},
-    "title.survival": {"ja": "初回解約までの生存曲線（カプラン・マイヤー）", "en": "Time to first churn (Kaplan-Meier)"},
-    "title.ltv": {"ja": "コーホート別 累計売上／アカウント（LTV）", "en": "Cohort LTV: cumulative revenue per account"},
-    "average": {"ja": "全コーホート平均", "en": "All cohorts"},
-    "band": {"ja": "{level}%信頼区間", "en": "{level}% band"},
-    "median": {"ja": "中央値 {age}か月", "en": "median {age} months"},
-    "no_data": {"ja": "（データなし）", "en": " (no data)"},
-    "split.team": {"ja": "チーム", "en": "team"},
-    "split.segment": {"ja": "セグメント", "en": "segment"},
-    "split.touch_model": {"ja": "タッチモデル", "en": "touch model"},
-    "split.none": {"ja": "グループ", "en": "group"},
-}
 
 _CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
 
 
 def _t(key: str, lang: str, **fields) -> str:
-    return pick(_TEXT[key], lang).format(**fields)
+    return t(f"cohort_plot.{key}", lang, **fields)
 
 
 def _period(tidy: pd.DataFrame) -> str:

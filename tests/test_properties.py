@@ -6,6 +6,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES_RUN
+from cskit.cohorts import cohort_retention
 from cskit.io import Dataset
 from cskit.kpi.engine import compute_kpis
 from cskit.kpi.registry import registry
@@ -25,6 +27,7 @@ def datasets(draw):
     matrix = draw(st.lists(st.lists(st.sampled_from(MRR_LEVELS), min_size=n_months, max_size=n_months),
                            min_size=n_accounts, max_size=n_accounts))
     owners = draw(st.lists(st.sampled_from(["cs1", "cs2"]), min_size=n_accounts, max_size=n_accounts))
+    EXAMPLES_RUN["random datasets"] += 1
     months = pd.period_range("2023-01", periods=n_months, freq="M")
     rows = [(f"A{a}", months[m], float(v)) for a, series in enumerate(matrix) for m, v in enumerate(series) if v > 0]
     if not rows:  # the contract needs at least one mrr row
@@ -83,3 +86,25 @@ def test_results_do_not_depend_on_row_order(data, random):
     shuffled_accounts = data["accounts"].sample(frac=1.0, random_state=random.randint(0, 10_000)).reset_index(drop=True)
     shuffled = Dataset(tables={"teams": TEAMS, "accounts": shuffled_accounts, "mrr": shuffled_mrr})
     pd.testing.assert_frame_equal(compute_kpis(data), compute_kpis(shuffled))
+
+
+@PROFILE
+@given(datasets(), st.sampled_from(["month", "quarter"]))
+def test_cohort_cells_are_bounded_and_start_at_one(data, period):
+    logo = cohort_retention(data, metric="logo", period=period).dropna(subset=["value"])  # censored cells
+    if logo.empty:
+        return
+    assert (logo[logo.age == 0]["value"] == 1.0).all()  # everyone pays in their cohort month
+    retained = (logo["value"] * logo["cohort_size"]).round(9)
+    assert (retained <= logo["cohort_size"]).all() and (logo["value"] >= 0).all()
+    revenue = cohort_retention(data, metric="revenue", period=period).dropna(subset=["value"])
+    assert np.allclose(revenue[revenue.age == 0]["value"], 1.0)
+
+
+@PROFILE
+@given(datasets())
+def test_cohort_results_do_not_depend_on_row_order(data):
+    shuffled = Dataset(tables={"teams": TEAMS, "accounts": data["accounts"].iloc[::-1].reset_index(drop=True),
+                               "mrr": data["mrr"].iloc[::-1].reset_index(drop=True)})
+    for metric in ("logo", "revenue"):
+        pd.testing.assert_frame_equal(cohort_retention(data, metric=metric), cohort_retention(shuffled, metric=metric))

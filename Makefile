@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LANG_REPORT ?= ja
 
-.PHONY: help install report test test-fast bench browser sample clean
+.PHONY: help install report slides test test-fast bench browser sample clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ install: $(STAMP) $(SAMPLE) ## Create .venv, install cskit with its dependencies
 report: $(STAMP) $(SAMPLE) ## Run the per-team HTML reports on the bundled sample data (writes reports/)
 	$(CSKIT) report --data data/sample --out reports --lang $(LANG_REPORT) --jobs $(JOBS)
 
+slides: $(STAMP) $(SAMPLE) ## Build the offline trainer deck of notebook 01 (reports/slides.html)
+	$(CSKIT) slides --data data/sample --team cs_smb --lang $(LANG_REPORT) --out reports/slides.html
+
 test: $(STAMP) $(SAMPLE) browser ## Run the whole test suite (notebooks and browser tests included)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
@@ -35,10 +38,10 @@ test-fast: $(STAMP) $(SAMPLE) ## Unit tests only (no notebooks, no browser)
 	$(PY) -m pytest -m "not notebooks and not browser" -n $(JOBS)
 
 browser: ## Install Debian's headless Chromium for the browser tests if it is missing
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing chromium (Debian package) for the browser tests"; \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qiE "ipaexgothic|noto sans cjk"; } || { \
+	  echo "installing chromium and a Japanese font (Debian packages) for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipaexfont-gothic >/dev/null; }
 
 bench: $(STAMP) ## Run the benchmark scripts under bench/ (prints ratios against references)
 	$(PY) bench/run_all.py

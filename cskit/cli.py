@@ -178,6 +178,48 @@ def cohort(
     sys.stdout.write(format_records(records, fmt))
 
 
+@app.command()
+@handles_errors
+def report(
+    data: Path = DataOption,
+    teams: str = typer.Option("all", "--teams", help="'all' or team ids separated by commas (T1,T2)."),
+    notebooks: str = typer.Option("all", "--notebooks", help="'all' or notebook numbers separated by commas (01,02)."),
+    lang: Optional[str] = LangOption,
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month, YYYY-MM (default: the data's last)."),
+    out: Path = typer.Option(Path("reports"), "--out", help="Output folder."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Notebooks run at once (default: CPU count)."),
+    show_code: bool = typer.Option(False, "--show-code", help="Show the code cells (hidden by default)."),
+    notebooks_dir: Optional[Path] = typer.Option(None, "--notebooks-dir", help="Notebook folder (default: the repository's notebooks/)."),
+) -> None:
+    """Render each team's notebooks to self-contained HTML reports (exit 1 if any notebook failed)."""
+    from .reports import build_reports
+
+    result = build_reports(
+        data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
+        show_code=show_code, notebooks_dir=notebooks_dir, progress=True,
+    )
+    typer.echo(t("report.done", lang, ok=len(result.succeeded), failed=len(result.failed),
+                 seconds=result.seconds, index=result.index))
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+@handles_errors
+def slides(
+    data: Path = DataOption,
+    team: str = typer.Option("all", "--team", help="Team id whose funnel is shown beside the company's, or 'all'."),
+    out: Path = typer.Option(Path("reports/slides.html"), "--out", help="HTML file to write: one self-contained reveal.js deck that opens offline."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month of the funnel, YYYY-MM (default: the data's last)."),
+    audience: str = typer.Option("trainer", "--audience", help="trainer (answer key and teaching notes) | new_hire"),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Build trainer slides from notebook 01 (roles, The Model funnel) for one team, as offline HTML."""
+    from .slides import build_slides
+
+    path = build_slides(None, out, lang, team, data, as_of=as_of, audience=audience)
+    typer.echo(t("roles.slides.done", lang, path=path))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cskit`` console script."""
     app(args=argv, prog_name="cskit")

@@ -51,6 +51,21 @@ def say(key: str, lang: str, **fields) -> None:
     display(Markdown("> " + pick(NOTEBOOK_TEXT[key], lang).format(**fields)))
 
 
+def show_context(team_name: str, month, currency: str) -> None:
+    """Show which team, month and currency the notebook is about (the name escaped: it comes from data)."""
+    from IPython.display import HTML, display
+
+    display(HTML(f"<p><strong>{html.escape(str(team_name))}</strong> · {html.escape(str(month))} · {html.escape(currency)}</p>"))
+
+
+def scope_with(kpis: pd.DataFrame, kpi_id: str, teams: list[str]) -> str:
+    """The first of ``teams`` that has ``kpi_id`` (e.g. a support team has no churn rate: use ``all``)."""
+    for team in teams:
+        if ((kpis["team"] == team) & (kpis["kpi"] == kpi_id) & kpis["value"].notna()).any():
+            return team
+    return teams[-1]
+
+
 def needs(dataset, tables: list[str] | tuple[str, ...], lang: str) -> bool:
     """True if ``dataset`` has every table in ``tables``; otherwise say which are missing."""
     missing = [t for t in tables if not dataset.has(t)]

@@ -253,6 +253,9 @@ class PageResult:
         Paths relative to the output folder.
     error : dict or None
         ``{"ename": ..., "evalue": ...}`` of the failure.
+    cell_seconds : float
+        Time the kernel spent running cells (papermill's per-cell durations); the
+        rest of ``seconds`` is kernel start-up, papermill and nbconvert.
     """
 
     team: str
@@ -265,6 +268,7 @@ class PageResult:
     failed_html: str | None = None
     failed_ipynb: str | None = None
     error: dict | None = None
+    cell_seconds: float = 0.0
 
 
 @dataclass
@@ -467,8 +471,16 @@ def run_job(job: Job) -> PageResult:
     (team_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
     return PageResult(
         job.team, job.slug, job.number, job.stem, "ok", round(time.perf_counter() - started, 3),
-        html=f"{job.slug}/{job.stem}.html",
+        html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb),
     )
+
+
+def cell_seconds(nb) -> float:
+    """Seconds the kernel spent in the cells of an executed notebook (0 if unknown)."""
+    if nb is None:
+        return 0.0
+    total = sum((cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0) for cell in nb.cells)
+    return round(float(total), 3)
 
 
 def _record_failure(job: Job, nb, error: dict, started: float) -> PageResult:
@@ -493,6 +505,7 @@ def _record_failure(job: Job, nb, error: dict, started: float) -> PageResult:
         failed_html=f"{job.slug}/{job.stem}.failed.html",
         failed_ipynb=failed_ipynb,
         error=error,
+        cell_seconds=cell_seconds(nb),
     )
 
 
@@ -609,6 +622,50 @@ def headline_kpis(dataset: Dataset, teams: Iterable[str], as_of: str | None, lan
     return out
 
 
+def plan_pages(dataset: Dataset, teams: list[str], numbers: list[str], available: dict[str, Path],
+               settings: dict) -> list[Job | PageResult]:
+    """One :class:`Job` per team and notebook of its role, or a ``skipped`` page if the file is missing."""
+    out_dir = settings["out_dir"]
+    plan: list[Job | PageResult] = []
+    for team in teams:
+        slug = slugify(team)
+        team_dir = _inside(out_dir, out_dir / slug)
+        for number in NOTEBOOKS_BY_ROLE[dataset.role_of(team)]:
+            if number not in numbers:
+                continue
+            path = available.get(number)
+            if path is None:
+                plan.append(PageResult(team, slug, number, number, "skipped"))
+                continue
+            header = {
+                "team": team,
+                "team_name": dataset.team_name(team, settings["lang"]),
+                "notebook_title": notebook_title(number, path.stem, settings["lang"]),
+                "as_of": settings["as_of_label"],
+            }
+            # papermill writes these as Python literals after the parameters cell: data, never code
+            parameters = {"data_dir": settings["data_dir"], "team": team, "lang": settings["lang"],
+                          "as_of": settings["as_of"], "interactive": False}
+            plan.append(Job(team, slug, number, path.stem, str(path), str(team_dir), parameters, settings["lang"],
+                            settings["show_code"], settings["run_id"], settings["scratch"], settings["notebooks_dir"],
+                            header))
+    return plan
+
+
+def longest_first(jobs: list[Job], previous: dict[tuple[str, str], float]) -> list[Job]:
+    """Start the longest jobs first (last run's seconds, else notebook size) so workers finish together."""
+    def expected(job: Job) -> float:
+        return previous.get((job.team, job.stem), Path(job.notebook).stat().st_size / 1e4)
+
+    return sorted(jobs, key=expected, reverse=True)
+
+
+def _worker_env(workers: int) -> dict[str, str]:
+    """Kernel environment: quiet debugger, and one BLAS thread each when kernels share the CPUs."""
+    parallel = {k: os.environ.get(k, v) for k, v in PARALLEL_ENV.items()} if workers > 1 else {}
+    return dict(KERNEL_ENV, **parallel)
+
+
 def build_reports(
     data_dir: str | Path,
     out_dir: str | Path = "reports",
@@ -660,6 +717,17 @@ def build_reports(
         Unknown team, notebook number, ``as_of`` or language.
     KeyboardInterrupt
         After stopping the workers and removing this run's temporary files.
+
+    Notes
+    -----
+    The workers are *spawned* processes (no fork of a process with threads), so a
+    script that calls this function needs the ``if __name__ == "__main__":`` guard.
+
+    Examples
+    --------
+    >>> result = build_reports("data/sample", "reports", teams="cs_smb", notebooks="02", lang="en")  # doctest: +SKIP
+    >>> result.exit_code, result.index  # doctest: +SKIP
+    (0, PosixPath('.../reports/index.html'))
     """
     started = time.perf_counter()
     created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -677,48 +745,27 @@ def build_reports(
     validated = time.perf_counter()
 
     run_id = secrets.token_hex(6)
-    scratch = Path(tempfile.mkdtemp(prefix="cskit-report-"))
     as_of_label = as_of or str(dataset.months[-1])
-    warnings: list[str] = []
-    for number in numbers:
-        if number not in available:
-            warnings.append(t("report.notebook_missing", lang, notebook=number, stem=f"{number}_*.ipynb", folder=nb_dir))
-
-    plan: list[PageResult | Job] = []
-    for team in chosen_teams:
-        slug = slugify(team)
-        team_dir = _inside(out_dir, out_dir / slug)
-        for number in NOTEBOOKS_BY_ROLE[dataset.role_of(team)]:
-            if number not in numbers:
-                continue
-            path = available.get(number)
-            if path is None:
-                plan.append(PageResult(team, slug, number, f"{number}", "skipped"))
-                continue
-            header = {
-                "team": team,
-                "team_name": dataset.team_name(team, lang),
-                "notebook_title": notebook_title(number, path.stem, lang),
-                "as_of": as_of_label,
-            }
-            parameters = {"data_dir": str(data_dir), "team": team, "lang": lang, "as_of": as_of, "interactive": False}
-            plan.append(Job(team, slug, number, path.stem, str(path), str(team_dir), parameters, lang, show_code,
-                            run_id, str(scratch), str(nb_dir), header))
-    jobs_to_run = [item for item in plan if isinstance(item, Job)]
-    previous = _previous_seconds(out_dir)
-    order = sorted(range(len(jobs_to_run)),
-                   key=lambda i: -previous.get((jobs_to_run[i].team, jobs_to_run[i].stem), Path(jobs_to_run[i].notebook).stat().st_size / 1e4))
-    env = dict(KERNEL_ENV, **({k: os.environ.get(k, v) for k, v in PARALLEL_ENV.items()} if workers > 1 else {}))
-
+    warnings = [
+        t("report.notebook_missing", lang, notebook=number, stem=f"{number}_*.ipynb", folder=nb_dir)
+        for number in numbers if number not in available
+    ]
     headline: dict[str, list[dict]] = {}
 
-    def compute_headline() -> None:  # overlaps with the workers
+    def compute_headline() -> None:  # runs in this process while the workers run the notebooks
         headline.update(headline_kpis(dataset, chosen_teams, as_of, lang))
 
+    scratch = Path(tempfile.mkdtemp(prefix="cskit-report-"))
     try:
+        settings = {"data_dir": str(data_dir), "out_dir": out_dir, "lang": lang, "as_of": as_of, "as_of_label": as_of_label,
+                    "show_code": show_code, "run_id": run_id, "scratch": str(scratch), "notebooks_dir": str(nb_dir)}
+        plan = plan_pages(dataset, chosen_teams, numbers, available, settings)
+        jobs_to_run = longest_first([item for item in plan if isinstance(item, Job)], _previous_seconds(out_dir))
         out_dir.mkdir(parents=True, exist_ok=True)
-        ran = _run_pool([jobs_to_run[i] for i in order], min(workers, max(len(jobs_to_run), 1)), env, progress, lang,
-                        str(scratch), while_running=compute_headline) if jobs_to_run else []
+        ran = []
+        if jobs_to_run:
+            ran = _run_pool(jobs_to_run, min(workers, len(jobs_to_run)), _worker_env(workers), progress, lang,
+                            str(scratch), while_running=compute_headline)
         if not headline:
             compute_headline()
         by_key = {(r.team, r.number): r for r in ran}

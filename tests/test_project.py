@@ -100,7 +100,7 @@ def test_cli_version_and_help():
     runner = CliRunner()
     assert runner.invoke(app, ["--version"]).output.strip() == f"cskit {__version__}"
     help_text = runner.invoke(app, ["--help"]).output
-    for command in ("sample", "validate", "kpi", "cohort"):
+    for command in ("sample", "validate", "kpi", "cohort", "report", "slides"):
         assert command in help_text
 
 

@@ -1,0 +1,133 @@
+"""Benchmark `cskit report` against a floor of trivial notebooks run the same way.
+
+The batch is the sample report (every team, every notebook that exists). The floor is
+the same number of notebooks that only import pandas and seaborn and draw one plot,
+run through the very same pipeline (process pool of ``--jobs`` workers, each job a
+papermill execute plus the nbconvert HTML export). Target: batch <= 1.5 x floor.
+
+The script also prints where a report notebook's time goes that the runner cannot
+remove (loading the dataset and computing the KPIs once, per kernel), so the ratio can
+be read against the notebooks' own work.
+
+Run:  .venv/bin/python bench/bench_report.py [--data data/sample] [--jobs N]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import nbformat
+
+TARGET = 1.5
+FLOOR_CODE = """import pandas as pd
+import seaborn as sns
+import matplotlib.pyplot as plt
+
+frame = pd.DataFrame({"month": range(24), "value": [i * i for i in range(24)]})
+sns.lineplot(data=frame, x="month", y="value")
+plt.show()
+"""
+
+
+def floor_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('data_dir = ""\nteam = ""\nlang = "ja"\nas_of = None\ninteractive = True')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(FLOOR_CODE)]
+    nbformat.write(nb, path)
+    return path
+
+
+def run_floor(jobs_like, workers: int, scratch: Path) -> tuple[float, list[float], list[float]]:
+    """The same number of jobs through the report pipeline, with the trivial notebook."""
+    from cskit.reports import _run_pool, _worker_env
+
+    notebook = floor_notebook(scratch / "00_floor.ipynb")
+    out = scratch / "floor-out"
+    jobs = [
+        replace(job, notebook=str(notebook), stem=f"floor_{i:02d}", team_dir=str(out / f"t{i:02d}"),
+                scratch=str(scratch), cwd=str(scratch))
+        for i, job in enumerate(jobs_like)
+    ]
+    env = _worker_env(workers)
+    started = time.perf_counter()
+    results = _run_pool(jobs, workers, env, progress=False, lang="en", log_dir=str(scratch))
+    elapsed = time.perf_counter() - started
+    bad = [r for r in results if r.status != "ok"]
+    if bad:
+        raise SystemExit(f"floor notebook failed: {bad[0].error}")
+    return elapsed, [r.seconds for r in results], [r.cell_seconds for r in results]
+
+
+def data_overhead(data_dir: Path) -> tuple[float, float]:
+    """Seconds a report notebook spends loading the dataset and computing KPIs (cold process)."""
+    import subprocess
+
+    code = (
+        "import time; t=time.perf_counter();"
+        "from cskit.io import load_dataset; from cskit.kpi.engine import compute_kpis;"
+        f"d=load_dataset({str(data_dir)!r}); t1=time.perf_counter();"
+        "team=d.teams['team'].iloc[0]; compute_kpis(d, teams=[team, 'all']); t2=time.perf_counter();"
+        "print(t1-t, t2-t1)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def main() -> int:
+    from cskit.reports import Job, build_reports
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "sample")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--teams", default="all")
+    parser.add_argument("--notebooks", default="all")
+    parser.add_argument("--lang", default="ja")
+    args = parser.parse_args()
+    if not (args.data / "accounts.csv").exists():
+        from cskit.sample import write_sample
+
+        write_sample(args.data)
+
+    with tempfile.TemporaryDirectory(prefix="cskit-bench-") as tmp:
+        scratch = Path(tmp)
+        # warm-up: one floor notebook (kernel spec lookup, font and import caches)
+        dummy = Job("t", "t", "00", "warm", "", str(scratch / "warm"), {"team": "t"}, "en", False, "bench",
+                    str(scratch), str(scratch), {"team_name": "t", "notebook_title": "warm", "as_of": "-"})
+        run_floor([dummy], 1, scratch)
+
+        started = time.perf_counter()
+        result = build_reports(args.data, scratch / "reports", teams=args.teams, notebooks=args.notebooks,
+                               lang=args.lang, jobs=args.jobs, progress=False)
+        batch = time.perf_counter() - started
+        ran = [p for p in result.pages if p.status != "skipped"]
+        if not ran:
+            raise SystemExit("no notebook ran: " + "; ".join(result.warnings))
+        floor, floor_each, floor_cells = run_floor([dummy] * len(ran), args.jobs, scratch)
+    load_s, kpi_s = data_overhead(args.data)
+
+    ratio = batch / floor
+    print(f"notebooks run      : {len(ran)} ({len(result.succeeded)} ok, {len(result.failed)} failed, "
+          f"{len(result.skipped)} skipped: missing files) with --jobs {args.jobs} on {os.cpu_count()} CPUs")
+    print(f"batch (cskit report): {batch:7.1f} s   median per notebook {statistics.median(p.seconds for p in ran):6.1f} s")
+    print(f"floor (pandas+sns)  : {floor:7.1f} s   median per notebook {statistics.median(floor_each):6.1f} s")
+    print(f"ratio batch / floor : {ratio:7.2f}   (target <= {TARGET})  {'OK' if ratio <= TARGET else 'ABOVE TARGET'}")
+    cells = sum(p.cell_seconds for p in ran)
+    print(f"kernel cell time    : {cells:7.1f} s in all ({cells / args.jobs:.1f} s per worker); "
+          f"the rest of the batch, {batch - cells / args.jobs:.1f} s, is start-up, conversion, validation and scheduling")
+    print(f"floor cell time     : {sum(floor_cells):7.1f} s in all")
+    print(f"per notebook, data : load_dataset {load_s:.2f} s + compute_kpis {kpi_s:.2f} s (cold process)")
+    for page in sorted(ran, key=lambda p: -p.seconds):
+        print(f"  {page.team:<16} {page.stem:<28} {page.status:<7} {page.seconds:6.1f} s  (cells {page.cell_seconds:5.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":  # the report workers are spawned processes: keep this guard
+    sys.exit(main())

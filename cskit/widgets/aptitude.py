@@ -1,0 +1,126 @@
+"""Aptitude self-check: rate ten statements from 1 to 5 and see a CS / Sales / Support leaning.
+
+The questions, weights, scoring rule and explanations live in the role knowledge base
+(``aptitude_quiz`` in ``cskit/content/roles.*.yml``); scoring is
+:func:`cskit.roles.aptitude_leaning`. This module only builds the widget and, for
+non-interactive runs (papermill, reports, slides), the static table and text.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ..i18n import t
+from ..roles import QUIZ_ROLES, aptitude_leaning, load_knowledge
+
+
+def _role_names(lang: str) -> dict[str, str]:
+    roles = load_knowledge(lang)["roles"]
+    return {"cs": roles["cs"]["name"], "sales": roles["field_sales"]["name"], "support": roles["support"]["name"]}
+
+
+def questions_table(lang: str) -> pd.DataFrame:
+    """The statements with their weight per role (the scoring key), one row per statement.
+
+    Returns
+    -------
+    DataFrame
+        Columns: number, statement, and one weight column per role in
+        :data:`cskit.roles.QUIZ_ROLES` order (headers in ``lang``).
+    """
+    quiz = load_knowledge(lang)["aptitude_quiz"]
+    names = _role_names(lang)
+    rows = []
+    for number, question in enumerate(quiz["questions"], start=1):
+        row = {t("roles.aptitude.col_no", lang): number, t("roles.aptitude.col_statement", lang): question["text"]}
+        for role in QUIZ_ROLES:
+            row[t("roles.aptitude.col_weight", lang, role=names[role])] = question["weights"][role]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def scoring_rule(lang: str) -> str:
+    """How answers become a leaning, in words, with a worked example (Markdown)."""
+    quiz = load_knowledge(lang)["aptitude_quiz"]
+    middle = (quiz["scale"]["min"] + quiz["scale"]["max"]) // 2
+    example = aptitude_leaning({q["id"]: middle for q in quiz["questions"]}, lang)
+    names = _role_names(lang)
+    scores = ", ".join(f"{names[r]} {example['scores'][r]}" for r in QUIZ_ROLES)
+    return quiz["scoring_rule"] + "\n\n" + t("roles.aptitude.example", lang, value=middle, scores=scores,
+                                            role=names[example["leaning"]])
+
+
+def instructions(lang: str) -> str:
+    """One line telling how to answer (the scale and its end labels)."""
+    scale = load_knowledge(lang)["aptitude_quiz"]["scale"]
+    return t("roles.aptitude.instructions", lang, low=scale["min"], high=scale["max"],
+             low_label=scale["min_label"], high_label=scale["max_label"])
+
+
+def result_markdown(answers: dict[str, int], lang: str) -> str:
+    """The leaning, the totals per role and the explanation for ``answers`` (Markdown).
+
+    Parameters
+    ----------
+    answers : dict
+        ``{question_id: 1..5}`` (see :func:`cskit.roles.aptitude_leaning`).
+    """
+    result = aptitude_leaning(answers, lang)
+    names = _role_names(lang)
+    lines = [t("roles.aptitude.result", lang, role=names[result["leaning"]])]
+    best = max(result["scores"].values())
+    tied = [names[r] for r in QUIZ_ROLES if result["scores"][r] == best]
+    scores = ", ".join(f"{names[r]} {result['scores'][r]}" for r in QUIZ_ROLES)
+    lines.append(t("roles.aptitude.scores", lang, scores=scores) + (" " + t("roles.aptitude.tie", lang, roles=" / ".join(tied)) if len(tied) > 1 else ""))
+    lines.append(result["explanation"])
+    return "\n\n".join(lines)
+
+
+def aptitude_check(lang: str, interactive: bool = True):
+    """The self-check: one 1-5 slider per statement and a live result.
+
+    Parameters
+    ----------
+    lang : {"ja", "en"}
+    interactive : bool
+        False (papermill, reports, slides): display the scoring rule with an example,
+        and return the statements with their weights as a table.
+
+    Returns
+    -------
+    ipywidgets.VBox or pandas Styler
+        The widget, or the static table of :func:`questions_table` (without index).
+    """
+    from IPython.display import Markdown, display
+
+    if not interactive:
+        from ..roles_view import styled
+
+        display(Markdown(t("roles.aptitude.static_note", lang) + "\n\n" + scoring_rule(lang)))
+        return styled(questions_table(lang))
+
+    import ipywidgets as widgets
+
+    quiz = load_knowledge(lang)["aptitude_quiz"]
+    low, high = quiz["scale"]["min"], quiz["scale"]["max"]
+    middle = (low + high) // 2
+    sliders = {}
+    rows = []
+    for number, question in enumerate(quiz["questions"], start=1):
+        slider = widgets.IntSlider(value=middle, min=low, max=high, step=1, continuous_update=False,
+                                   layout=widgets.Layout(width="220px"))
+        label = widgets.HTML(f"{number}. {html.escape(question['text'])}", layout=widgets.Layout(width="560px"))
+        sliders[question["id"]] = slider
+        rows.append(widgets.HBox([label, slider]))
+    out = widgets.Output()
+
+    def redraw(*_):
+        with out:
+            out.clear_output(wait=True)
+            display(Markdown(result_markdown({qid: s.value for qid, s in sliders.items()}, lang)))
+
+    for slider in sliders.values():
+        slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HTML(f"<p>{html.escape(instructions(lang))}</p>"), *rows, out])

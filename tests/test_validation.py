@@ -114,3 +114,16 @@ def test_teams_file_is_optional(tmp_path):
         (folder / f"{name}.csv").unlink()
     data = load_dataset(folder)
     assert list(data.teams["team"]) == ["cs1"] and data.role_of("cs1") == "cs"
+
+
+@pytest.mark.parametrize("case", BROKEN_CASES, ids=lambda c: c.name)
+def test_cli_report_refuses_broken_data_and_leaves_the_output_alone(tmp_path, case):
+    out = tmp_path / "reports"
+    (out / "cs1").mkdir(parents=True)
+    (out / "cs1" / "02_kpi_calculation.html").write_text("previous good report", encoding="utf-8")
+    before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    result = runner.invoke(app, ["report", "--data", str(write_case(tmp_path / "data", case)), "--out", str(out), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and case.file in result.output
+    after = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    assert after == before

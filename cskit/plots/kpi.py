@@ -7,7 +7,7 @@ import seaborn as sns
 
 from ..i18n import pick
 from ..kpi.registry import get_kpi
-from .style import money_axis, month_axis, percent_axis
+from .style import PALETTE, money_axis, month_axis, percent_axis
 
 _MOVEMENT_COLOURS = {
     "new_mrr": "#0173b2",
@@ -49,9 +49,11 @@ def trend(kpis: pd.DataFrame, kpi_id: str, teams: list[str], lang: str, ax=None,
         return ax
     data = _as_timestamps(data)
     names = team_names or {}
-    data = data.assign(team=data["team"].map(lambda t: names.get(t, t)))
-    sns.lineplot(data=data, x="month", y="value", hue="team", hue_order=[names.get(t, t) for t in teams if names.get(t, t) in set(data["team"])],
-                 marker="o", markersize=3, ax=ax)
+    # plain matplotlib lines: one point per month and team needs no seaborn aggregation,
+    # and a report draws dozens of these panels
+    for colour, team in zip(PALETTE, [t for t in teams if t in set(data["team"])]):
+        line = data[data["team"] == team].sort_values("month")
+        ax.plot(line["month"], line["value"], marker="o", markersize=3, color=colour, label=names.get(team, team))
     ax.set_title(kpi.label(lang))
     ax.set_xlabel(pick(_AXIS_TEXT["month"], lang))
     ax.set_ylabel(kpi.short_label(lang))
@@ -73,7 +75,8 @@ def trend_grid(kpis: pd.DataFrame, kpi_ids: list[str], teams: list[str], lang: s
         trend(kpis, kpi_id, teams, lang, ax=ax, team_names=team_names, currency=currency)
     for ax in list(axes.flat)[len(kpi_ids):]:
         ax.set_axis_off()
-    fig.tight_layout()
+    # fixed spacing: tight_layout would draw every panel once more just to measure it
+    fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.35 / rows, bottom=0.6 / (3.0 * rows), hspace=0.75, wspace=0.25)
     return fig
 
 

@@ -67,10 +67,10 @@ NOTEBOOKS_BY_ROLE: dict[str, tuple[str, ...]] = {
 #: KPIs shown for a team on the index pages (names and formats from the KPI registry).
 HEADLINE_KPIS: dict[str, tuple[str, ...]] = {
     "cs": ("mrr", "nrr_12m", "logo_churn_rate"),
-    "inside_sales": ("meetings_held", "opportunities_created", "new_customers"),
+    "inside_sales": ("contacts", "contact_rate", "meeting_conversion_rate"),
     "field_sales": ("win_rate", "new_customers", "mrr"),
     "support": ("tickets_opened", "resolution_rate"),
-    "marketing": ("leads_created",),
+    "marketing": ("leads_created", "cac"),
 }
 
 #: Markdown cell tag of each language; a report keeps only its language's cells.

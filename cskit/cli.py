@@ -180,6 +180,35 @@ def cohort(
 
 @app.command()
 @handles_errors
+def targets(
+    data: Path = DataOption,
+    targets_file: Optional[Path] = typer.Option(None, "--targets", help="Targets file (.yml or .csv); default: targets.yml in the dataset."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Month of evaluation, YYYY-MM (default: the data's last)."),
+    fmt: str = typer.Option("table", "--format", help="json | table"),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Check targets against SMART (R = Related: KPI -> KGI) and show progress. Failing checks still exit 0."""
+    import json
+
+    from .errors import OptionError
+    from .io import load_dataset
+    from .targets import default_targets_path, evaluate_targets, read_targets, render_table
+
+    if fmt not in ("json", "table"):
+        raise OptionError("--format", fmt, "json | table")
+    dataset = load_dataset(data)
+    path = targets_file or default_targets_path(dataset)
+    if path is None:
+        raise CskitError("targets.file_missing", path=str(Path(data) / "targets.yml"))
+    results = evaluate_targets(dataset, read_targets(path), as_of=as_of, lang=lang)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(render_table(results, lang, as_of or str(dataset.months[-1])))
+
+
+@app.command()
+@handles_errors
 def report(
     data: Path = DataOption,
     teams: str = typer.Option("all", "--teams", help="'all' or team ids separated by commas (T1,T2)."),

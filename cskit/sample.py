@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -1009,14 +1010,14 @@ def write_sample(
     -------
     list of pathlib.Path
         The written CSV files in :data:`SAMPLE_COLUMNS` order, then
-        ``dataset.yml``.
+        ``dataset.yml`` and the example ``targets.yml``.
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     [p.name for p in write_sample(d, accounts=100, months=6)][-2:]
-    ['costs.csv', 'dataset.yml']
+    ...     [p.name for p in write_sample(d, accounts=100, months=6)][-3:]
+    ['costs.csv', 'dataset.yml', 'targets.yml']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -1030,4 +1031,8 @@ def write_sample(
     text = _describe(accounts, months, seed, start).encode("utf-8")
     _atomic_write(meta, lambda fh: fh.write(text))
     paths.append(meta)
+    # example SMART targets (good and flawed ones) for notebook 03 and `cskit targets`
+    targets = (files("cskit.content") / "sample_targets.yml").read_bytes()
+    _atomic_write(out / "targets.yml", lambda fh: fh.write(targets))
+    paths.append(out / "targets.yml")
     return paths

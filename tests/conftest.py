@@ -23,8 +23,12 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("-", "cskit reliability coverage")
     terminalreporter.write_line(f"broken datasets in the corpus: {len(BROKEN_CASES)} (rejected with file/row/column), "
                                 f"{len(NORMALISED_CASES)} normalised with a warning")
-    terminalreporter.write_line(f"property tests passed: {len(properties)}; random datasets generated in this process: "
-                                f"{sum(EXAMPLES_RUN.values())} (per xdist worker, so 0 here when run with -n)")
+    from test_properties import PROFILE
+
+    generated = sum(EXAMPLES_RUN.values())
+    terminalreporter.write_line(
+        f"property tests passed: {len(properties)}, each on up to {PROFILE.max_examples} random valid datasets"
+        + (f"; {generated} datasets generated in this process" if generated else " (generated in the xdist workers)"))
 
 
 def write_tables(folder: Path, tables: dict[str, list[dict] | str]) -> Path:

@@ -78,6 +78,30 @@ def sample_dataset(sample_dir):
     return load_dataset(sample_dir)
 
 
+def run_notebook(name: str, tmp_path: Path, data_dir: Path, **parameters) -> dict:
+    """Execute ``notebooks/<name>`` with papermill (non-interactive) and return the executed JSON."""
+    import json
+
+    import papermill as pm
+
+    notebook = REPO / "notebooks" / name
+    out = tmp_path / name
+    pm.execute_notebook(str(notebook), str(out), parameters={"data_dir": str(data_dir), "interactive": False, **parameters},
+                        cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def outputs(nb: dict, kind: str):
+    """Every output of MIME type ``kind`` (``stream`` for printed text) in an executed notebook."""
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            if kind == "stream" and output.get("output_type") == "stream":
+                yield "".join(output["text"])
+            value = output.get("data", {}).get(kind)
+            if value is not None:
+                yield "".join(value) if isinstance(value, list) else value
+
+
 @pytest.fixture
 def make_dataset(tmp_path):
     """Write tables to a fresh folder and load them through the real loader."""

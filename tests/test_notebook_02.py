@@ -1,32 +1,15 @@
 """Notebook 02 runs top to bottom under papermill and shows the KPI layer's numbers."""
 from __future__ import annotations
 
-import json
-
-import papermill as pm
-import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import outputs, run_notebook
 from cskit.kpi.engine import compute_kpis
 from cskit.kpi.registry import format_value
 
-NOTEBOOK = REPO / "notebooks" / "02_kpi_calculation.ipynb"
-
 
 def run(tmp_path, sample_dir, **parameters):
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(out), parameters={"data_dir": str(sample_dir), "interactive": False, **parameters},
-                        cwd=str(NOTEBOOK.parent), kernel_name="python3", progress_bar=False)
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-def outputs(nb, kind):
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if kind in data:
-                yield "".join(data[kind]) if isinstance(data[kind], list) else data[kind]
+    return run_notebook("02_kpi_calculation.ipynb", tmp_path, sample_dir, **parameters)
 
 
 @pytest.mark.notebooks

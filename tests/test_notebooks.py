@@ -4,36 +4,21 @@
 """
 from __future__ import annotations
 
-import json
-
-import papermill as pm
 import pytest
 
-from conftest import REPO
+from conftest import outputs, run_notebook
 
 
 def execute(name: str, tmp_path, sample_dir, **parameters) -> dict:
-    notebook = REPO / "notebooks" / name
-    out = tmp_path / name
-    pm.execute_notebook(str(notebook), str(out), parameters={"data_dir": str(sample_dir), **parameters},
-                        cwd=str(notebook.parent), kernel_name="python3", progress_bar=False)
-    return json.loads(out.read_text(encoding="utf-8"))
+    return run_notebook(name, tmp_path, sample_dir, **parameters)
 
 
 def texts(nb: dict, kind: str) -> str:
-    found = []
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            if kind == "stream" and output.get("output_type") == "stream":
-                found.append("".join(output["text"]))
-            value = output.get("data", {}).get(kind)
-            if value is not None:
-                found.append("".join(value) if isinstance(value, list) else value)
-    return "\n".join(found)
+    return "\n".join(outputs(nb, kind))
 
 
 def images(nb: dict) -> int:
-    return sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+    return sum(1 for _ in outputs(nb, "image/png"))
 
 
 @pytest.mark.notebooks

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import re
 
@@ -10,7 +9,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, mrr_rows
+from conftest import REPO, mrr_rows, outputs, run_notebook as run_nb
 from cskit.errors import CskitError, OptionError
 from cskit.i18n import t
 from cskit.io import load_dataset
@@ -260,20 +259,7 @@ def test_aptitude_widget_and_result_text():
 # Notebook 01 under papermill
 # --------------------------------------------------------------------------- #
 def run_notebook(tmp_path, data_dir, **parameters):
-    import papermill as pm
-
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(out), parameters={"data_dir": str(data_dir), "interactive": False, **parameters},
-                        cwd=str(NOTEBOOK.parent), kernel_name="python3", progress_bar=False)
-    return json.loads(out.read_text(encoding="utf-8"))
-
-
-def outputs(nb, kind):
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if kind in data:
-                yield "".join(data[kind]) if isinstance(data[kind], list) else data[kind]
+    return run_nb(NOTEBOOK.name, tmp_path, data_dir, **parameters)
 
 
 def funnel_table_rows(html_outputs: list[str], caption: str) -> tuple[list[str], list[list[str]]]:

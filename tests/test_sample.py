@@ -95,7 +95,7 @@ def test_same_seed_writes_byte_identical_files(tmp_path):
     a = write_sample(tmp_path / "a", **SMALL)
     b = write_sample(tmp_path / "b", **SMALL)
     assert [p.name for p in a] == [p.name for p in b]
-    assert [p.name for p in a] == [f"{t}.csv" for t in SAMPLE_COLUMNS] + ["dataset.yml"]
+    assert [p.name for p in a] == [f"{t}.csv" for t in SAMPLE_COLUMNS] + ["dataset.yml", "targets.yml"]
     for pa_, pb in zip(a, b):
         assert pa_.read_bytes() == pb.read_bytes(), pa_.name
 
@@ -123,7 +123,7 @@ def test_written_files_match_generated_frames(tmp_path, small):
     assert meta["currency"] == "JPY"
     assert meta["description"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"{t}.csv" for t in SAMPLE_COLUMNS] + ["dataset.yml"]
+        [f"{t}.csv" for t in SAMPLE_COLUMNS] + ["dataset.yml", "targets.yml"]
     ), "no temporary files are left behind"
 
 

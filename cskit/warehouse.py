@@ -39,11 +39,14 @@ class _Connection:
 
     def __init__(self, url: str):
         self.url = url
-        if url.startswith("duckdb://"):
+        if "://" not in url:
+            self._duck, self._engine = _duckdb_over_files(url), None
+        elif url.startswith("duckdb://"):
             import duckdb
 
             path = url[len("duckdb:///"):] or ":memory:"
             self._duck = duckdb.connect(path, read_only=path != ":memory:")
+            self._duck.execute("SET enable_progress_bar = false")
             self._engine = None
         else:
             import sqlalchemy
@@ -79,6 +82,31 @@ class _Connection:
 
         with self._engine.connect() as connection:
             return pd.read_sql_query(sqlalchemy.text(sql), connection, params=parameters or {})
+
+
+def _duckdb_over_files(folder: str):
+    """An in-memory DuckDB whose views read a dataset folder's files in place.
+
+    This is the path for exports too large for pandas: DuckDB streams the CSV or
+    Parquet files and only the monthly aggregates come back.
+    """
+    from pathlib import Path
+
+    import duckdb
+
+    from .io import find_table_file
+
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    for name in ("accounts", "mrr"):
+        file = find_table_file(Path(folder), name)
+        if file is None:
+            raise CskitError("data.file_missing", table=name)
+        reader = "read_parquet(?)" if file.suffix == ".parquet" else "read_csv(?, all_varchar = true)"
+        # a view cannot take a bound parameter, so the path is quoted as an SQL string literal
+        literal = "'" + str(file).replace("'", "''") + "'"
+        connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM {reader.replace('?', literal)}")
+    return connection
 
 
 def _redact(url: str) -> str:
@@ -194,7 +222,9 @@ def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
     Parameters
     ----------
     url : str
-        SQLAlchemy URL (``sqlite:///crm.db``, ``postgresql://...``) or ``duckdb:///file.duckdb``.
+        SQLAlchemy URL (``sqlite:///crm.db``, ``postgresql://...``), ``duckdb:///file.duckdb``,
+        or a dataset folder: its ``accounts`` and ``mrr`` files (CSV or Parquet) are then
+        aggregated by DuckDB in place, without loading them into pandas (for very large exports).
     team : str
         A team id, or ``"all"`` (bound as a parameter, never pasted into the SQL).
     team_column : {"team", "sales_team"}

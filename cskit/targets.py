@@ -15,6 +15,7 @@ Amounts, in a targets file::
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 import re
@@ -25,9 +26,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import CskitError, DataValidationError, Problem
-from .i18n import t
-from .io import Dataset
+from .errors import CskitError, DataValidationError, OptionError, Problem
+from .i18n import resolve_lang, t
+from .io import Dataset, detect_encoding
 from .kpi.registry import format_value, get_kpi, path_to_kgi, registry
 
 LETTERS = ("specific", "measurable", "achievable", "related", "time_bound")
@@ -38,9 +39,13 @@ MAX_MONTHS = 24
 SPARSE_MONTHS = 3
 _AMOUNT = re.compile(r"^(?P<sign>[+-])?(?P<number>\d+(?:\.\d+)?|\.\d+)(?P<suffix>%|pt)?$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
-#: Values a KPI of each unit can take (rates are fractions; NPS -100..100).
+#: Values a KPI of each unit can take (rates are fractions 0-1).
 UNIT_RANGE = {"rate": (0.0, 1.0), "count": (0.0, math.inf), "money": (0.0, math.inf), "days": (0.0, math.inf),
-              "hours": (0.0, math.inf), "months": (0.0, math.inf), "ratio": (0.0, math.inf)}
+              "hours": (0.0, math.inf), "months": (0.0, math.inf), "ratio": (0.0, math.inf), "score": (0.0, 100.0)}
+#: Rates that are not a share of a whole and can exceed 100 % (revenue kept plus expansion).
+RATES_ABOVE_ONE = frozenset({"nrr_12m", "nrr_1m", "expansion_rate"})
+#: Scores whose scale is not 0-100.
+SCORE_RANGE = {"nps": (-100.0, 100.0)}
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,29 @@ class Amount:
 
 @dataclass(frozen=True)
 class Target:
-    """One target as written in the file (``line`` is where it starts, for messages)."""
+    """One target as written in a targets file.
+
+    Attributes
+    ----------
+    id : str
+    team : str
+        A team id of the dataset, or ``"all"`` for the company.
+    kpi : str
+        A KPI registry id.
+    target : Amount
+        The amount as parsed by :func:`parse_amount`.
+    baseline : float or None
+        In the KPI's unit; None: the KPI's value in the start month.
+    start : str or None
+        ``YYYY-MM`` the target was set (its baseline month); None: the evaluation month.
+    deadline : str or None
+        ``YYYY-MM``.
+    parent : str or None
+        The KGI or parent KPI the target feeds (SMART R, *Related*).
+    owner, note : str or None
+    line : int
+        Line (YAML) or spreadsheet row (CSV) where the entry starts, for messages.
+    """
 
     id: str
     team: str
@@ -119,7 +146,18 @@ def _point_size(unit: str) -> float:
 
 
 def readings(amount: Amount, baseline: float, kpi_id: str) -> dict[str, float]:
-    """Every target value an amount can mean, keyed by reading (one entry unless ambiguous)."""
+    """Every target value an amount can mean, keyed by reading (one entry unless ambiguous).
+
+    An unsigned ``10%`` on a rate has three readings: the level 10 %, a relative change
+    of 10 % and a change of 10 points, both in the improving direction (a decrease for a
+    lower-is-better KPI). Readings outside the KPI's range are kept: the check shows them
+    as impossible.
+
+    Examples
+    --------
+    >>> readings(parse_amount("10%"), 0.04, "logo_churn_rate")  # doctest: +SKIP
+    {'level': 0.1, 'relative': 0.036, 'points': -0.06}
+    """
     kpi = get_kpi(kpi_id)
     improve = 1.0 if kpi.higher_is_better else -1.0
     if amount.kind == "absolute":
@@ -138,18 +176,31 @@ def readings(amount: Amount, baseline: float, kpi_id: str) -> dict[str, float]:
 
 
 def value_range(kpi_id: str) -> tuple[float, float]:
-    """Values a KPI can take: rates 0-1 (NRR can exceed 1), NPS -100..100, others >= 0."""
-    if kpi_id.startswith("nrr_"):
+    """Values a KPI can take: rates 0-1 (NRR can exceed 1), scores 0-100 (NPS -100..100), others >= 0."""
+    if kpi_id in RATES_ABOVE_ONE:
         return 0.0, math.inf
-    if kpi_id == "nps":
-        return -100.0, 100.0
+    if kpi_id in SCORE_RANGE:
+        return SCORE_RANGE[kpi_id]
     return UNIT_RANGE.get(get_kpi(kpi_id).unit, (-math.inf, math.inf))
 
 
 def target_value(amount: Amount, baseline: float, kpi_id: str) -> float:
-    """The target level. An ambiguous amount is read as a relative change in the improving
-    direction (what "cut the churn rate by 10 %" usually means); the check still warns."""
+    """The target level the amount sets from ``baseline``.
+
+    An ambiguous amount is read as a relative change in the improving direction (what
+    "cut the churn rate by 10 %" usually means), or, if that is impossible, as the first
+    possible reading (points, then level); Specific still warns.
+
+    Examples
+    --------
+    >>> target_value(parse_amount("-10%"), 0.04, "logo_churn_rate")  # doctest: +SKIP
+    0.036
+    """
     options = readings(amount, baseline, kpi_id)
+    low, high = value_range(kpi_id)
+    for name in ("relative", "points", "level"):
+        if name in options and low <= options[name] <= high:
+            return options[name]
     return options.get("relative", next(iter(options.values())))
 
 
@@ -192,15 +243,16 @@ def read_targets(path: str | Path) -> list[Target]:
         raise CskitError("targets.file_missing", path=str(path))
     problems: list[Problem] = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
         if path.suffix.lower() == ".csv":
+            # a CSV saved from Excel in Japan is often Shift_JIS: detect it as the data loader does
+            text = path.read_text(encoding=detect_encoding(path))
             rows = list(csv.DictReader(text.splitlines()))
             entries = [(i + 2, {k: v for k, v in row.items() if v not in ("", None)}, {}) for i, row in enumerate(rows)]
         else:
-            entries = _entries_with_lines(text)
+            entries = _entries_with_lines(path.read_text(encoding="utf-8-sig"))
     except _ReadError as exc:
         raise DataValidationError([Problem(path.name, exc.code, (exc.line,), exc.field, exc.params)], str(path)) from None
-    except (yaml.YAMLError, UnicodeDecodeError, csv.Error) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         rows = (line + 1,) if line is not None else ()
         reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
@@ -235,6 +287,11 @@ def read_targets(path: str | Path) -> list[Target]:
         if str(values.get("id")) in seen:
             entry_problems.append(Problem(path.name, "targets.duplicate_id", where("id"), "id", {"value": str(values.get("id"))}))
         seen.add(str(values.get("id")))
+        for name in values:  # a typo of a known field would silently drop it (e.g. no deadline)
+            close = difflib.get_close_matches(str(name), FIELDS, n=1, cutoff=0.75)
+            if name not in FIELDS and close:
+                entry_problems.append(Problem(path.name, "targets.unknown_field", where(name), str(name),
+                                              {"field": str(name), "known": close[0]}))
         if entry_problems:
             problems.extend(entry_problems)
             continue
@@ -275,14 +332,22 @@ class _Context:
     dataset: Dataset
     as_of: pd.Period
     lang: str
+    teams: tuple[str, ...] = ()
     series_cache: dict = field(default_factory=dict)
 
     def series(self, team: str, kpi_id: str) -> pd.Series:
-        """The team's monthly values of ``kpi_id`` up to ``as_of`` (empty if none)."""
+        """The team's monthly values of ``kpi_id`` up to ``as_of`` (empty if none).
+
+        The KPIs of every team in ``teams`` are computed in one call the first time (the
+        engine's shared preparation is the costly part).
+        """
         from .kpi.engine import compute_kpis
 
         if team not in self.series_cache:
-            self.series_cache[team] = compute_kpis(self.dataset, teams=[team], end=str(self.as_of))
+            wanted = [team] + [other for other in self.teams if other != team and other not in self.series_cache]
+            kpis = compute_kpis(self.dataset, teams=wanted, end=str(self.as_of))
+            for name in wanted:
+                self.series_cache[name] = kpis[kpis["team"] == name]
         kpis = self.series_cache[team]
         return kpis[kpis["kpi"] == kpi_id].set_index("month")["value"]
 
@@ -291,13 +356,19 @@ def _fmt(kpi_id: str, value: float, lang: str) -> str:
     return format_value(kpi_id, value, lang) if kpi_id in registry() else f"{value:g}"
 
 
-def _change_text(kpi_id: str, per_month: float, lang: str) -> str:
+_UNIT_SUFFIX = {"days": {"ja": "日", "en": " d"}, "hours": {"ja": "時間", "en": " h"}, "months": {"ja": "か月", "en": " mo"}}
+
+
+def _change_text(kpi_id: str, change: float, lang: str) -> str:
+    """A change in the KPI's unit: points for rates, currency for money, 3 significant digits otherwise."""
     unit = get_kpi(kpi_id).unit
     if unit == "rate":
-        return f"{per_month * 100:.2f}pt"
-    if unit == "count":
-        return f"{per_month:,.1f}"
-    return format_value(kpi_id, per_month, lang)
+        return f"{change * 100:.2f}pt"
+    if unit == "money":
+        return format_value(kpi_id, change, lang)
+    size = abs(change)
+    number = f"{change:,.0f}" if size >= 100 else f"{change:.1f}" if size >= 1 else f"{change:.3g}"
+    return number + _UNIT_SUFFIX.get(unit, {}).get(lang, "")
 
 
 def check_specific(target: Target, ctx: _Context, baseline: float | None) -> Verdict:
@@ -309,18 +380,28 @@ def check_specific(target: Target, ctx: _Context, baseline: float | None) -> Ver
         return Verdict("fail", t("targets.specific.unknown_team", lang, team=target.team))
     kpi = get_kpi(target.kpi)
     if target.target.kind == "ambiguous":
-        if baseline is None or np.isnan(baseline):
-            base = 0.0
-        else:
-            base = baseline
-        low, high = value_range(target.kpi)
-        options = {name: value for name, value in readings(target.target, base, target.kpi).items() if low <= value <= high}
+        known = baseline is not None and not np.isnan(baseline)
+        options = readings(target.target, baseline if known else 0.0, target.kpi)
+        if not known:  # without a baseline only the level reading has a value
+            options = {name: (value if name == "level" else None) for name, value in options.items()}
         if len(options) > 1:
-            shown = ", ".join(t(f"targets.reading.{name}", lang, value=_fmt(target.kpi, value, lang)) for name, value in options.items())
-            return Verdict("warn", t("targets.specific.ambiguous", lang, amount=target.target.text, readings=shown))
+            low, high = value_range(target.kpi)
+            shown = []
+            for name, value in options.items():
+                text = t(f"targets.reading.{name}", lang, value=_fmt(target.kpi, value, lang) if value is not None else "?")
+                if value is not None and not low <= value <= high:
+                    text += t("targets.reading.impossible", lang)
+                shown.append(text)
+            sign = "+" if kpi.higher_is_better else "-"
+            number = target.target.text.rstrip("%")
+            return Verdict("warn", t("targets.specific.ambiguous", lang, amount=target.target.text,
+                                     readings=t("targets.reading.separator", lang).join(shown),
+                                     level=f"{target.target.value:g}", relative=f"{sign}{number}%", points=f"{sign}{number}pt"))
         (name, value), = options.items()
         return Verdict("warn", t("targets.specific.ambiguous_sign", lang, amount=target.target.text,
-                                 reading=t(f"targets.reading.{name}", lang, value=_fmt(target.kpi, value, lang))))
+                                 reading=t(f"targets.reading.{name}", lang, value=_fmt(target.kpi, value, lang) if value is not None else "?")))
+    if target.target.kind == "relative" and baseline == 0:
+        return Verdict("warn", t("targets.specific.zero_baseline", lang, amount=target.target.text))
     goal = target_value(target.target, baseline if baseline is not None else 0.0, target.kpi)
     return Verdict("pass", t("targets.specific.ok", lang, kpi=kpi.label(lang),
                              team=ctx.dataset.team_name(target.team, lang) if target.team in set(ctx.dataset.teams["team"]) or target.team == "all" else target.team,
@@ -351,8 +432,22 @@ def achievability(history: pd.Series, kpi_id: str) -> dict:
     Returns
     -------
     dict
-        ``months`` of history, ``best_12m_per_month`` (the best 12-month improvement seen,
-        per month), ``p75_monthly`` (75th percentile of month-over-month improvements).
+        ``months`` of history; ``best_12m_per_month``: the best improvement over 12 months
+        seen, divided by 12 (0 if the KPI never improved over 12 months; with 12 months of
+        history or less, the mean month-over-month improvement, falls counted as 0);
+        ``p75_monthly``: 75th percentile of the month-over-month improvements; ``span``:
+        the highest minus the lowest value seen. Improvements are changes in the better
+        direction: a fall for a lower-is-better KPI.
+
+    Examples
+    --------
+    A churn rate that fell from 5 % by 0.1 point a month for two years improved 0.1 point
+    a month in its best 12 months:
+
+    >>> months = pd.period_range("2023-01", periods=24, freq="M")
+    >>> history = pd.Series([0.05 - 0.001 * i for i in range(24)], index=months)
+    >>> round(achievability(history, "logo_churn_rate")["best_12m_per_month"], 6)
+    0.001
     """
     improve = 1.0 if get_kpi(kpi_id).higher_is_better else -1.0
     values = history.dropna()
@@ -363,28 +458,39 @@ def achievability(history: pd.Series, kpi_id: str) -> dict:
         "months": int(len(values)),
         "best_12m_per_month": max(best, 0.0) if not math.isnan(best) else best,
         "p75_monthly": float(gains.quantile(0.75)) if len(gains) else float("nan"),
+        "span": float(values.max() - values.min()) if len(values) else float("nan"),
     }
 
 
 def check_achievable(target: Target, ctx: _Context, baseline: float | None, goal: float | None, start: pd.Period) -> Verdict:
-    """Achievable: the change needed per month against the team's own best history."""
+    """Achievable: the change needed per month against the team's own history up to the start.
+
+    Direction-aware: for a lower-is-better KPI the improvement is a fall.
+
+    - pass: needs no more per month than the best 12 months seen (``best_12m_per_month``);
+    - warn (a stretch): up to twice that;
+    - fail: more than twice that, or a target outside the values the KPI can take.
+
+    A KPI that never improved over 12 months is judged by its span instead: a change
+    within the range it has moved warns, a change beyond it fails.
+    """
     lang = ctx.lang
-    if target.kpi not in registry() or baseline is None or goal is None or np.isnan(baseline):
-        return Verdict("fail", t("targets.measurable.no_baseline", lang, month=start))
+    if target.kpi not in registry():
+        return Verdict("warn", t("targets.achievable.not_judged", lang, why=t("targets.achievable.why_kpi", lang)))
     kpi = get_kpi(target.kpi)
     low, high = value_range(target.kpi)
-    if goal < low or goal > high:
+    if goal is not None and not low <= goal <= high:
         return Verdict("fail", t("targets.achievable.impossible", lang, target=_fmt(target.kpi, goal, lang),
-                                 low=_fmt(target.kpi, low, lang), high=_fmt(target.kpi, high, lang)))
+                                 low=_fmt(target.kpi, low, lang), high="∞" if math.isinf(high) else _fmt(target.kpi, high, lang)))
+    if baseline is None or goal is None or np.isnan(baseline):
+        return Verdict("warn", t("targets.achievable.not_judged", lang, why=t("targets.achievable.why_baseline", lang)))
     improve = 1.0 if kpi.higher_is_better else -1.0
     needed = improve * (goal - baseline)
     if needed <= 0:
         return Verdict("pass", t("targets.achievable.met", lang, baseline=_fmt(target.kpi, baseline, lang), target=_fmt(target.kpi, goal, lang)))
-    if not target.deadline:
-        return Verdict("fail", t("targets.achievable.no_deadline", lang))
-    months = _months_between(start, pd.Period(target.deadline, freq="M"))
-    if months <= 0:
-        return Verdict("fail", t("targets.achievable.no_deadline", lang))
+    months = _months_between(start, pd.Period(target.deadline, freq="M")) if target.deadline else 0
+    if months <= 0:  # no deadline, or none after the start: Time-bound fails, this letter cannot be judged
+        return Verdict("warn", t("targets.achievable.not_judged", lang, why=t("targets.achievable.why_deadline", lang)))
     history = ctx.series(target.team, target.kpi)
     history = history[history.index <= start]
     seen = achievability(history, target.kpi)
@@ -393,7 +499,12 @@ def check_achievable(target: Target, ctx: _Context, baseline: float | None, goal
     per_month = needed / months
     best = seen["best_12m_per_month"]
     numbers = {"needed": _change_text(target.kpi, per_month, lang), "best": _change_text(target.kpi, best, lang),
-               "p75": _change_text(target.kpi, seen["p75_monthly"], lang)}
+               "p75": _change_text(target.kpi, seen["p75_monthly"], lang), "months": seen["months"]}
+    if best <= 0:
+        flat = {"total": _change_text(target.kpi, needed, lang), "span": _change_text(target.kpi, seen["span"], lang),
+                "months": seen["months"]}
+        return Verdict("warn" if needed <= seen["span"] else "fail",
+                       t("targets.achievable.flat_warn" if needed <= seen["span"] else "targets.achievable.flat_fail", lang, **flat))
     if per_month <= best:
         return Verdict("pass", t("targets.achievable.pass", lang, **numbers))
     if per_month <= 2 * best:
@@ -402,30 +513,41 @@ def check_achievable(target: Target, ctx: _Context, baseline: float | None, goal
 
 
 def check_related(target: Target, ctx: _Context) -> Verdict:
-    """Related: the KPI reaches a KGI through the KPI tree, and the stated parent is on that path."""
+    """Related (the sources' R): the KPI reaches a KGI through the KPI tree, and the stated parent is on that path.
+
+    pass: the parent lies on the path from the KPI up to the KGI (any level), or the KPI is
+    itself a KGI; warn: no parent stated (the path is shown so one can be chosen); fail: a
+    parent off the path, a KPI not in the registry, or a path that never reaches a KGI.
+    """
     lang = ctx.lang
     if target.kpi not in registry():
         return Verdict("fail", t("targets.related.unknown", lang))
     path = path_to_kgi(target.kpi)
     shown = " → ".join(get_kpi(k).label(lang) for k in path)
+    if not get_kpi(path[-1]).kgi:  # a registry KPI whose parents never reach a KGI
+        return Verdict("fail", t("targets.related.no_kgi", lang, path=shown))
     if get_kpi(target.kpi).kgi and target.parent in (None, target.kpi):
-        return Verdict("pass", t("targets.related.ok", lang, path=shown))
+        return Verdict("pass", t("targets.related.is_kgi", lang, kpi=shown))
     if target.parent is None:
         return Verdict("warn", t("targets.related.no_parent", lang, path=shown))
-    if target.parent not in path[1:] and not (get_kpi(target.kpi).kgi and target.parent == target.kpi):
+    if target.parent not in path[1:]:
         return Verdict("fail", t("targets.related.off_path", lang, parent=target.parent, path=shown))
     return Verdict("pass", t("targets.related.ok", lang, path=shown))
 
 
 def check_time_bound(target: Target, ctx: _Context, start: pd.Period) -> Verdict:
-    """Time-bound: a deadline after the start month and at most 24 months after it."""
+    """Time-bound: a deadline after ``as_of``, at most 24 months after the start month.
+
+    The start is the target's ``start`` month, else ``as_of``. A one-month horizon warns:
+    one monthly value cannot show a trend.
+    """
     lang = ctx.lang
     if not target.deadline:
         return Verdict("fail", t("targets.time.missing", lang))
     deadline = pd.Period(target.deadline, freq="M")
     months = _months_between(start, deadline)
-    if months <= 0:
-        return Verdict("fail", t("targets.time.past", lang, deadline=deadline, as_of=start))
+    if deadline <= ctx.as_of or months <= 0:
+        return Verdict("fail", t("targets.time.past", lang, deadline=deadline, as_of=max(ctx.as_of, start)))
     if months > MAX_MONTHS:
         return Verdict("fail", t("targets.time.far", lang, deadline=deadline, months=months))
     if months == 1:
@@ -483,6 +605,25 @@ def _clean(value):
 # --------------------------------------------------------------------------- #
 # All together
 # --------------------------------------------------------------------------- #
+def evaluation_month(dataset: Dataset, as_of: str | None = None) -> pd.Period:
+    """``as_of`` as a month within the data (default: the data's last month).
+
+    Raises
+    ------
+    OptionError
+        If ``as_of`` is not ``YYYY-MM`` or lies outside the data's months.
+    """
+    months = dataset.months
+    if as_of is None:
+        return months[-1]
+    if not _MONTH.match(str(as_of)):
+        raise OptionError("--as-of", as_of, "YYYY-MM")
+    month = pd.Period(str(as_of), freq="M")
+    if not months[0] <= month <= months[-1]:
+        raise OptionError("--as-of", as_of, f"{months[0]} .. {months[-1]}")
+    return month
+
+
 def evaluate_targets(dataset: Dataset, targets: list[Target], as_of: str | None = None, lang: str = "ja") -> list[dict]:
     """SMART checks and progress of every target.
 
@@ -501,10 +642,10 @@ def evaluate_targets(dataset: Dataset, targets: list[Target], as_of: str | None 
         ``{id, team, kpi, baseline, target, deadline, checks: {letter: {status, reason}},
         progress: {expected, actual, status}}``.
     """
-    from .kpi.engine import resolve_months
-
-    _, last = resolve_months(dataset, None, as_of)
-    ctx = _Context(dataset, last, lang)
+    lang = resolve_lang(lang)
+    last = evaluation_month(dataset, as_of)
+    known = set(dataset.teams["team"]) | {"all"}
+    ctx = _Context(dataset, last, lang, teams=tuple(dict.fromkeys(target.team for target in targets if target.team in known)))
     results = []
     for target in targets:
         start = pd.Period(target.start, freq="M") if target.start else ctx.as_of
@@ -522,7 +663,7 @@ def evaluate_targets(dataset: Dataset, targets: list[Target], as_of: str | None 
             "measurable": check_measurable(target, ctx, baseline, start) if known_team else Verdict(
                 "fail", t("targets.specific.unknown_team", lang, team=target.team)),
             "achievable": check_achievable(target, ctx, baseline, goal, start) if known_team else Verdict(
-                "fail", t("targets.specific.unknown_team", lang, team=target.team)),
+                "warn", t("targets.achievable.not_judged", lang, why=t("targets.achievable.why_team", lang))),
             "related": check_related(target, ctx),
             "time_bound": check_time_bound(target, ctx, start),
         }
@@ -552,10 +693,50 @@ def results_table(results: list[dict], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def check_rewrite(entry: dict, dataset: Dataset, lang: str = "ja", as_of: str | None = None) -> str:
-    """Feedback on a learner's rewritten target (a dict like one targets.yml entry): which letters still fail.
+def letter_name(letter: str, lang: str) -> str:
+    """``"S (Specific)"`` for ``"specific"``, in ``lang`` (R is *Related*, as the sources define it)."""
+    return t(f"targets.letter.{letter}", lang)
 
-    The feedback names the letters and their reasons; it never writes the target for the learner.
+
+#: Cell colours of the verdict table (colour-blind safe pairs of background and text).
+STATUS_COLOURS = {"pass": ("#d9f0d3", "#1b5e20"), "warn": ("#fff3c4", "#7a5a00"), "fail": ("#fbd5d5", "#8b1a1a"),
+                  "on_track": ("#d9f0d3", "#1b5e20"), "behind": ("#fbd5d5", "#8b1a1a")}
+
+
+def styled_results(results: list[dict], lang: str):
+    """:func:`results_table` as a pandas Styler: each letter's and the progress cell coloured by status."""
+    frame = results_table(results, lang)
+    colours = {}
+    for status, (background, text) in STATUS_COLOURS.items():
+        key = f"targets.progress.{status}" if status in ("on_track", "behind") else f"targets.status.{status}"
+        colours[t(key, lang)] = f"background-color: {background}; color: {text}"
+    columns = [c for c in frame.columns if c in ("S", "M", "A", "R", "T", t("targets.col.progress", lang))]
+    return frame.style.map(lambda value: colours.get(value, ""), subset=columns).hide(axis="index")
+
+
+def verdict_notes(results: list[dict], lang: str) -> str:
+    """Markdown list of every SMART letter that did not pass, with its status and reason (``-`` if none)."""
+    lines = [f"- **{r['id']}** {letter_name(letter, lang)}: {t('targets.status.' + c['status'], lang)} — {c['reason']}"
+             for r in results for letter, c in r["checks"].items() if c["status"] != "pass"]
+    return "\n".join(lines) or "-"
+
+
+def check_rewrite(entry: dict, dataset: Dataset, lang: str = "ja", as_of: str | None = None) -> str:
+    """Feedback on a learner's rewritten target: which SMART letters still do not pass, and why.
+
+    Parameters
+    ----------
+    entry : dict
+        One target as in ``targets.yml`` (``id, team, kpi, target, deadline, parent``, ...).
+    dataset : Dataset
+    lang : {"ja", "en"}
+    as_of : str, optional
+
+    Returns
+    -------
+    str
+        Markdown: a line naming the letters that still warn or fail, then one bullet per
+        letter with its reason. The feedback never writes the target for the learner.
     """
     values = {k: v for k, v in entry.items() if v not in (None, "")}
     missing = [name for name in REQUIRED_FIELDS if name not in values]
@@ -565,15 +746,26 @@ def check_rewrite(entry: dict, dataset: Dataset, lang: str = "ja", as_of: str | 
         amount = parse_amount(values["target"])
     except ValueError:
         return t("targets.bad_amount", lang, value=str(values["target"]))
+    for name in ("start", "deadline"):
+        if name in values and not _MONTH.match(str(values[name])):
+            return t("targets.bad_month", lang, value=str(values[name]))
+    baseline = values.get("baseline")
+    if baseline is not None:
+        try:
+            baseline = float(str(baseline).replace(",", ""))
+        except ValueError:
+            return t("targets.bad_number", lang, value=str(baseline))
     target = Target(id=str(values["id"]), team=str(values["team"]), kpi=str(values["kpi"]), target=amount,
-                    baseline=values.get("baseline"), start=_text(values.get("start")), deadline=_text(values.get("deadline")),
+                    baseline=baseline, start=_text(values.get("start")), deadline=_text(values.get("deadline")),
                     parent=_text(values.get("parent")))
     result = evaluate_targets(dataset, [target], as_of=as_of, lang=lang)[0]
     failing = {letter: check for letter, check in result["checks"].items() if check["status"] != "pass"}
     if not failing:
         return t("targets.rewrite.all_pass", lang)
-    details = "; ".join(f"{letter}: {check['reason']}" for letter, check in failing.items())
-    return t("targets.rewrite.still", lang, letters=", ".join(failing)) + " " + details
+    head = t("targets.rewrite.still", lang, letters=", ".join(letter_name(letter, lang) for letter in failing))
+    details = [f"- {letter_name(letter, lang)}: {t('targets.status.' + check['status'], lang)} — {check['reason']}"
+               for letter, check in failing.items()]
+    return "\n".join([head, ""] + details)
 
 
 def render_table(results: list[dict], lang: str, as_of: str) -> str:
@@ -585,12 +777,13 @@ def render_table(results: list[dict], lang: str, as_of: str) -> str:
     console = Console(file=io.StringIO(), record=True, width=140, force_terminal=False, color_system=None)
     table = Table(title=t("targets.table_title", lang, as_of=as_of))
     for column in frame.columns:
-        table.add_column(str(column))
+        table.add_column(str(column), overflow="fold")
     for row in frame.itertuples(index=False):
         table.add_row(*[str(v) for v in row])
     console.print(table)
     for result in results:
         for letter, check in result["checks"].items():
             if check["status"] != "pass":
-                console.print(f"{result['id']} {letter} ({t('targets.status.' + check['status'], lang)}): {check['reason']}", markup=False)
+                console.print(f"{result['id']} {letter_name(letter, lang)}: {t('targets.status.' + check['status'], lang)} — {check['reason']}",
+                              markup=False)
     return console.export_text()

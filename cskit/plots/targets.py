@@ -1,12 +1,14 @@
-"""Target charts: a target's path against the actual values, and the KPI tree."""
+"""Target charts: each target's path against the actual values, and the KPI tree (matplotlib only)."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..kpi.registry import get_kpi, registry
-from ..targets import target_path
-from .style import PALETTE, money_axis, percent_axis
+from ..contract import ROLES
+from ..i18n import t
+from ..kpi.registry import get_kpi, path_to_kgi, registry
+from ..targets import evaluation_month, target_path
+from .style import PALETTE, money_axis, month_axis, percent_axis
 
 _TEXT = {
     "plan": {"ja": "目標への道筋", "en": "Path to target"},
@@ -16,10 +18,21 @@ _TEXT = {
     "shared": {"ja": "◆ = CS と営業で共有する KPI", "en": "◆ = KPI shared by CS and Sales"},
 }
 _SALES = {"field_sales", "inside_sales"}
+_ROLE_NAMES = {
+    "cs": {"ja": "CS", "en": "CS"},
+    "inside_sales": {"ja": "IS", "en": "IS"},
+    "field_sales": {"ja": "FS", "en": "FS"},
+    "support": {"ja": "サポート", "en": "Support"},
+    "marketing": {"ja": "マーケ", "en": "Mktg"},
+}
+ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLES)}
 
 
 def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax=None, currency: str = "JPY"):
-    """One target: its path from baseline to target (dashed) and the actual monthly values.
+    """One target: its path from baseline to target (dashed), the target (star) and the actual monthly values.
+
+    The path is :func:`cskit.targets.target_path` (straight for counts and money,
+    compounding for rates); the title ends with the progress status.
 
     Parameters
     ----------
@@ -29,6 +42,10 @@ def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax
         The team's monthly values of the KPI (index: monthly periods).
     start : str
         Month the baseline refers to (``YYYY-MM``).
+    lang : {"ja", "en"}
+    ax : matplotlib Axes, optional
+    currency : str
+        ISO code for money axes.
     """
     kpi = get_kpi(result["kpi"])
     ax = ax or plt.subplots(figsize=(7, 3.2))[1]
@@ -38,67 +55,164 @@ def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax
     ax.plot(shown.index.to_timestamp(), shown.to_numpy(), marker="o", markersize=3, color=PALETTE[0], label=_TEXT["actual"][lang])
     ax.plot(path.index.to_timestamp(), path.to_numpy(), linestyle="--", color=PALETTE[1], label=_TEXT["plan"][lang])
     ax.scatter([path.index[-1].to_timestamp()], [path.iloc[-1]], marker="*", s=120, color=PALETTE[3], zorder=3, label=_TEXT["target"][lang])
-    ax.set_title(f"{result['id']}: {kpi.label(lang)} ({result['team']})")
+    status = (result.get("progress") or {}).get("status", "unknown")
+    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t('targets.progress.' + status, lang)}", fontsize=10)
     if kpi.unit == "rate":
         percent_axis(ax, decimals=1)
     elif kpi.unit == "money":
         money_axis(ax, currency, lang)
-    ax.tick_params(axis="x", rotation=45)
+    month_axis(ax)
+    first_shown = min([first] + list(shown.index[:1]))
+    if path.index[-1].ordinal - first_shown.ordinal > 30:  # long spans: half-yearly ticks instead of quarterly
+        import matplotlib.dates as mdates
+
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.legend(fontsize="small")
     return ax
 
 
-def kpi_tree(lang: str, highlight: set[str] | None = None, ax=None):
-    """Draw the registry's KPI tree, KGI at the top, children below (a layered layout).
+def plot_target_paths(dataset, results: list[dict], targets, lang: str, as_of: str | None = None, ncols: int = 2):
+    """Every drawable target's path against its actuals, one small chart each.
 
-    KPIs shared between CS and a sales role are marked with ◆; ``highlight`` ids (e.g. a
-    team's targets) are drawn in colour.
+    A target is drawable when it has a baseline, a target value and a deadline. The path
+    starts at the target's ``start`` month, else at ``as_of`` (default: the data's last month).
+
+    Parameters
+    ----------
+    dataset : Dataset
+    results : list of dict
+        Output of :func:`cskit.targets.evaluate_targets`.
+    targets : list of Target
+        The targets ``results`` were computed from (for their start months).
+    lang : {"ja", "en"}
+    as_of : str, optional
+
+    Returns
+    -------
+    matplotlib Figure or None
+        None when no target can be drawn.
+    """
+    from ..kpi.engine import compute_kpis
+
+    last = evaluation_month(dataset, as_of)
+    by_id = {target.id: target for target in targets}
+    drawable = [r for r in results
+                if r["baseline"] is not None and r["target"] is not None and r["deadline"] and r["id"] in by_id]
+    if not drawable:
+        return None
+    nrows = -(-len(drawable) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 3.4 * nrows), squeeze=False)
+    kpis = compute_kpis(dataset, teams=sorted({r["team"] for r in drawable}), end=str(last))
+    for ax, result in zip(axes.flat, drawable):
+        rows = kpis[(kpis["team"] == result["team"]) & (kpis["kpi"] == result["kpi"])]
+        start = by_id[result["id"]].start or str(last)
+        target_vs_actual(result, rows.set_index("month")["value"], start, lang, ax=ax, currency=dataset.currency)
+    for ax in list(axes.flat)[len(drawable):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def tree_layout(kpi_ids=None) -> list[tuple[str, int]]:
+    """The KPI tree in drawing order: ``(kpi_id, depth)``, each KGI first and its children below it.
+
+    Parameters
+    ----------
+    kpi_ids : iterable of str, optional
+        Keep only these KPIs and their ancestors up to the KGI (default: the whole registry).
     """
     kpis = registry()
+    keep = None
+    if kpi_ids is not None:
+        keep = set()
+        for kpi_id in kpi_ids:
+            if kpi_id in kpis:
+                keep.update(path_to_kgi(kpi_id))
     children: dict[str | None, list[str]] = {}
     for kpi in kpis.values():
-        children.setdefault(kpi.parent, []).append(kpi.id)
-    depth, order = {}, []
+        if keep is None or kpi.id in keep:
+            children.setdefault(kpi.parent, []).append(kpi.id)
+    rows: list[tuple[str, int]] = []
 
-    def visit(node: str, level: int) -> None:
-        depth[node] = level
-        order.append(node)
+    def visit(node: str, depth: int) -> None:
+        rows.append((node, depth))
         for child in children.get(node, []):
-            visit(child, level + 1)
+            visit(child, depth + 1)
 
     for root in children.get(None, []):
         visit(root, 0)
-    # x: leaves left to right; a parent sits above the middle of its children
-    x, next_leaf = {}, [0]
+    return rows
 
-    def place(node: str) -> float:
-        kids = children.get(node, [])
-        if not kids:
-            x[node] = next_leaf[0]
-            next_leaf[0] += 1
-        else:
-            positions = [place(k) for k in kids]
-            x[node] = sum(positions) / len(positions)
-        return x[node]
 
-    for root in children.get(None, []):
-        place(root)
-    levels = max(depth.values()) + 1
-    ax = ax or plt.subplots(figsize=(max(12, next_leaf[0] * 0.55), levels * 1.1))[1]
+def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset=None, ax=None):
+    """Draw the KPI tree top-down: the KGI at the top, every KPI indented under its parent.
+
+    A grid on the right shows which roles own each KPI (and, with ``dataset``, that role's
+    teams); KPIs shared by CS and a sales role are marked with ◆. The tree is the registry's
+    ``parent`` links, so a target's "Related" path can be read off it.
+
+    Parameters
+    ----------
+    lang : {"ja", "en"}
+    highlight : set of str, optional
+        KPI ids drawn in colour (e.g. the team's targets).
+    kpi_ids : iterable of str, optional
+        Draw only these KPIs and their ancestors (default: every KPI).
+    dataset : Dataset, optional
+        Names the teams of each role in the grid header and greys out KPIs the dataset
+        cannot compute (a table is missing).
+    ax : matplotlib Axes, optional
+    """
+    kpis = registry()
+    rows = tree_layout(kpi_ids)
     highlight = highlight or set()
-    for node in order:
-        parent = kpis[node].parent
-        if parent:
-            ax.plot([x[parent], x[node]], [-depth[parent], -depth[node]], color="#bbbbbb", linewidth=0.8, zorder=1)
-    for node in order:
-        kpi = kpis[node]
+    indent, row_height = 0.35, 1.0
+    label_room = 5.2  # x units kept for the deepest label before the role grid starts
+    depth_max = max(depth for _, depth in rows)
+    grid_x0 = depth_max * indent + label_room
+    if ax is None:
+        ax = plt.subplots(figsize=(11, 0.3 * len(rows) + 1.6))[1]
+    y_of = {kpi_id: -i * row_height for i, (kpi_id, _) in enumerate(rows)}
+    depth_of = dict(rows)
+
+    # elbow connectors: down from the parent, across to the child
+    for kpi_id, depth in rows:
+        parent = kpis[kpi_id].parent
+        if parent in y_of:
+            x_parent = depth_of[parent] * indent + 0.12
+            ax.plot([x_parent, x_parent, depth * indent], [y_of[parent] - 0.35, y_of[kpi_id], y_of[kpi_id]],
+                    color="#aaaaaa", linewidth=0.8, zorder=1)
+
+    roles = [role for role in ROLES if any(role in kpis[k].roles for k, _ in rows)]
+    for kpi_id, depth in rows:
+        kpi = kpis[kpi_id]
         shared = "cs" in kpi.roles and bool(_SALES & set(kpi.roles))
-        label = ("◆" if shared else "") + kpi.short_label(lang)
-        colour = PALETTE[1] if node in highlight else (PALETTE[0] if kpi.kgi else "#f2f2f2")
-        ax.text(x[node], -depth[node], label, ha="center", va="center", fontsize=7, rotation=0 if depth[node] < 2 else 60,
-                bbox={"boxstyle": "round,pad=0.25", "facecolor": colour, "edgecolor": "#888888", "linewidth": 0.5}, zorder=2)
-    ax.set_xlim(-1, next_leaf[0])
-    ax.set_ylim(-levels + 0.3, 0.7)
+        computable = dataset is None or all(dataset.has(name) for name in kpi.tables)
+        if kpi.kgi:
+            face, text_colour = PALETTE[0], "white"
+        elif kpi_id in highlight:
+            face, text_colour = PALETTE[8], "black"
+        else:
+            face, text_colour = "#f4f4f4", "black" if computable else "#999999"
+        ax.text(depth * indent, y_of[kpi_id], ("◆ " if shared else "") + kpi.label(lang), ha="left", va="center",
+                fontsize=8, color=text_colour, zorder=2,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": face, "edgecolor": "#888888", "linewidth": 0.5})
+        for column, role in enumerate(roles):
+            if role in kpi.roles:
+                ax.scatter([grid_x0 + column], [y_of[kpi_id]], s=30, color=ROLE_COLOURS[role], zorder=2)
+        ax.plot([grid_x0 - 0.4, grid_x0 + len(roles) - 0.6], [y_of[kpi_id]] * 2, color="#eeeeee", linewidth=0.6, zorder=0)
+
+    top, header_lines = 0.9, 1
+    for column, role in enumerate(roles):
+        header = _ROLE_NAMES[role][lang]
+        if dataset is not None:
+            teams = list(dataset.teams.loc[dataset.teams["role"] == role, "team"])
+            if teams:
+                header += "\n" + "\n".join(teams)
+        header_lines = max(header_lines, header.count("\n") + 1)
+        ax.text(grid_x0 + column, top, header, ha="center", va="bottom", fontsize=7, color=ROLE_COLOURS[role])
+    ax.set_xlim(-0.3, grid_x0 + len(roles))
+    ax.set_ylim(-(len(rows) - 0.5) * row_height, top + 0.7 * header_lines + 0.3)
     ax.set_axis_off()
-    ax.set_title(f"{_TEXT['tree'][lang]}   {_TEXT['shared'][lang]}")
+    ax.set_title(f"{_TEXT['tree'][lang]}   {_TEXT['shared'][lang]}", fontsize=10)
     return ax

@@ -1,65 +1,139 @@
-"""Target builder for trainers: pick a KPI, an amount and a deadline -> live SMART verdict."""
+"""Target builder for trainers: pick a KPI, an amount, a deadline and a parent -> live SMART verdict.
+
+With a live Jupyter front end the builder is a set of ipywidgets whose verdict table
+updates on every change. Without one (papermill, ``cskit report``, nbconvert) widgets
+cannot react, so :func:`target_builder` returns a static table instead: the verdicts of a
+few example targets for the team's role (one well written, the sources' ambiguous
+"cut the churn rate by 10 %" style, and one flawed).
+
+Which of the two is shown is the ``interactive`` argument; the notebooks pass their
+``interactive`` parameter. ``None`` detects it: papermill and nbconvert send their code
+with ``allow_stdin=False``, a Jupyter front end with ``True``.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
 from ..i18n import t
-from ..kpi.registry import registry
-from ..targets import LETTERS, evaluate_targets, parse_amount, Target
+from ..kpi.registry import get_kpi, kpis_for_role, registry
+from ..targets import LETTERS, Target, evaluate_targets, letter_name, parse_amount
 
-#: Shown when no live front end can run the widget: one good and two flawed targets.
-STATIC_EXAMPLES = (
-    ("logo_churn_rate", "-10%", 12, "grr_12m"),
-    ("logo_churn_rate", "10%", 12, "grr_12m"),
-    ("nrr_12m", "+30pt", 3, "mrr"),
-)
+#: Static examples per role: (kpi, amount, months to the deadline, parent).
+#: The first is well written, the second ambiguous or unsigned, the third flawed.
+STATIC_EXAMPLES = {
+    "cs": (("logo_churn_rate", "-10%", 12, "grr_12m"), ("logo_churn_rate", "10%", 12, "grr_12m"),
+           ("nrr_12m", "+30pt", 3, "mrr")),
+    "field_sales": (("win_rate", "+1pt", 12, "new_customers"), ("win_rate", "10%", 12, "new_customers"),
+                    ("new_customers", "+200%", 3, "nrr_12m")),
+    "inside_sales": (("contact_rate", "+2pt", 9, "meeting_conversion_rate"), ("contact_rate", "10%", 9, "meeting_conversion_rate"),
+                     ("contacts", "+200%", 2, "grr_12m")),
+    "support": (("median_first_response_hours", "-10%", 12, "csat"), ("resolution_rate", "1%", 12, "csat"),
+                ("tickets_opened", "-80%", 30, "mrr")),
+    "marketing": (("leads_created", "+10%", 12, "meeting_conversion_rate"), ("leads_created", "15%", 12, "meeting_conversion_rate"),
+                  ("leads_created", "+400%", 30, "nrr_12m")),
+}
+STATIC_EXAMPLES["all"] = (("mrr", "+10%", 12, None), ("logo_churn_rate", "10%", 12, "grr_12m"), ("mrr", "+300%", 6, None))
 
 
-def _verdicts(dataset, team: str, kpi: str, amount: str, months: int, parent: str | None, lang: str, as_of: str | None):
+def running_live() -> bool:
+    """True when a Jupyter front end runs this code (widgets can react), False under papermill/nbconvert or plain Python."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return False
+    header = getattr(shell, "parent_header", None) or {}
+    return bool(header.get("content", {}).get("allow_stdin", False))
+
+
+def _role(dataset, team: str) -> str:
+    return "all" if team == "all" else dataset.role_of(team)
+
+
+def builder_verdicts(dataset, team: str, kpi: str, amount: str, months: int, parent: str | None, lang: str,
+                     as_of: str | None = None) -> dict:
+    """The SMART result of one built target (as :func:`cskit.targets.evaluate_targets` gives it).
+
+    The deadline is ``months`` after ``as_of`` (default: the data's last month).
+
+    Raises
+    ------
+    ValueError
+        If ``amount`` cannot be read (see :func:`cskit.targets.parse_amount`).
+    """
     last = pd.Period(as_of, freq="M") if as_of else dataset.months[-1]
-    target = Target(id="builder", team=team, kpi=kpi, target=parse_amount(amount),
-                    deadline=str(last + months), parent=parent or None)
-    result = evaluate_targets(dataset, [target], as_of=as_of, lang=lang)[0]
-    return {letter: f"{t('targets.status.' + c['status'], lang)}: {c['reason']}" for letter, c in result["checks"].items()}
+    target = Target(id="builder", team=team, kpi=kpi, target=parse_amount(amount), deadline=str(last + int(months)),
+                    parent=parent or None)
+    return evaluate_targets(dataset, [target], as_of=as_of, lang=lang)[0]
 
 
-def target_builder(dataset, team: str, lang: str, interactive: bool = True, as_of: str | None = None):
+def example_table(dataset, team: str, lang: str, as_of: str | None = None) -> pd.DataFrame:
+    """Verdicts of the role's :data:`STATIC_EXAMPLES`: one row per example, one column per SMART letter."""
+    rows = []
+    for kpi, amount, months, parent in STATIC_EXAMPLES.get(_role(dataset, team), STATIC_EXAMPLES["all"]):
+        result = builder_verdicts(dataset, team, kpi, amount, months, parent, lang, as_of)
+        row = {"KPI": get_kpi(kpi).label(lang), t("targets.col.target", lang): amount,
+               t("targets.builder.months", lang): months, "parent": parent or "—"}
+        for letter in LETTERS:
+            check = result["checks"][letter]
+            row[letter_name(letter, lang)] = f"{t('targets.status.' + check['status'], lang)}: {check['reason']}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def target_builder(dataset, team: str, lang: str, interactive: bool | None = None, as_of: str | None = None):
     """Build a target and see its SMART verdict as you change it.
 
     Parameters
     ----------
     dataset : Dataset
     team : str
+        Team id or ``"all"``; the KPI list starts with the team role's KPIs.
     lang : {"ja", "en"}
-    interactive : bool
-        False (papermill, reports): a static table of :data:`STATIC_EXAMPLES` instead.
+    interactive : bool or None
+        True: ipywidgets. False (papermill, reports): a static table of the role's
+        :data:`STATIC_EXAMPLES`. None: :func:`running_live` decides.
     as_of : str, optional
+        Evaluation month (``YYYY-MM``); deadlines count from it.
+
+    Returns
+    -------
+    ipywidgets.VBox or DataFrame
     """
+    if interactive is None:
+        interactive = running_live()
     if not interactive:
-        rows = []
-        for kpi, amount, months, parent in STATIC_EXAMPLES:
-            verdicts = _verdicts(dataset, team, kpi, amount, months, parent, lang, as_of)
-            rows.append({"KPI": kpi, "target": amount, "months": months, **{letter: verdicts[letter] for letter in LETTERS}})
-        return pd.DataFrame(rows)
+        return example_table(dataset, team, lang, as_of)
 
     import ipywidgets as widgets
     from IPython.display import display
 
-    kpi = widgets.Dropdown(options=[(k.label(lang), k.id) for k in registry().values()], value="logo_churn_rate", description="KPI")
-    amount = widgets.Text(value="-10%", description=t("targets.col.target", lang))
-    months = widgets.IntSlider(value=12, min=1, max=36, description=t("targets.col.deadline", lang))
-    parent = widgets.Dropdown(options=[("—", "")] + [(k.label(lang), k.id) for k in registry().values()], value="grr_12m", description="parent")
+    role = _role(dataset, team)
+    first = [k.id for k in kpis_for_role(role)] if role != "all" else []
+    ordered = first + [k for k in registry() if k not in first]
+    default = STATIC_EXAMPLES.get(role, STATIC_EXAMPLES["all"])[0]
+    kpi = widgets.Dropdown(options=[(get_kpi(k).label(lang), k) for k in ordered], value=default[0], description="KPI")
+    amount = widgets.Text(value=default[1], description=t("targets.col.target", lang),
+                          placeholder="0.045 / -10% / -0.5pt")
+    months = widgets.IntSlider(value=default[2], min=1, max=36, description=t("targets.builder.months", lang))
+    parent = widgets.Dropdown(options=[("—", "")] + [(get_kpi(k).label(lang), k) for k in registry()],
+                              value=default[3] or "", description="parent")
     out = widgets.Output()
 
     def redraw(*_):
         with out:
             out.clear_output(wait=True)
             try:
-                verdicts = _verdicts(dataset, team, kpi.value, amount.value, months.value, parent.value, lang, as_of)
+                result = builder_verdicts(dataset, team, kpi.value, amount.value, months.value, parent.value, lang, as_of)
             except ValueError:
                 print(t("targets.bad_amount", lang, value=amount.value))
                 return
-            display(pd.DataFrame({"": list(verdicts.values())}, index=list(verdicts)))
+            checks = result["checks"]
+            display(pd.DataFrame({t("targets.builder.verdict", lang): [t("targets.status." + checks[l]["status"], lang) for l in LETTERS],
+                                  t("targets.builder.reason", lang): [checks[l]["reason"] for l in LETTERS]},
+                                 index=[letter_name(l, lang) for l in LETTERS]))
 
     for control in (kpi, amount, months, parent):
         control.observe(redraw, names="value")

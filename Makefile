@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 SAMPLE := data/sample/accounts.csv
-$(SAMPLE): $(STAMP)
+# regenerated when the generator or the example targets change (deterministic: same seed, same bytes)
+$(SAMPLE): $(STAMP) cskit/sample.py cskit/content/sample_targets.yml
 	$(CSKIT) sample --out data/sample
 
 install: $(STAMP) $(SAMPLE) ## Create .venv, install cskit with its dependencies, write the sample data

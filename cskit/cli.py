@@ -192,19 +192,20 @@ def targets(
 
     from .errors import OptionError
     from .io import load_dataset
-    from .targets import default_targets_path, evaluate_targets, read_targets, render_table
+    from .targets import default_targets_path, evaluate_targets, evaluation_month, read_targets, render_table
 
     if fmt not in ("json", "table"):
         raise OptionError("--format", fmt, "json | table")
     dataset = load_dataset(data)
+    month = evaluation_month(dataset, as_of)
     path = targets_file or default_targets_path(dataset)
     if path is None:
         raise CskitError("targets.file_missing", path=str(Path(data) / "targets.yml"))
-    results = evaluate_targets(dataset, read_targets(path), as_of=as_of, lang=lang)
+    results = evaluate_targets(dataset, read_targets(path), as_of=str(month), lang=lang)
     if fmt == "json":
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     else:
-        sys.stdout.write(render_table(results, lang, as_of or str(dataset.months[-1])))
+        sys.stdout.write(render_table(results, lang, str(month)))
 
 
 @app.command()

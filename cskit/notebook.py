@@ -137,29 +137,3 @@ def kpi_summary_table(kpis: pd.DataFrame, kpi_ids: list[str], month, lang: str, 
         rows.append(row)
     return pd.DataFrame(rows).set_index("KPI")
 
-
-def verdict_notes(results: list[dict], lang: str) -> str:
-    """Markdown list of every SMART letter that did not pass, with its reason."""
-    from .i18n import t
-
-    lines = [f"- **{r['id']}** {letter}: {t('targets.status.' + c['status'], lang)} — {c['reason']}"
-             for r in results for letter, c in r["checks"].items() if c["status"] != "pass"]
-    return "\n".join(lines) or "-"
-
-
-def plot_target_paths(dataset, results: list[dict], targets, lang: str) -> int:
-    """Draw each result's path against its actuals; returns how many were drawn."""
-    import matplotlib.pyplot as plt
-
-    from .kpi.engine import compute_kpis
-    from .plots.targets import target_vs_actual
-
-    by_id = {target.id: target for target in targets}
-    drawable = [r for r in results if r["baseline"] is not None and r["target"] is not None and r["deadline"]]
-    for result in drawable:
-        kpis = compute_kpis(dataset, teams=[result["team"]])
-        actuals = kpis[kpis["kpi"] == result["kpi"]].set_index("month")["value"]
-        start = by_id[result["id"]].start or str(dataset.months[-1])
-        target_vs_actual(result, actuals, start, lang, currency=dataset.currency)
-        plt.show()
-    return len(drawable)

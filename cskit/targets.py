@@ -372,7 +372,12 @@ def _change_text(kpi_id: str, change: float, lang: str) -> str:
 
 
 def check_specific(target: Target, ctx: _Context, baseline: float | None) -> Verdict:
-    """Specific: a registry KPI, a known team (or all), an unambiguous amount."""
+    """Specific: a registry KPI, a known team (or ``all``), an unambiguous amount.
+
+    pass: all three; warn: an unsigned amount (on a rate ``10%`` has three readings,
+    all listed, impossible ones marked; elsewhere the direction is missing) or a relative
+    change of a zero baseline; fail: a KPI not in the registry or a team not in the data.
+    """
     lang = ctx.lang
     if target.kpi not in registry():
         return Verdict("fail", t("targets.specific.unknown_kpi", lang, kpi=target.kpi))
@@ -409,7 +414,12 @@ def check_specific(target: Target, ctx: _Context, baseline: float | None) -> Ver
 
 
 def check_measurable(target: Target, ctx: _Context, baseline: float | None, start: pd.Period) -> Verdict:
-    """Measurable: the dataset has the KPI's tables and the baseline is known."""
+    """Measurable: the dataset has the KPI's tables and the baseline is known.
+
+    pass: computable, with a baseline; warn: a baseline computed from fewer than
+    :data:`SPARSE_MONTHS` values in the 6 months up to the start; fail: a table the KPI
+    needs is missing, the KPI is unknown, or the team has no value in the start month.
+    """
     lang = ctx.lang
     if target.kpi not in registry():
         return Verdict("fail", t("targets.specific.unknown_kpi", lang, kpi=target.kpi))
@@ -561,8 +571,15 @@ def check_time_bound(target: Target, ctx: _Context, start: pd.Period) -> Verdict
 def target_path(kpi_id: str, baseline: float, goal: float, start: pd.Period, deadline: pd.Period) -> pd.Series:
     """Expected value each month from ``start`` (baseline) to ``deadline`` (target).
 
-    Counts and money move linearly; rates compound (a constant monthly factor) when
-    both ends are positive, since a churn rate falls by a share, not by a fixed step.
+    Counts and money (and every other unit) move linearly; rates compound (a constant
+    monthly factor) when both ends are positive, since a churn rate falls by a share, not
+    by a fixed step. Month k of n is ``b + (g - b) k / n`` or ``b (g / b) ^ (k / n)``.
+
+    Examples
+    --------
+    >>> start, end = pd.Period("2024-01", "M"), pd.Period("2024-05", "M")
+    >>> target_path("mrr", 100.0, 200.0, start, end).tolist()
+    [100.0, 125.0, 150.0, 175.0, 200.0]
     """
     months = pd.period_range(start, deadline, freq="M")
     share = np.linspace(0.0, 1.0, len(months))
@@ -574,7 +591,12 @@ def target_path(kpi_id: str, baseline: float, goal: float, start: pd.Period, dea
 
 
 def progress(target: Target, ctx: _Context, baseline: float | None, goal: float | None, start: pd.Period) -> dict:
-    """Expected vs actual at ``as_of`` and whether the team is on track (direction-aware)."""
+    """Expected vs actual at ``as_of`` and whether the team is on track (direction-aware).
+
+    ``on_track``: the actual value in ``as_of`` (or at the deadline, if that is earlier) is
+    on the better side of the path or on it; ``behind``: on the worse side;
+    ``not_started``: the target starts in ``as_of``; ``unknown``: no path or no actual.
+    """
     status = "unknown"
     expected = actual = None
     if target.kpi in registry() and baseline is not None and goal is not None and not np.isnan(baseline) and target.deadline:

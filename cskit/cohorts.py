@@ -50,6 +50,7 @@ import pandas as pd
 from .errors import OptionError
 from .i18n import resolve_lang, t
 from .io import Dataset
+from .kpi.export import json_number
 from .kpi.matrix import MonthAxis, mrr_matrix, safe_divide
 
 #: Metrics of :func:`cohort_retention`.
@@ -696,13 +697,6 @@ def cohort_records(
     return tidy.dropna(subset=["value"])[RECORD_COLUMNS].reset_index(drop=True)
 
 
-def _number(value: float):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    rounded = float(format(float(value), ".12g"))
-    return int(rounded) if rounded.is_integer() else rounded
-
-
 def format_records(records: pd.DataFrame, fmt: str = "csv") -> str:
     """CSV text (header ``cohort,age,cohort_size,value``) or a JSON list of objects.
 
@@ -716,7 +710,7 @@ def format_records(records: pd.DataFrame, fmt: str = "csv") -> str:
     """
     _check_choice("--format", fmt, FORMATS)
     rows = [
-        {"cohort": str(cohort), "age": int(age), "cohort_size": int(size), "value": _number(value)}
+        {"cohort": str(cohort), "age": int(age), "cohort_size": int(size), "value": json_number(value)}
         for cohort, age, size, value in records[RECORD_COLUMNS].itertuples(index=False)
     ]
     if fmt == "json":

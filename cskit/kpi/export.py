@@ -15,7 +15,8 @@ from ..i18n import t
 from .registry import format_value, get_kpi
 
 
-def _number(value: float) -> float | None:
+def json_number(value: float) -> float | int | None:
+    """A value as written to CSV/JSON: 12 significant digits, whole numbers as int, NaN as None."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     rounded = float(format(float(value), ".12g"))
@@ -25,7 +26,7 @@ def _number(value: float) -> float | None:
 def to_records(kpis: pd.DataFrame) -> list[dict]:
     """Tidy KPI rows as JSON-ready dicts ``{team, month, kpi, value}`` (value None when missing)."""
     return [
-        {"team": team, "month": str(month), "kpi": kpi, "value": _number(value)}
+        {"team": team, "month": str(month), "kpi": kpi, "value": json_number(value)}
         for team, month, kpi, value in kpis[["team", "month", "kpi", "value"]].itertuples(index=False)
     ]
 

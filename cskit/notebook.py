@@ -13,23 +13,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .i18n import pick, resolve_lang
+from .i18n import pick, resolve_lang, t
 from .kpi.registry import format_value, get_kpi
 
-NOTEBOOK_TEXT = {
-    "missing_tables": {
-        "ja": "この節は {tables} の表が必要ですが、データにないため省略します。",
-        "en": "This section needs the {tables} table(s), which the dataset does not have; skipped.",
-    },
-    "no_target_paths": {
-        "ja": "このチームには、道筋を描ける目標（基準値・目標値・期限がそろった目標）がありません。",
-        "en": "This team has no target with a baseline, a target value and a deadline, so no path can be drawn.",
-    },
-    "team_has_no_accounts": {
-        "ja": "チーム {team} には担当アカウントがないため、この節は全社の数値だけを示します。",
-        "en": "Team {team} owns no accounts, so this section shows company figures only.",
-    },
-}
 
 
 def setup(lang: str | None = None, context: str = "notebook") -> str:
@@ -49,10 +35,10 @@ def setup(lang: str | None = None, context: str = "notebook") -> str:
 
 
 def say(key: str, lang: str, **fields) -> None:
-    """Display one of :data:`NOTEBOOK_TEXT` as a note."""
+    """Display a ``notebook.*`` message of the catalogue (``content/messages/charts.yml``) as a note."""
     from IPython.display import Markdown, display
 
-    display(Markdown("> " + pick(NOTEBOOK_TEXT[key], lang).format(**fields)))
+    display(Markdown("> " + t(f"notebook.{key}", lang, **fields)))
 
 
 def show_context(team_name: str, month, currency: str) -> None:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
-from ..i18n import pick
+from ..i18n import t
 from ..kpi.registry import get_kpi
 from .style import PALETTE, money_axis, month_axis, percent_axis
 
@@ -16,7 +15,6 @@ _MOVEMENT_COLOURS = {
     "contraction_mrr": "#de8f05",
     "churned_mrr": "#d55e00",
 }
-_AXIS_TEXT = {"month": {"ja": "月", "en": "Month"}, "team": {"ja": "チーム", "en": "Team"}}
 
 
 def _as_timestamps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +43,7 @@ def trend(kpis: pd.DataFrame, kpi_id: str, teams: list[str], lang: str, ax=None,
     data = kpis[(kpis["kpi"] == kpi_id) & kpis["team"].isin(teams)].dropna(subset=["value"])
     if data.empty:
         ax.set_axis_off()
-        ax.set_title(kpi.label(lang) + (" (データなし)" if lang == "ja" else " (no data)"))
+        ax.set_title(t("plot.no_data", lang, title=kpi.label(lang)))
         return ax
     data = _as_timestamps(data)
     names = team_names or {}
@@ -55,14 +53,14 @@ def trend(kpis: pd.DataFrame, kpi_id: str, teams: list[str], lang: str, ax=None,
         line = data[data["team"] == team].sort_values("month")
         ax.plot(line["month"], line["value"], marker="o", markersize=3, color=colour, label=names.get(team, team))
     ax.set_title(kpi.label(lang))
-    ax.set_xlabel(pick(_AXIS_TEXT["month"], lang))
+    ax.set_xlabel(t("plot.axis.month", lang))
     ax.set_ylabel(kpi.short_label(lang))
     if kpi.unit == "rate":
         percent_axis(ax)
     elif kpi.unit == "money":
         money_axis(ax, currency, lang)
     month_axis(ax)
-    ax.legend(title=pick(_AXIS_TEXT["team"], lang), fontsize="small")
+    ax.legend(title=t("plot.axis.team", lang), fontsize="small")
     return ax
 
 
@@ -104,7 +102,7 @@ def mrr_bridge(kpis: pd.DataFrame, team: str, lang: str, ax=None, last_months: i
             up = up + values
     ax.axhline(0, color="black", linewidth=0.8)
     money_axis(ax, currency, lang)
-    ax.set_title({"ja": "MRR の増減内訳", "en": "MRR movements"}[lang])
+    ax.set_title(t("plot.mrr_movements", lang))
     ax.tick_params(axis="x", rotation=60)
     ax.legend(fontsize="small", ncol=3)
     return ax

@@ -10,21 +10,7 @@ from ..kpi.registry import get_kpi, path_to_kgi, registry
 from ..targets import evaluation_month, target_path
 from .style import PALETTE, money_axis, month_axis, percent_axis
 
-_TEXT = {
-    "plan": {"ja": "目標への道筋", "en": "Path to target"},
-    "actual": {"ja": "実績", "en": "Actual"},
-    "target": {"ja": "目標", "en": "Target"},
-    "tree": {"ja": "KPI ツリー（上が KGI）", "en": "KPI tree (KGI at the top)"},
-    "shared": {"ja": "◆ = CS と営業で共有する KPI", "en": "◆ = KPI shared by CS and Sales"},
-}
 _SALES = {"field_sales", "inside_sales"}
-_ROLE_NAMES = {
-    "cs": {"ja": "CS", "en": "CS"},
-    "inside_sales": {"ja": "IS", "en": "IS"},
-    "field_sales": {"ja": "FS", "en": "FS"},
-    "support": {"ja": "サポート", "en": "Support"},
-    "marketing": {"ja": "マーケ", "en": "Mktg"},
-}
 ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLES)}
 
 
@@ -52,9 +38,9 @@ def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax
     first = pd.Period(start, freq="M")
     path = target_path(result["kpi"], result["baseline"], result["target"], first, pd.Period(result["deadline"], freq="M"))
     shown = actuals[actuals.index >= first - 6].dropna()
-    ax.plot(shown.index.to_timestamp(), shown.to_numpy(), marker="o", markersize=3, color=PALETTE[0], label=_TEXT["actual"][lang])
-    ax.plot(path.index.to_timestamp(), path.to_numpy(), linestyle="--", color=PALETTE[1], label=_TEXT["plan"][lang])
-    ax.scatter([path.index[-1].to_timestamp()], [path.iloc[-1]], marker="*", s=120, color=PALETTE[3], zorder=3, label=_TEXT["target"][lang])
+    ax.plot(shown.index.to_timestamp(), shown.to_numpy(), marker="o", markersize=3, color=PALETTE[0], label=t("plot.target.actual", lang))
+    ax.plot(path.index.to_timestamp(), path.to_numpy(), linestyle="--", color=PALETTE[1], label=t("plot.target.plan", lang))
+    ax.scatter([path.index[-1].to_timestamp()], [path.iloc[-1]], marker="*", s=120, color=PALETTE[3], zorder=3, label=t("plot.target.target", lang))
     status = (result.get("progress") or {}).get("status", "unknown")
     ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t('targets.progress.' + status, lang)}", fontsize=10)
     if kpi.unit == "rate":
@@ -204,7 +190,7 @@ def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset
 
     top, header_lines = 0.9, 1
     for column, role in enumerate(roles):
-        header = _ROLE_NAMES[role][lang]
+        header = t(f"plot.role_short.{role}", lang)
         if dataset is not None:
             teams = list(dataset.teams.loc[dataset.teams["role"] == role, "team"])
             if teams:
@@ -214,5 +200,5 @@ def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset
     ax.set_xlim(-0.3, grid_x0 + len(roles))
     ax.set_ylim(-(len(rows) - 0.5) * row_height, top + 0.7 * header_lines + 0.3)
     ax.set_axis_off()
-    ax.set_title(f"{_TEXT['tree'][lang]}   {_TEXT['shared'][lang]}", fontsize=10)
+    ax.set_title(f"{t('plot.target.tree', lang)}   {t('plot.target.shared', lang)}", fontsize=10)
     return ax

@@ -3,23 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import pick
+from ..i18n import t
 from ..kpi.unit_economics import project_mrr
 
-_TEXT = {
-    "churn": {"ja": "月次解約率", "en": "Monthly churn"},
-    "expansion": {"ja": "月次拡大率", "en": "Monthly expansion"},
-    "arpa": {"ja": "顧客単価（月額）", "en": "ARPA (monthly)"},
-    "new": {"ja": "月間新規顧客数", "en": "New customers / month"},
-    "scenario": {"ja": "シナリオ", "en": "Scenario"},
-    "mrr12": {"ja": "12か月後 MRR", "en": "MRR in 12 months"},
-    "mrr24": {"ja": "24か月後 MRR", "en": "MRR in 24 months"},
-    "ltv": {"ja": "LTV", "en": "LTV"},
-    "static_note": {
-        "ja": "（対話型ではない実行のため、代表的なシナリオを表で示します。Jupyter で開くとスライダーで操作できます。）",
-        "en": "(Not an interactive run, so a few typical scenarios are shown as a table. Open the notebook in Jupyter to use the sliders.)",
-    },
-}
 
 #: Scenarios shown when no live front end can move sliders: (churn, expansion) per month.
 STATIC_SCENARIOS = ((0.01, 0.01), (0.02, 0.005), (0.04, 0.0), (0.08, 0.0))
@@ -32,11 +18,11 @@ def whatif_table(customers: float, arpa: float, scenarios, lang: str, new_per_mo
     for churn, expansion in scenarios:
         path = project_mrr(customers, arpa, churn, expansion, new_per_month, months=24, gross_margin=gross_margin)
         rows.append({
-            pick(_TEXT["churn"], lang): f"{churn:.1%}",
-            pick(_TEXT["expansion"], lang): f"{expansion:.1%}",
-            pick(_TEXT["mrr12"], lang): f"{currency_symbol}{path.loc[11, 'mrr']:,.0f}",
-            pick(_TEXT["mrr24"], lang): f"{currency_symbol}{path.loc[23, 'mrr']:,.0f}",
-            pick(_TEXT["ltv"], lang): f"{currency_symbol}{path.loc[0, 'ltv']:,.0f}",
+            t("whatif.churn", lang): f"{churn:.1%}",
+            t("whatif.expansion", lang): f"{expansion:.1%}",
+            t("whatif.mrr12", lang): f"{currency_symbol}{path.loc[11, 'mrr']:,.0f}",
+            t("whatif.mrr24", lang): f"{currency_symbol}{path.loc[23, 'mrr']:,.0f}",
+            t("whatif.ltv", lang): f"{currency_symbol}{path.loc[0, 'ltv']:,.0f}",
         })
     return pd.DataFrame(rows)
 
@@ -58,16 +44,16 @@ def whatif(customers: float, arpa: float, lang: str, interactive: bool = True, g
     if not interactive:
         from IPython.display import Markdown, display
 
-        display(Markdown(pick(_TEXT["static_note"], lang)))
+        display(Markdown(t("whatif.static_note", lang)))
         return whatif_table(customers, arpa, STATIC_SCENARIOS, lang, gross_margin=gross_margin)
 
     import ipywidgets as widgets
     from IPython.display import display
 
-    churn = widgets.FloatSlider(value=0.02, min=0.0, max=0.15, step=0.005, readout_format=".1%", description=pick(_TEXT["churn"], lang))
-    expansion = widgets.FloatSlider(value=0.01, min=0.0, max=0.05, step=0.0025, readout_format=".2%", description=pick(_TEXT["expansion"], lang))
-    arpa_box = widgets.FloatText(value=round(arpa), description=pick(_TEXT["arpa"], lang))
-    new = widgets.IntSlider(value=0, min=0, max=max(10, int(customers * 0.1)), description=pick(_TEXT["new"], lang))
+    churn = widgets.FloatSlider(value=0.02, min=0.0, max=0.15, step=0.005, readout_format=".1%", description=t("whatif.churn", lang))
+    expansion = widgets.FloatSlider(value=0.01, min=0.0, max=0.05, step=0.0025, readout_format=".2%", description=t("whatif.expansion", lang))
+    arpa_box = widgets.FloatText(value=round(arpa), description=t("whatif.arpa", lang))
+    new = widgets.IntSlider(value=0, min=0, max=max(10, int(customers * 0.1)), description=t("whatif.new", lang))
     out = widgets.Output()
 
     def redraw(*_):

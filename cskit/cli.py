@@ -220,13 +220,15 @@ def report(
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Notebooks run at once (default: CPU count)."),
     show_code: bool = typer.Option(False, "--show-code", help="Show the code cells (hidden by default)."),
     notebooks_dir: Optional[Path] = typer.Option(None, "--notebooks-dir", help="Notebook folder (default: the repository's notebooks/)."),
+    fresh_kernels: bool = typer.Option(False, "--fresh-kernels",
+                                       help="Start a new kernel for every notebook (slower; by default each worker reuses one, reset in between)."),
 ) -> None:
     """Render each team's notebooks to self-contained HTML reports (exit 1 if any notebook failed)."""
     from .reports import build_reports
 
     result = build_reports(
         data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
-        show_code=show_code, notebooks_dir=notebooks_dir, progress=True,
+        show_code=show_code, notebooks_dir=notebooks_dir, progress=True, warm_kernels=not fresh_kernels,
     )
     typer.echo(t("report.done", lang, ok=len(result.succeeded), failed=len(result.failed),
                  seconds=result.seconds, index=result.index))

@@ -7,9 +7,12 @@ functions here that take ``lang``. Formulas are drawn from the KPI registry as S
 """
 from __future__ import annotations
 
+import copy
 import html
 import io
+import os
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -32,6 +35,52 @@ def setup(lang: str | None = None, context: str = "notebook") -> str:
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
     return resolve_lang(lang)
+
+
+#: The last folder :func:`load_data` read in this kernel: {"stamp": ..., "dataset": Dataset}.
+_LOADED: dict = {}
+
+
+def _folder_stamp(location) -> tuple | None:
+    """Names, sizes and modification times of a folder's files; ``None`` for a URL or a missing folder."""
+    if "://" in str(location):
+        return None
+    folder = Path(location).resolve()
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return None
+    return (str(folder),) + tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file())
+
+
+def load_data(location):
+    """:func:`cskit.io.load_dataset`, reading and validating a folder once per kernel.
+
+    A report worker runs many notebooks in one kernel (:mod:`cskit.kernels`); the
+    first notebook reads the folder, the next ones get a copy of what it read.
+
+    Parameters
+    ----------
+    location : str or Path
+        Dataset folder, or a database URL (read every time: a database can change
+        without a file changing).
+
+    Returns
+    -------
+    Dataset
+        A private deep copy: a notebook that changes a table cannot change the data
+        of the next notebook. The folder is read again when any of its files changed
+        (name, size in bytes or modification time).
+    """
+    from .io import load_dataset
+
+    stamp = _folder_stamp(location)
+    if stamp is None:
+        return load_dataset(location)
+    if _LOADED.get("stamp") != stamp:
+        _LOADED.clear()  # one dataset at a time: a kernel keeps at most one extra copy in memory
+        _LOADED.update(stamp=stamp, dataset=load_dataset(location))
+    return copy.deepcopy(_LOADED["dataset"])
 
 
 def say(key: str, lang: str, **fields) -> None:

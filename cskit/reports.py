@@ -238,6 +238,7 @@ class Job:
     scratch: str
     cwd: str
     header: dict
+    warm_kernel: bool = True
 
 
 @dataclass
@@ -449,6 +450,8 @@ def run_job(job: Job) -> PageResult:
     """
     import papermill
 
+    from . import kernels
+
     started = time.perf_counter()
     executed = Path(job.scratch) / f"{job.slug}__{job.stem}.ipynb"
     team_dir = Path(job.team_dir)
@@ -457,6 +460,7 @@ def run_job(job: Job) -> PageResult:
             job.notebook,
             str(executed),
             parameters=job.parameters,
+            engine_name=kernels.register_engine() if job.warm_kernel else None,
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
@@ -648,7 +652,7 @@ def plan_pages(dataset: Dataset, teams: list[str], numbers: list[str], available
                           "as_of": settings["as_of"], "interactive": False}
             plan.append(Job(team, slug, number, path.stem, str(path), str(team_dir), parameters, settings["lang"],
                             settings["show_code"], settings["run_id"], settings["scratch"], settings["notebooks_dir"],
-                            header))
+                            header, settings.get("warm_kernels", True)))
     return plan
 
 
@@ -677,6 +681,7 @@ def build_reports(
     jobs: int | None = None,
     show_code: bool = False,
     progress: bool = True,
+    warm_kernels: bool = True,
     notebooks_dir: str | Path | None = None,
 ) -> ReportResult:
     """Render every team's notebooks to HTML under ``out_dir``.
@@ -699,6 +704,9 @@ def build_reports(
         Notebooks run at once (default ``os.cpu_count()``).
     show_code : bool
         Keep code cells' input (hidden by default).
+    warm_kernels : bool
+        Each worker keeps one kernel and resets it between notebooks
+        (:mod:`cskit.kernels`), instead of starting a kernel per notebook.
     progress : bool
         Show a progress bar while running and a summary table at the end.
     notebooks_dir : str or Path or None
@@ -758,7 +766,8 @@ def build_reports(
     scratch = Path(tempfile.mkdtemp(prefix="cskit-report-"))
     try:
         settings = {"data_dir": str(data_dir), "out_dir": out_dir, "lang": lang, "as_of": as_of, "as_of_label": as_of_label,
-                    "show_code": show_code, "run_id": run_id, "scratch": str(scratch), "notebooks_dir": str(nb_dir)}
+                    "show_code": show_code, "run_id": run_id, "scratch": str(scratch), "notebooks_dir": str(nb_dir),
+                    "warm_kernels": warm_kernels}
         plan = plan_pages(dataset, chosen_teams, numbers, available, settings)
         jobs_to_run = longest_first([item for item in plan if isinstance(item, Job)], _previous_seconds(out_dir))
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -783,6 +792,7 @@ def build_reports(
             "parameters": {
                 "data_dir": str(data_dir), "out_dir": str(out_dir), "teams": chosen_teams, "notebooks": numbers,
                 "lang": lang, "as_of": as_of, "as_of_used": as_of_label, "jobs": workers, "show_code": show_code,
+                "warm_kernels": warm_kernels,
                 "notebooks_dir": str(nb_dir),
             },
             "data": {"fingerprint": data_print, "currency": dataset.currency},

@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ..cohorts import combine_splits, median_lifetime, pooled_curve, retention_matrix
 from ..i18n import t
-from .style import percent_axis
+from .style import fixed_layout, percent_axis
 
 
 _CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
@@ -87,9 +87,10 @@ def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None
     title = _t(f"title.heatmap.{metric}", lang)
     tidy = _one_split(tidy, split_value)
     wide = retention_matrix(tidy) if len(tidy) else pd.DataFrame()
-    if ax is None:
+    own_figure = ax is None
+    if own_figure:
         rows, cols = wide.shape if wide.size else (4, 4)
-        ax = plt.subplots(figsize=(min(2 + 0.42 * cols, 18), min(1.5 + 0.3 * rows, 14)))[1]
+        ax = plt.subplots(figsize=(min(2.6 + 0.42 * cols, 18), min(1.9 + 0.3 * rows, 14)))[1]
     if wide.empty or wide.isna().all().all():
         return _no_data(ax, title, lang)
     vmax = 1.0 if metric == "logo" else max(1.0, float(np.nanquantile(wide.to_numpy(), 0.95)))
@@ -104,6 +105,8 @@ def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None
     ax.set_ylabel(_t(f"cohort.{period}", lang))
     ax.tick_params(axis="y", rotation=0, labelsize=small + 1)
     ax.tick_params(axis="x", labelsize=small + 1)
+    if own_figure:  # hundreds of annotations: skip the second drawing a tight crop needs
+        fixed_layout(ax.figure, left=1.1, right=0.2, top=0.45, bottom=0.75)
     return ax
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..kpi.registry import get_kpi
-from .style import PALETTE, money_axis, month_axis, percent_axis
+from .style import PALETTE, fixed_layout, money_axis, month_axis, percent_axis
 
 _MOVEMENT_COLOURS = {
     "new_mrr": "#0173b2",
@@ -73,9 +73,8 @@ def trend_grid(kpis: pd.DataFrame, kpi_ids: list[str], teams: list[str], lang: s
         trend(kpis, kpi_id, teams, lang, ax=ax, team_names=team_names, currency=currency)
     for ax in list(axes.flat)[len(kpi_ids):]:
         ax.set_axis_off()
-    # fixed spacing: tight_layout would draw every panel once more just to measure it
-    fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.35 / rows, bottom=0.6 / (3.0 * rows), hspace=0.75, wspace=0.25)
-    return fig
+    # fixed margins: measuring a tight box would draw every panel once more
+    return fixed_layout(fig, left=1.0, right=0.25, top=0.45, bottom=1.05, hspace=0.75, wspace=0.25)
 
 
 def mrr_bridge(kpis: pd.DataFrame, team: str, lang: str, ax=None, last_months: int = 12, currency: str = "JPY"):

@@ -1,9 +1,12 @@
 """One explicit place for the look of every chart (no hidden global state elsewhere)."""
 from __future__ import annotations
 
+from datetime import datetime
+
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import seaborn as sns
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import Locator, PercentFormatter
 
 #: Team colours, company first; colour-blind safe.
 PALETTE = sns.color_palette("colorblind")
@@ -24,6 +27,61 @@ def set_style(context: str = "notebook") -> None:
     plt.rcParams["figure.dpi"] = 100
     plt.rcParams["savefig.bbox"] = "tight"
     plt.rcParams["axes.unicode_minus"] = False
+    _show_fixed_layouts_as_drawn()
+
+
+def fixed_layout(fig, left: float = 1.0, right: float = 0.3, top: float = 0.5, bottom: float = 0.8, **spacing):
+    """Place a figure's axes with fixed margins and show it without a "tight" pass.
+
+    Cropping to a tight box draws the whole figure once more just to measure it;
+    for a chart whose labels fit known margins that doubles the cost for nothing.
+    Reports draw dozens of these, so the saving adds up.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    left, right, top, bottom : float
+        Margins in inches (room for tick labels, axis labels and titles).
+    **spacing
+        ``hspace`` / ``wspace`` for :meth:`~matplotlib.figure.Figure.subplots_adjust`.
+
+    Returns
+    -------
+    Figure
+        ``fig``, marked so that :func:`set_style`'s notebook display keeps it as drawn.
+    """
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=min(left / width, 0.45), right=max(1 - right / width, 0.55),
+                        top=max(1 - top / height, 0.55), bottom=min(bottom / height, 0.45), **spacing)
+    fig._cskit_fixed_layout = True
+    return fig
+
+
+def _figure_png(fig) -> str:
+    """PNG (base64) of a figure for the notebook: tight unless :func:`fixed_layout` placed it."""
+    from IPython.core.pylabtools import print_figure
+
+    if getattr(fig, "_cskit_fixed_layout", False):
+        return print_figure(fig, "png", bbox_inches=fig.bbox_inches, base64=True)
+    return print_figure(fig, "png", bbox_inches="tight", base64=True)
+
+
+def _show_fixed_layouts_as_drawn() -> None:
+    """In IPython, display figures through :func:`_figure_png` (a no-op outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    # the inline backend registers its own PNG formatter when its module loads (lazily,
+    # at the first figure); load it now so that it cannot replace this one later
+    import matplotlib_inline.backend_inline  # noqa: F401
+
+    shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
 
 
 def percent_axis(ax, axis: str = "y", decimals: int = 0):
@@ -50,11 +108,37 @@ def money_axis(ax, currency: str = "JPY", lang: str = "ja", axis: str = "y"):
     return ax
 
 
+class QuarterStarts(Locator):
+    """Ticks on the first day of each quarter in view; on January 1st only past ``max_ticks`` quarters.
+
+    matplotlib's ``MonthLocator`` walks a ``dateutil`` rule on every draw, which is
+    slow with dozens of panels; month starts are simple arithmetic.
+    """
+
+    def __init__(self, max_ticks: int = 14):
+        self.max_ticks = max_ticks
+
+    def __call__(self):
+        vmin, vmax = self.axis.get_view_interval()
+        return self.tick_values(vmin, vmax)
+
+    def tick_values(self, vmin: float, vmax: float) -> list[float]:
+        """Quarter starts between ``vmin`` and ``vmax`` (matplotlib date numbers, days)."""
+        if vmax < vmin:
+            vmin, vmax = vmax, vmin
+        start, end = mdates.num2date(vmin), mdates.num2date(vmax)
+        month_start = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        first = start.year * 12 + start.month - 1 + (start > month_start)  # the first month start in view
+        last = end.year * 12 + end.month - 1
+        months = [m for m in range(first, last + 1) if m % 3 == 0]
+        if len(months) > self.max_ticks:
+            months = [m for m in months if m % 12 == 0]
+        return list(mdates.date2num([datetime(m // 12, m % 12 + 1, 1) for m in months]))
+
+
 def month_axis(ax):
     """Month ticks as YYYY-MM, a few of them, rotated so they never overlap."""
-    import matplotlib.dates as mdates
-
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_locator(QuarterStarts())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.tick_params(axis="x", rotation=45)
     return ax

@@ -11,6 +11,7 @@ import copy
 import html
 import io
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,6 +114,9 @@ def needs(dataset, tables: list[str] | tuple[str, ...], lang: str) -> bool:
     return not missing
 
 
+_SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+
+
 @lru_cache(maxsize=256)
 def formula_svg(latex: str, fontsize: int = 14) -> str:
     """Render a LaTeX formula to an inline SVG string (matplotlib mathtext, offline)."""
@@ -122,7 +126,8 @@ def formula_svg(latex: str, fontsize: int = 14) -> str:
     buffer = io.BytesIO()
     mathtext.math_to_image(f"${latex}$", buffer, format="svg", prop=FontProperties(size=fontsize))
     svg = buffer.getvalue().decode("utf-8")
-    return svg[svg.index("<svg"):]
+    # drop the RDF metadata: it stamps the time of drawing, so the same report would differ byte for byte
+    return _SVG_METADATA.sub("", svg[svg.index("<svg"):])
 
 
 class Formula:

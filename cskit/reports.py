@@ -466,6 +466,7 @@ def run_job(job: Job) -> PageResult:
             request_save_on_cell_execute=False,
             cwd=job.cwd,
         )
+        _stable_cell_ids(nb)
         html = render_notebook(nb, job)
         atomic_write(team_dir / f"{job.stem}.html", html, job.run_id)
     except Exception as exc:  # any failure of this one notebook is reported, not raised
@@ -477,6 +478,14 @@ def run_job(job: Job) -> PageResult:
         job.team, job.slug, job.number, job.stem, "ok", round(time.perf_counter() - started, 3),
         html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb),
     )
+
+
+def _stable_cell_ids(nb) -> None:
+    """Give papermill's injected parameters cell a fixed id (it draws a random one), so
+    the same run renders the same bytes."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
 
 
 def cell_seconds(nb) -> float:

@@ -112,15 +112,41 @@ class Dataset:
         """
         return "sales_team" if self.role_of(team) in SALES_ROLES else "team"
 
+    def account_mask(self, team: str = "all") -> np.ndarray:
+        """Boolean mask over the rows of ``accounts`` that belong to ``team`` (all rows for ``"all"``)."""
+        accounts = self.tables["accounts"]
+        if team == "all":
+            return np.ones(len(accounts), dtype=bool)
+        column = self.account_team_column(team)
+        if column not in accounts:
+            return np.zeros(len(accounts), dtype=bool)
+        return (accounts[column] == team).to_numpy(dtype=bool)
+
     def account_ids(self, team: str = "all") -> pd.Index:
         """Account ids of ``team`` (``"all"`` for the whole company)."""
         accounts = self.tables["accounts"]
         if team == "all":
             return pd.Index(accounts["account_id"])
-        column = self.account_team_column(team)
-        if column not in accounts:
+        mask = self.account_mask(team)
+        if not mask.any() and self.account_team_column(team) not in accounts:
             return pd.Index([], dtype=object)
-        return pd.Index(accounts.loc[accounts[column] == team, "account_id"])
+        return pd.Index(accounts["account_id"][mask])
+
+    @cached_property
+    def mrr_by_account(self) -> np.ndarray:
+        """MRR per account and month, built once and shared (read-only).
+
+        Returns
+        -------
+        ndarray of float, shape (accounts, months)
+            Rows in ``accounts`` order, columns the months of :attr:`months`; money in
+            the dataset's currency, a month without an ``mrr`` row is 0.
+        """
+        from .kpi.matrix import MonthAxis, mrr_matrix
+
+        matrix = mrr_matrix(self.tables["mrr"], pd.Index(self.tables["accounts"]["account_id"]), MonthAxis(self.months))
+        matrix.flags.writeable = False
+        return matrix
 
     @cached_property
     def months(self) -> pd.PeriodIndex:

@@ -16,7 +16,7 @@ from ..errors import CskitError, OptionError
 from ..io import Dataset
 from . import families
 from .health import HealthConfig, health_matrix
-from .matrix import MonthAxis, mrr_matrix
+from .matrix import MonthAxis
 from .registry import registry
 
 DEFAULT_GROSS_MARGIN = 0.8
@@ -39,7 +39,7 @@ class _Prepared:
         self.dataset = dataset
         self.axis = MonthAxis(dataset.months)
         self.account_ids = pd.Index(dataset["accounts"]["account_id"])
-        self.mrr = mrr_matrix(dataset["mrr"], self.account_ids, self.axis)
+        self.mrr = dataset.mrr_by_account
         self.account_rows = {
             name: self.account_ids.get_indexer(dataset[name]["account_id"])
             for name in ACCOUNT_TABLES if dataset.has(name)
@@ -50,12 +50,31 @@ class _Prepared:
         }
         tables = {name: dataset[name] for name in ("usage", "surveys", "tickets") if dataset.has(name)}
         self.health = health_matrix(self.mrr, self.account_ids, tables, self.axis, health)
+        self.revenue: dict[str, dict[str, np.ndarray]] = {}
+        self.health_mean: dict[str, np.ndarray] = {}
 
     def accounts_mask(self, team: str) -> np.ndarray:
         """Boolean mask over the account rows of ``team`` (every account for ``all``)."""
-        if team == "all":
-            return np.ones(len(self.account_ids), dtype=bool)
-        return self.account_ids.isin(self.dataset.account_ids(team))
+        return self.dataset.account_mask(team)
+
+    def prepare_groups(self, teams: list[str]) -> None:
+        """Per-team monthly sums of the revenue inputs and health scores, in one pass.
+
+        The movements of each account are computed once; a team's sums are a product
+        with its 0/1 membership row (see :func:`families.revenue_inputs`).
+        """
+        masks = {team: self.accounts_mask(team) for team in teams}
+        teams = [team for team, mask in masks.items() if mask.any()]
+        if not teams:
+            return
+        members = np.stack([masks[team] for team in teams])
+        inputs = families.revenue_inputs(self.mrr, members)
+        known = ~np.isnan(self.health)
+        weights = members.astype(np.float64)
+        counts, sums = weights @ known, weights @ np.where(known, self.health, 0.0)
+        for g, team in enumerate(teams):
+            self.revenue[team] = {key: values[g] for key, values in inputs.items()}
+            self.health_mean[team] = np.where(counts[g] > 0, sums[g] / np.maximum(counts[g], 1), np.nan)
 
     def rows_of_accounts(self, name: str, mask: np.ndarray) -> pd.DataFrame:
         """Rows of table ``name`` that belong to the accounts in ``mask``."""
@@ -139,6 +158,7 @@ def compute_kpis(
         raise OptionError("--gross-margin", gross_margin, "0 < G <= 1")
     first, last = resolve_months(dataset, start, end)
     prepared = _Prepared(dataset, health or HealthConfig())
+    prepared.prepare_groups(teams_to_compute(dataset, teams))
 
     frames = []
     for team in teams_to_compute(dataset, teams):
@@ -164,14 +184,14 @@ def compute_kpis(
 def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
     out: dict[str, np.ndarray] = {}
     axis = prepared.axis
-    mask = prepared.accounts_mask(team)
-    if mask.any():
-        revenue = families.revenue_family(prepared.mrr[mask], gross_margin)
+    if team in prepared.revenue:
+        mask = prepared.accounts_mask(team)
+        revenue = families.revenue_from_inputs(prepared.revenue[team], gross_margin)
         out.update(revenue)
         out.update(families.cac_family(prepared.rows_of_team("costs", team), axis, revenue, gross_margin))
         account_tables = {name: prepared.rows_of_accounts(name, mask) for name in prepared.account_rows}
         out.update(families.cs_outcomes_family(account_tables, axis, revenue))
-        out["health_score"] = _nanmean_columns(prepared.health[mask])
+        out["health_score"] = prepared.health_mean[team]
     for table, family in (
         ("opportunities", families.sales_family),
         ("activities", families.inside_sales_family),
@@ -182,12 +202,6 @@ def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
         if rows is not None:
             out.update(family(rows, axis))
     return out
-
-
-def _nanmean_columns(values: np.ndarray) -> np.ndarray:
-    counts = (~np.isnan(values)).sum(axis=0)
-    sums = np.nansum(values, axis=0)
-    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
 def account_health(

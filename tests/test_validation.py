@@ -127,3 +127,43 @@ def test_cli_report_refuses_broken_data_and_leaves_the_output_alone(tmp_path, ca
     assert "Traceback" not in result.output and case.file in result.output
     after = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
     assert after == before
+
+
+def _many_rows(accounts: int, months: list[str]) -> dict:
+    from conftest import mrr_rows
+
+    ids = [f"A{i:04d}" for i in range(accounts)]
+    return {
+        "teams": "team,role\ncs1,cs\n",
+        "accounts": [{"account_id": a, "team": "cs1", "touch_model": "tech"} for a in ids],
+        "mrr": mrr_rows({a: {m: 100 + i for m in months} for i, a in enumerate(ids)}),
+    }
+
+
+def test_bad_cells_deep_in_a_large_table_are_each_named_by_row(tmp_path):
+    """Quick whole-column checks find the problem; the report still names every cell."""
+    from conftest import write_tables
+
+    tables = _many_rows(500, ["2024-01", "2024-02", "2024-03", "2024-04"])  # 2,000 mrr rows
+    tables["mrr"][1233]["mrr"] = -5             # spreadsheet row 1235
+    tables["mrr"][1499]["account_id"] = "ZZZ"   # row 1501: not in accounts
+    tables["mrr"][1799]["month"] = tables["mrr"][1798]["month"]  # row 1801 repeats row 1800's key
+    tables["accounts"][321]["touch_model"] = "robot"  # row 323
+    _, problems = inspect_dataset(write_tables(tmp_path, tables))
+    found = {(p.file, p.code, p.column): p.rows for p in problems if p.severity == "error"}
+    assert found == {
+        ("mrr.csv", "data.negative", "mrr"): (1235,),
+        ("mrr.csv", "data.unknown_reference", "account_id"): (1501,),
+        ("mrr.csv", "data.duplicate_key", "account_id+month"): (1801,),
+        ("accounts.csv", "data.bad_enum", "touch_model"): (323,),
+    }
+
+
+def test_repeated_ids_share_one_string_object(tmp_path):
+    """An account id repeated in every month is one Python string, not one per row (memory)."""
+    from conftest import write_tables
+
+    data = load_dataset(write_tables(tmp_path, _many_rows(3, ["2024-01", "2024-02", "2024-03"])))
+    ids = data["mrr"]["account_id"].to_numpy()
+    assert list(ids[:3]) == ["A0000"] * 3 and ids[0] is ids[1] is ids[2]
+    assert data["mrr"]["account_id"].dtype == object

@@ -821,6 +821,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
         files[name], frame = found
         if frame is not None:
             frames[name] = frame
+        pa.default_memory_pool().release_unused()  # the raw text of a large file is no longer needed
     _check_references(frames, files, contexts)
     _check_teams(frames, contexts)
     for ctx in contexts.values():

@@ -368,3 +368,12 @@ def test_revenue_inputs_twelve_month_sums_by_hand():
     np.testing.assert_array_equal(sums["kept_12m"][0, 12:], [70, 60])
     np.testing.assert_array_equal(sums["capped_12m"][0, 12:], [70, 40])
     np.testing.assert_array_equal(sums["base_12m"][0, 12:], [100, 40])
+
+
+def test_month_positions_of_timestamps_match_the_period_calendar():
+    from cskit.kpi.matrix import MonthAxis
+
+    axis = MonthAxis(pd.period_range("2024-01", "2024-03", freq="M"))
+    stamps = pd.Series(pd.to_datetime(["2023-12-31 23:59", "2024-01-01", "2024-02-29 12:00", "2024-03-31", None, "2024-04-01"]))
+    np.testing.assert_array_equal(axis.positions_of_dates(stamps), [-1, 0, 1, 2, -1, -1])
+    np.testing.assert_array_equal(axis.positions_of_dates(stamps), axis.positions(stamps.dt.to_period("M")))

@@ -49,7 +49,10 @@ class _Prepared:
             for name in TEAM_TABLES if dataset.has(name)
         }
         tables = {name: dataset[name] for name in ("usage", "surveys", "tickets") if dataset.has(name)}
-        self.health = health_matrix(self.mrr, self.account_ids, tables, self.axis, health)
+        self.health = health_matrix(self.mrr, self.account_ids, tables, self.axis, health, rows=self.account_rows)
+        # lead ids as integer codes once, for the distinct-lead counts of every team
+        self.lead_codes = (pd.factorize(dataset["activities"]["lead_id"], use_na_sentinel=True)[0]
+                           if dataset.has("activities") else None)
         self.revenue: dict[str, dict[str, np.ndarray]] = {}
         self.health_mean: dict[str, np.ndarray] = {}
 
@@ -81,14 +84,20 @@ class _Prepared:
         positions = self.account_rows[name]
         return self.dataset[name][(positions >= 0) & mask[np.maximum(positions, 0)]]
 
+    def team_rows(self, name: str, team: str) -> np.ndarray | None:
+        """Boolean mask of the rows whose ``team`` column is ``team`` (None: every row, for ``all``)."""
+        if team == "all":
+            return None
+        return self.team_codes[name] == list(self.dataset.teams["team"]).index(team)
+
     def rows_of_team(self, name: str, team: str) -> pd.DataFrame | None:
         """Rows whose ``team`` column is ``team`` (all rows for ``all``); None if there are none."""
         if name not in self.team_codes:
             return None
         frame = self.dataset[name]
-        if team != "all":
-            code = list(self.dataset.teams["team"]).index(team)
-            frame = frame[self.team_codes[name] == code]
+        mask = self.team_rows(name, team)
+        if mask is not None:
+            frame = frame[mask]
         return frame if len(frame) else None
 
 
@@ -199,7 +208,12 @@ def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
         ("tickets", families.support_family),
     ):
         rows = prepared.rows_of_team(table, team)
-        if rows is not None:
+        if rows is None:
+            continue
+        if table == "activities":  # distinct leads counted on codes made once for every team
+            mask = prepared.team_rows(table, team)
+            out.update(family(rows, axis, prepared.lead_codes if mask is None else prepared.lead_codes[mask]))
+        else:
             out.update(family(rows, axis))
     return out
 

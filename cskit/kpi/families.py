@@ -257,12 +257,19 @@ def _median_per_month(axis: MonthAxis, positions: np.ndarray, values: np.ndarray
     return out
 
 
-def _distinct_per_month(axis: MonthAxis, positions: np.ndarray, keys: pd.Series) -> np.ndarray:
+def _distinct_per_month(axis: MonthAxis, positions: np.ndarray, keys: pd.Series | np.ndarray) -> np.ndarray:
+    """Number of distinct keys per month position.
+
+    ``keys`` are values (a Series; missing values are not counted) or integer codes
+    from :func:`pandas.factorize` (-1 = missing), which spares hashing strings again.
+    """
     out = np.zeros(len(axis))
-    keep = (positions >= 0) & keys.notna().to_numpy()
+    codes = keys if isinstance(keys, np.ndarray) else pd.factorize(keys, use_na_sentinel=True)[0]
+    keep = (positions >= 0) & (codes >= 0)
     if keep.any():
-        counts = pd.DataFrame({"m": positions[keep], "k": keys.to_numpy()[keep]}).drop_duplicates().groupby("m").size()
-        out[counts.index.to_numpy()] = counts.to_numpy()
+        width = np.int64(codes[keep].max()) + 1
+        pairs = np.unique(positions[keep].astype(np.int64) * width + codes[keep])
+        out += np.bincount(pairs // width, minlength=len(axis))[: len(axis)]
     return out
 
 
@@ -337,15 +344,23 @@ def sales_family(opportunities: pd.DataFrame, axis: MonthAxis) -> Series:
     }
 
 
-def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis) -> Series:
-    """Contacts, contact rate, email open rate, meeting conversion and meetings held."""
+def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis, lead_codes: np.ndarray | None = None) -> Series:
+    """Contacts, contact rate, email open rate, meeting conversion and meetings held.
+
+    Parameters
+    ----------
+    activities : DataFrame
+        Rows of ``activities`` whose ``team`` is the team.
+    lead_codes : ndarray of int, optional
+        ``lead_id`` of each row as integer codes (-1 = none), if the caller has them.
+    """
     act = activities
     pos = _month_pos(axis, act["date"])
     channel, outcome = act["channel"].to_numpy(), act["outcome"].to_numpy()
     calls, emails, meetings = channel == "call", channel == "email", channel == "meeting"
     connected = np.isin(outcome, ["connected", "meeting_set"])
     opened = np.isin(outcome, ["opened", "replied", "meeting_set"])
-    leads = act["lead_id"]
+    leads = lead_codes if lead_codes is not None else pd.factorize(act["lead_id"], use_na_sentinel=True)[0]
     set_rows = outcome == "meeting_set"
     return {
         "contacts": _per_month(axis, pos[calls | emails]),

@@ -374,6 +374,6 @@ def test_month_positions_of_timestamps_match_the_period_calendar():
     from cskit.kpi.matrix import MonthAxis
 
     axis = MonthAxis(pd.period_range("2024-01", "2024-03", freq="M"))
-    stamps = pd.Series(pd.to_datetime(["2023-12-31 23:59", "2024-01-01", "2024-02-29 12:00", "2024-03-31", None, "2024-04-01"]))
+    stamps = pd.Series(pd.to_datetime(["2023-12-31 23:59", "2024-01-01 00:00", "2024-02-29 12:00", "2024-03-31 00:00", None, "2024-04-01 00:00"]))
     np.testing.assert_array_equal(axis.positions_of_dates(stamps), [-1, 0, 1, 2, -1, -1])
     np.testing.assert_array_equal(axis.positions_of_dates(stamps), axis.positions(stamps.dt.to_period("M")))

@@ -706,8 +706,20 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
-def _check_references(frames: dict[str, pd.DataFrame], files: dict[str, str], contexts: dict[str, _Context]) -> None:
+#: Columns other tables refer to (``accounts.account_id``...): their codes are kept for the reference checks.
+_REFERENCED = {tuple(c.references.split(".")) for t in TABLES.values() for c in t.columns if c.references}
+
+
+def _check_references(frames: dict[str, pd.DataFrame], files: dict[str, str], contexts: dict[str, _Context],
+                      only: str | None = None) -> None:
+    """Every value of a referencing column must exist in the table it refers to.
+
+    ``only`` checks one table (its parents come before it in the contract, so a table
+    can be checked as soon as it is read).
+    """
     for name, frame in frames.items():
+        if only is not None and name != only:
+            continue
         for col in TABLES[name].columns:
             if not col.references or col.name not in frame:
                 continue
@@ -786,7 +798,7 @@ def open_source(location: str | Path):
     return FolderSource(location)
 
 
-def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
+def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate a dataset, returning every problem instead of raising.
 
     Parameters
@@ -794,6 +806,11 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
     path : str or Path
         Folder with one file per table, or a SQLAlchemy database URL whose tables
         carry the contract's names (only those tables are read).
+    columns : dict of str to tuple of str, optional
+        Per table, the columns to keep in the returned dataset (other tables are kept
+        whole). Every column of every table is still read and checked, so a bad cell
+        is reported either way; this only saves memory for callers that need few
+        columns of large tables (``cskit kpi``).
 
     Returns
     -------
@@ -812,7 +829,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
         contexts[name] = _Context(file)
         return contexts[name]
 
-    for name, table in TABLES.items():
+    for name, table in TABLES.items():  # parents come before the tables that refer to them
         found = source.read(table, lambda file, name=name: context(name, file))
         if found is None:
             if table.required:
@@ -821,8 +838,12 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
         files[name], frame = found
         if frame is not None:
             frames[name] = frame
+            _check_references(frames, files, contexts, only=name)
+            contexts[name].encoded = {c: v for c, v in contexts[name].encoded.items() if (name, c) in _REFERENCED}
+            if columns is not None and name in columns:  # every cell was checked; keep what the caller uses
+                frames[name] = pd.DataFrame({c: frame[c] for c in frame.columns if c in columns[name]}, copy=False)
+            del frame
         pa.default_memory_pool().release_unused()  # the raw text of a large file is no longer needed
-    _check_references(frames, files, contexts)
     _check_teams(frames, contexts)
     for ctx in contexts.values():
         problems.extend(sorted(ctx.problems, key=lambda p: (p.severity != "error", p.rows[:1] or (0,))))
@@ -838,7 +859,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
     return dataset, problems
 
 
-def load_dataset(path: str | Path) -> Dataset:
+def load_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None) -> Dataset:
     """Load a dataset folder, raising one error that lists every problem.
 
     Parameters
@@ -846,6 +867,8 @@ def load_dataset(path: str | Path) -> Dataset:
     path : str or Path
         Folder with ``accounts`` and ``mrr`` (required) and any optional tables,
         each as ``.csv`` (UTF-8, UTF-8 with BOM or Shift_JIS), ``.xlsx`` or ``.parquet``.
+    columns : dict of str to tuple of str, optional
+        Columns to keep per table once every cell has been checked (see :func:`inspect_dataset`).
 
     Returns
     -------
@@ -865,7 +888,7 @@ def load_dataset(path: str | Path) -> Dataset:
     >>> data["mrr"].dtypes["month"]  # doctest: +SKIP
     period[M]
     """
-    dataset, problems = inspect_dataset(path)
+    dataset, problems = inspect_dataset(path, columns)
     if dataset is None:
         raise DataValidationError(problems, str(path))
     return dataset

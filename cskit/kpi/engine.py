@@ -26,6 +26,18 @@ TIDY_COLUMNS = ["team", "month", "kpi", "value"]
 ACCOUNT_TABLES = ("opportunities", "usage", "onboarding", "surveys", "tickets")
 TEAM_TABLES = ("opportunities", "activities", "leads", "tickets", "costs")
 
+#: The columns :func:`compute_kpis` reads, per table (``load_dataset(path, columns=KPI_COLUMNS)``
+#: keeps only these once every cell is checked: about half the memory on large exports).
+KPI_COLUMNS = {
+    "accounts": ("account_id", "account_name", "team", "sales_team"),
+    "opportunities": ("account_id", "team", "type", "created_date", "close_date", "stage", "amount"),
+    "leads": ("team", "created_date"),
+    "activities": ("team", "date", "channel", "lead_id", "outcome"),
+    "onboarding": ("account_id", "due_date", "completed_date"),
+    "surveys": ("account_id", "date", "survey", "score"),
+    "tickets": ("account_id", "team", "opened_at", "first_response_at", "resolved_at"),
+}
+
 
 class _Prepared:
     """What every team's computation shares, built once per dataset.

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import os
 import platform
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,13 +24,23 @@ def sample_dataset(accounts: int, months: int = 36, seed: int = 42) -> Path:
 
 
 def run_command(args: list[str]) -> tuple[float, float, str]:
-    """Run a command; return (wall seconds, peak memory of the child in MB, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak_kb, before) / 1024, done.stdout
+    """Run a command; return (wall seconds, peak memory of that one run in MB, stdout).
+
+    The peak is the child's own maximum resident set size, read with ``os.wait4`` for
+    that process only (``RUSAGE_CHILDREN`` would be the maximum over every child so far).
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8")
+        if process.returncode != 0:
+            raise subprocess.CalledProcessError(process.returncode, args, stdout, err.read().decode("utf-8"))
+    return seconds, usage.ru_maxrss / 1024, stdout
 
 
 def machine() -> str:

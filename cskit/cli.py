@@ -139,12 +139,12 @@ def kpi(
     """Compute every registry KPI per team and month (tidy: team, month, kpi, value)."""
     from .errors import OptionError
     from .io import load_dataset
-    from .kpi.engine import compute_kpis
+    from .kpi.engine import KPI_COLUMNS, compute_kpis
     from .kpi.export import render_table, to_csv, to_json
 
     if fmt not in ("csv", "json", "table"):
         raise OptionError("--format", fmt, "csv | json | table")
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, columns=KPI_COLUMNS)  # every cell is checked; only what KPIs use is kept
     kpis = compute_kpis(dataset, teams=team, start=start, end=end, gross_margin=gross_margin)
     if fmt == "csv":
         sys.stdout.write(to_csv(kpis))

@@ -51,7 +51,7 @@ from .errors import OptionError
 from .i18n import resolve_lang, t
 from .io import Dataset
 from .kpi.export import json_number
-from .kpi.matrix import MonthAxis, mrr_matrix, safe_divide
+from .kpi.matrix import safe_divide
 
 #: Metrics of :func:`cohort_retention`.
 METRICS = ("logo", "revenue")
@@ -149,9 +149,9 @@ def _cohort_label(key: int, step: int) -> str:
 
 def _aged(dataset: Dataset, team: str, split: str | None, as_of) -> _Aged:
     months = _as_of_months(dataset, as_of)
-    team_ids = pd.Index(dataset.account_ids(team))
-    axis = MonthAxis(months)
-    mrr = mrr_matrix(dataset["mrr"], team_ids, axis)
+    mask = dataset.account_mask(team)
+    team_ids = pd.Index(dataset["accounts"]["account_id"][mask])
+    mrr = dataset.mrr_by_account[mask, :len(months)]  # the months up to as_of are a prefix
     paying = mrr > 0
     has = paying.any(axis=1)
     mrr, paying = mrr[has], paying[has]

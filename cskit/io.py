@@ -112,15 +112,41 @@ class Dataset:
         """
         return "sales_team" if self.role_of(team) in SALES_ROLES else "team"
 
+    def account_mask(self, team: str = "all") -> np.ndarray:
+        """Boolean mask over the rows of ``accounts`` that belong to ``team`` (all rows for ``"all"``)."""
+        accounts = self.tables["accounts"]
+        if team == "all":
+            return np.ones(len(accounts), dtype=bool)
+        column = self.account_team_column(team)
+        if column not in accounts:
+            return np.zeros(len(accounts), dtype=bool)
+        return (accounts[column] == team).to_numpy(dtype=bool)
+
     def account_ids(self, team: str = "all") -> pd.Index:
         """Account ids of ``team`` (``"all"`` for the whole company)."""
         accounts = self.tables["accounts"]
         if team == "all":
             return pd.Index(accounts["account_id"])
-        column = self.account_team_column(team)
-        if column not in accounts:
+        mask = self.account_mask(team)
+        if not mask.any() and self.account_team_column(team) not in accounts:
             return pd.Index([], dtype=object)
-        return pd.Index(accounts.loc[accounts[column] == team, "account_id"])
+        return pd.Index(accounts["account_id"][mask])
+
+    @cached_property
+    def mrr_by_account(self) -> np.ndarray:
+        """MRR per account and month, built once and shared (read-only).
+
+        Returns
+        -------
+        ndarray of float, shape (accounts, months)
+            Rows in ``accounts`` order, columns the months of :attr:`months`; money in
+            the dataset's currency, a month without an ``mrr`` row is 0.
+        """
+        from .kpi.matrix import MonthAxis, mrr_matrix
+
+        matrix = mrr_matrix(self.tables["mrr"], pd.Index(self.tables["accounts"]["account_id"]), MonthAxis(self.months))
+        matrix.flags.writeable = False
+        return matrix
 
     @cached_property
     def months(self) -> pd.PeriodIndex:
@@ -261,6 +287,10 @@ class _Context:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    #: Dictionary-encoded (trimmed) text of the id and enum columns, kept while the
+    #: dataset is checked: duplicate, reference and allowed-value checks then hash each
+    #: distinct value once instead of every cell.
+    encoded: dict[str, pa.DictionaryArray] = field(default_factory=dict)
 
     def add(self, code: str, rows: Iterable[int] = (), column: str | None = None, severity: str = "error", **params):
         self.problems.append(
@@ -376,6 +406,8 @@ def _parse_number(values: pd.Series, col: Column, ctx: _Context) -> pd.Series:
     return parsed.astype("float64")
 
 
+#: pandas' ordinal of a missing period (NaT).
+_NAT_ORDINAL = np.iinfo(np.int64).min
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _PATTERNS = {"date": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$"}
 _EXPECTED = {"date": "expect.date", "month": "expect.month", "timestamp": "expect.timestamp", "number": "expect.number"}
@@ -401,6 +433,24 @@ def _subset(values: pa.Array, positions: np.ndarray) -> pd.Series:
     return pd.Series(values.take(pa.array(positions)).to_pylist(), index=positions, dtype=object)
 
 
+def _shared_strings(encoded: pa.DictionaryArray) -> pd.Series:
+    """Text cells as an object Series in which equal values share one Python string.
+
+    Ids, enums and team names repeat a lot (an account id in every month of ``mrr``):
+    one string object per distinct value instead of one per cell keeps large tables
+    several times smaller in memory. Missing cells are ``None``.
+    """
+    distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    distinct[:-1] = encoded.dictionary.to_pylist()
+    positions = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return pd.Series(distinct[positions], dtype=object)
+
+
+def _codes(encoded: pa.DictionaryArray) -> np.ndarray:
+    """Integer code per cell of a dictionary-encoded column (-1 for a missing cell)."""
+    return pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _parse_column(raw: pa.Array, col: Column, ctx: _Context) -> pd.Series:
     """Parse one column of text cells into its contract type.
 
@@ -414,7 +464,10 @@ def _parse_column(raw: pa.Array, col: Column, ctx: _Context) -> pd.Series:
         if len(missing):
             ctx.add("data.value_missing", _rows(missing), col.name, expected_key=_EXPECTED.get(col.kind, "expect.string"))
     if col.kind in ("id", "text", "enum"):
-        return pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
+        encoded = values.dictionary_encode()
+        if col.kind in ("id", "enum"):
+            ctx.encoded[col.name] = encoded
+        return _shared_strings(encoded)
     if col.kind == "number":
         well_formed = pc.match_substring_regex(values, _NUMBER)
         parsed = pc.cast(pc.if_else(well_formed, values, pa.scalar(None, pa.string())), pa.float64()).to_numpy(zero_copy_only=False)
@@ -440,14 +493,19 @@ def _parse_column(raw: pa.Array, col: Column, ctx: _Context) -> pd.Series:
     stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
     exact = pc.and_(pc.match_substring_regex(distinct, _PATTERNS[col.kind]), pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text))
     distinct_parsed = pc.if_else(exact, stamps, pa.scalar(None, pa.timestamp("s"))).cast(pa.timestamp("ns"))
-    parsed = pd.Series(distinct_parsed.take(encoded.indices).to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
     rejected_distinct = pc.invert(pc.fill_null(exact, False))
     rejected = _positions(pc.and_(pc.is_valid(encoded.indices), pc.fill_null(rejected_distinct.take(encoded.indices), False)))
+    if col.kind == "month":
+        # months become period ordinals per distinct value, then are spread to the rows
+        distinct_stamps = pd.Series(distinct_parsed.to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
+        ordinals = np.append(_to_periods(distinct_stamps).array.asi8, _NAT_ORDINAL)[_codes(encoded)]
+        if len(rejected):
+            ordinals[rejected] = _to_periods(_parse_temporal(_subset(values, rejected), col, ctx)).array.asi8
+        return pd.Series(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype("M")))
+    parsed = pd.Series(distinct_parsed.take(encoded.indices).to_numpy(zero_copy_only=False), dtype="datetime64[ns]")
     if len(rejected):
         retried = _parse_temporal(_subset(values, rejected), col, ctx)
         parsed.loc[rejected] = retried.to_numpy()
-    if col.kind == "month":
-        return _to_periods(parsed)
     return parsed
 
 
@@ -457,7 +515,7 @@ def _to_periods(stamps: pd.Series) -> pd.Series:
     years = stamps.dt.year.to_numpy(dtype="float64")
     months = stamps.dt.month.to_numpy(dtype="float64")
     ordinals = np.where(valid, (np.nan_to_num(years) - 1970) * 12 + np.nan_to_num(months) - 1, 0).astype("int64")
-    ordinals[~valid] = np.iinfo(np.int64).min  # pandas' NaT ordinal
+    ordinals[~valid] = _NAT_ORDINAL
     return pd.Series(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype("M")), index=stamps.index)
 
 
@@ -490,7 +548,38 @@ def _pandera_schema(table: Table):
     return pa.DataFrameSchema(columns), kinds
 
 
+def _value_rules_fail(frame: pd.DataFrame, table: Table, ctx: _Context) -> bool:
+    """True when any cell breaks an allowed-values or bounds rule (a quick vectorised pass).
+
+    Only then is the pandera schema run, to name every failing cell; a clean table
+    (the usual case) skips it.
+    """
+    for col in table.columns:
+        if col.name not in frame:
+            continue
+        if col.kind == "enum":
+            encoded = ctx.encoded.get(col.name)
+            if encoded is None:
+                values = frame[col.name]
+                if (values.notna() & ~values.isin(list(col.allowed))).any():
+                    return True
+            elif len(encoded.dictionary):  # the distinct values present
+                allowed = pc.is_in(encoded.dictionary, value_set=pa.array(list(col.allowed), pa.string()))
+                if not pc.all(allowed).as_py():
+                    return True
+        if col.low is not None or col.high is not None:
+            numbers = frame[col.name].to_numpy(dtype=float, na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                if col.low is not None and (numbers < col.low).any():
+                    return True
+                if col.high is not None and (numbers > col.high).any():
+                    return True
+    return False
+
+
 def _check_values(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
+    if not _value_rules_fail(frame, table, ctx):
+        return
     import pandera.pandas as pa
 
     schema, kinds = _pandera_schema(table)
@@ -510,8 +599,10 @@ def _check_values(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
                     ctx.add("data.out_of_range", _rows(rows), column, value=value, low=_show(col.low), high=_show(col.high))
 
 
-def _key_codes(column: pd.Series) -> np.ndarray:
+def _key_codes(column: pd.Series, encoded: pa.DictionaryArray | None = None) -> np.ndarray:
     """Integer codes of a key column (-1 for missing), cheap to compare and hash."""
+    if encoded is not None:
+        return _codes(encoded)
     if isinstance(column.dtype, pd.PeriodDtype):
         ordinals = column.array.asi8.copy()
         ordinals[column.isna().to_numpy()] = -1
@@ -522,7 +613,7 @@ def _key_codes(column: pd.Series) -> np.ndarray:
 def _check_unique(frame: pd.DataFrame, table: Table, ctx: _Context) -> None:
     if not table.unique or not set(table.unique) <= set(frame.columns):
         return
-    codes = pd.DataFrame({name: _key_codes(frame[name]) for name in table.unique})
+    codes = pd.DataFrame({name: _key_codes(frame[name], ctx.encoded.get(name)) for name in table.unique})
     complete = (codes >= 0).all(axis=1)
     later = codes.duplicated(keep="first") & complete
     if not later.any():
@@ -602,7 +693,7 @@ def parse_table(raw: pa.Table, table: Table, ctx: _Context) -> pd.DataFrame | No
             columns[col.name] = _parse_column(raw.column(col.name).combine_chunks(), col, ctx)
         else:
             columns[col.name] = pd.Series(np.nan, index=pd.RangeIndex(raw.num_rows), dtype=object)
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame(columns, copy=False)  # no copy of the parsed columns
     _check_values(frame, table, ctx)
     _check_unique(frame, table, ctx)
     _check_order(frame, table, ctx)
@@ -615,17 +706,39 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
-def _check_references(frames: dict[str, pd.DataFrame], files: dict[str, str], contexts: dict[str, _Context]) -> None:
+#: Columns other tables refer to (``accounts.account_id``...): their codes are kept for the reference checks.
+_REFERENCED = {tuple(c.references.split(".")) for t in TABLES.values() for c in t.columns if c.references}
+
+
+def _check_references(frames: dict[str, pd.DataFrame], files: dict[str, str], contexts: dict[str, _Context],
+                      only: str | None = None) -> None:
+    """Every value of a referencing column must exist in the table it refers to.
+
+    ``only`` checks one table (its parents come before it in the contract, so a table
+    can be checked as soon as it is read).
+    """
     for name, frame in frames.items():
+        if only is not None and name != only:
+            continue
         for col in TABLES[name].columns:
             if not col.references or col.name not in frame:
                 continue
             parent_table, parent_column = col.references.split(".")
             if parent_table not in frames:
                 continue
-            known = frames[parent_table][parent_column].dropna().unique()
             values = frame[col.name]
-            unknown = values.notna() & ~values.isin(known)
+            child = contexts[name].encoded.get(col.name)
+            parent = contexts[parent_table].encoded.get(parent_column)
+            if child is not None and parent is not None:
+                # each distinct value is looked up once; cells only when one is unknown
+                found = pc.is_in(child.dictionary, value_set=parent.dictionary)
+                if pc.all(found).as_py() in (True, None):
+                    continue
+                unknown_distinct = np.append(~found.to_numpy(zero_copy_only=False), False)  # last: missing cell
+                unknown = pd.Series(unknown_distinct[_codes(child)], index=values.index)
+            else:
+                known = frames[parent_table][parent_column].dropna().unique()
+                unknown = values.notna() & ~values.isin(known)
             contexts[name].add_per_value("data.unknown_reference", unknown, values, col.name,
                                          parent=f"{files[parent_table]} ({parent_column})")
 
@@ -685,7 +798,7 @@ def open_source(location: str | Path):
     return FolderSource(location)
 
 
-def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
+def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate a dataset, returning every problem instead of raising.
 
     Parameters
@@ -693,6 +806,11 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
     path : str or Path
         Folder with one file per table, or a SQLAlchemy database URL whose tables
         carry the contract's names (only those tables are read).
+    columns : dict of str to tuple of str, optional
+        Per table, the columns to keep in the returned dataset (other tables are kept
+        whole). Every column of every table is still read and checked, so a bad cell
+        is reported either way; this only saves memory for callers that need few
+        columns of large tables (``cskit kpi``).
 
     Returns
     -------
@@ -711,7 +829,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
         contexts[name] = _Context(file)
         return contexts[name]
 
-    for name, table in TABLES.items():
+    for name, table in TABLES.items():  # parents come before the tables that refer to them
         found = source.read(table, lambda file, name=name: context(name, file))
         if found is None:
             if table.required:
@@ -720,7 +838,12 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
         files[name], frame = found
         if frame is not None:
             frames[name] = frame
-    _check_references(frames, files, contexts)
+            _check_references(frames, files, contexts, only=name)
+            contexts[name].encoded = {c: v for c, v in contexts[name].encoded.items() if (name, c) in _REFERENCED}
+            if columns is not None and name in columns:  # every cell was checked; keep what the caller uses
+                frames[name] = pd.DataFrame({c: frame[c] for c in frame.columns if c in columns[name]}, copy=False)
+            del frame
+        pa.default_memory_pool().release_unused()  # the raw text of a large file is no longer needed
     _check_teams(frames, contexts)
     for ctx in contexts.values():
         problems.extend(sorted(ctx.problems, key=lambda p: (p.severity != "error", p.rows[:1] or (0,))))
@@ -736,7 +859,7 @@ def inspect_dataset(path: str | Path) -> tuple[Dataset | None, list[Problem]]:
     return dataset, problems
 
 
-def load_dataset(path: str | Path) -> Dataset:
+def load_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None) -> Dataset:
     """Load a dataset folder, raising one error that lists every problem.
 
     Parameters
@@ -744,6 +867,8 @@ def load_dataset(path: str | Path) -> Dataset:
     path : str or Path
         Folder with ``accounts`` and ``mrr`` (required) and any optional tables,
         each as ``.csv`` (UTF-8, UTF-8 with BOM or Shift_JIS), ``.xlsx`` or ``.parquet``.
+    columns : dict of str to tuple of str, optional
+        Columns to keep per table once every cell has been checked (see :func:`inspect_dataset`).
 
     Returns
     -------
@@ -763,7 +888,7 @@ def load_dataset(path: str | Path) -> Dataset:
     >>> data["mrr"].dtypes["month"]  # doctest: +SKIP
     period[M]
     """
-    dataset, problems = inspect_dataset(path)
+    dataset, problems = inspect_dataset(path, columns)
     if dataset is None:
         raise DataValidationError(problems, str(path))
     return dataset

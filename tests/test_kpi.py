@@ -331,3 +331,49 @@ def test_health_score_by_hand(make_dataset):
     at_risk = account_health(data, team="all", month="2024-04")
     assert list(at_risk.columns) == ["account_id", "account_name", "health_score", "at_risk"]
     assert at_risk["health_score"].is_monotonic_increasing
+
+
+def test_revenue_inputs_per_group_by_hand():
+    """Movements are computed once per account and summed per group; an account may be in two groups."""
+    from cskit.kpi.families import revenue_inputs
+
+    nan = np.nan
+    mrr = np.array([[100.0, 120.0, 0.0, 90.0],   # A: expands, churns, comes back
+                    [0.0, 50.0, 50.0, 0.0]])     # B: new, flat, churns
+    sums = revenue_inputs(mrr, np.array([[True, True], [False, True]]))
+    both, only_b = {k: v[0] for k, v in sums.items()}, {k: v[1] for k, v in sums.items()}
+    np.testing.assert_array_equal(both["mrr"], [100, 170, 50, 90])
+    np.testing.assert_array_equal(both["customers"], [1, 2, 1, 1])
+    np.testing.assert_array_equal(both["new"], [nan, 50, 0, 0])
+    np.testing.assert_array_equal(both["reactivation"], [nan, 0, 0, 90])
+    np.testing.assert_array_equal(both["expansion"], [nan, 20, 0, 0])
+    np.testing.assert_array_equal(both["contraction"], [nan, 0, 0, 0])
+    np.testing.assert_array_equal(both["churned"], [nan, 0, 120, 50])
+    np.testing.assert_array_equal(both["churned_customers"], [nan, 0, 1, 1])
+    np.testing.assert_array_equal(both["expanded_customers"], [nan, 1, 0, 0])
+    np.testing.assert_array_equal(only_b["mrr"], [0, 50, 50, 0])
+    np.testing.assert_array_equal(only_b["new_customers"], [nan, 1, 0, 0])
+    np.testing.assert_array_equal(only_b["churned"], [nan, 0, 0, 50])
+    assert np.isnan(both["kept_12m"]).all()  # fewer than 13 months
+
+
+def test_revenue_inputs_twelve_month_sums_by_hand():
+    from cskit.kpi.families import revenue_inputs
+
+    mrr = np.zeros((2, 14))
+    mrr[0, 0], mrr[0, 12] = 100, 70           # A: 100 -> 70 a year later
+    mrr[1, 1], mrr[1, 13] = 40, 60            # C: 40 -> 60 a year later
+    sums = revenue_inputs(mrr, np.ones((1, 2), dtype=bool))
+    assert np.isnan(sums["kept_12m"][0, :12]).all()
+    np.testing.assert_array_equal(sums["kept_12m"][0, 12:], [70, 60])
+    np.testing.assert_array_equal(sums["capped_12m"][0, 12:], [70, 40])
+    np.testing.assert_array_equal(sums["base_12m"][0, 12:], [100, 40])
+
+
+def test_month_positions_of_timestamps_match_the_period_calendar():
+    from cskit.kpi.matrix import MonthAxis
+
+    axis = MonthAxis(pd.period_range("2024-01", "2024-03", freq="M"))
+    stamps = pd.Series(pd.to_datetime(["2023-12-31 23:59", "2024-01-01 00:00", "2024-02-29 12:00", "2024-03-31 00:00", None, "2024-04-01 00:00"]))
+    np.testing.assert_array_equal(axis.positions_of_dates(stamps), [-1, 0, 1, 2, -1, -1])
+    np.testing.assert_array_equal(axis.positions_of_dates(stamps), axis.positions(stamps.dt.to_period("M")))

@@ -127,3 +127,89 @@ def test_cli_report_refuses_broken_data_and_leaves_the_output_alone(tmp_path, ca
     assert "Traceback" not in result.output and case.file in result.output
     after = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
     assert after == before
+
+
+def _many_rows(accounts: int, months: list[str]) -> dict:
+    from conftest import mrr_rows
+
+    ids = [f"A{i:04d}" for i in range(accounts)]
+    return {
+        "teams": "team,role\ncs1,cs\n",
+        "accounts": [{"account_id": a, "team": "cs1", "touch_model": "tech"} for a in ids],
+        "mrr": mrr_rows({a: {m: 100 + i for m in months} for i, a in enumerate(ids)}),
+    }
+
+
+def test_bad_cells_deep_in_a_large_table_are_each_named_by_row(tmp_path):
+    """Quick whole-column checks find the problem; the report still names every cell."""
+    from conftest import write_tables
+
+    tables = _many_rows(500, ["2024-01", "2024-02", "2024-03", "2024-04"])  # 2,000 mrr rows
+    tables["mrr"][1233]["mrr"] = -5             # spreadsheet row 1235
+    tables["mrr"][1499]["account_id"] = "ZZZ"   # row 1501: not in accounts
+    tables["mrr"][1799]["month"] = tables["mrr"][1798]["month"]  # row 1801 repeats row 1800's key
+    tables["accounts"][321]["touch_model"] = "robot"  # row 323
+    _, problems = inspect_dataset(write_tables(tmp_path, tables))
+    found = {(p.file, p.code, p.column): p.rows for p in problems if p.severity == "error"}
+    assert found == {
+        ("mrr.csv", "data.negative", "mrr"): (1235,),
+        ("mrr.csv", "data.unknown_reference", "account_id"): (1501,),
+        ("mrr.csv", "data.duplicate_key", "account_id+month"): (1801,),
+        ("accounts.csv", "data.bad_enum", "touch_model"): (323,),
+    }
+
+
+def test_repeated_ids_share_one_string_object(tmp_path):
+    """An account id repeated in every month is one Python string, not one per row (memory)."""
+    from conftest import write_tables
+
+    data = load_dataset(write_tables(tmp_path, _many_rows(3, ["2024-01", "2024-02", "2024-03"])))
+    ids = data["mrr"]["account_id"].to_numpy()
+    assert list(ids[:3]) == ["A0000"] * 3 and ids[0] is ids[1] is ids[2]
+    assert data["mrr"]["account_id"].dtype == object
+
+
+def test_parents_come_before_the_tables_that_refer_to_them():
+    """References are checked as soon as a table is read, so the contract lists parents first."""
+    from cskit.contract import TABLES
+
+    order = list(TABLES)
+    for name, table in TABLES.items():
+        for col in table.columns:
+            if col.references:
+                assert order.index(col.references.split(".")[0]) < order.index(name), (name, col.name)
+
+
+@pytest.mark.parametrize("case", BROKEN_CASES, ids=lambda c: c.name)
+def test_cli_kpi_reports_every_broken_case_like_validate(tmp_path, case):
+    """`cskit kpi` keeps only the columns KPIs use, but checks every cell first."""
+    result = runner.invoke(app, ["kpi", "--data", str(write_case(tmp_path, case)), "--lang", "en", "--format", "csv"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and case.file in result.output
+    if case.row is not None:
+        assert f"row {case.row}" in result.output
+    if case.column is not None:
+        assert case.column in result.output
+
+
+def test_a_bad_cell_in_a_column_kpis_do_not_use_is_still_reported(tmp_path):
+    from broken_cases import BASE
+
+    files = dict(BASE)
+    files["activities.csv"] = files["activities.csv"] + "X1,fs1,u2,2024-01-04,email,L1,A9,sent\n"  # row 3
+    case_dir = tmp_path / "data"
+    case_dir.mkdir()
+    for name, text in files.items():
+        (case_dir / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["kpi", "--data", str(case_dir), "--lang", "en", "--format", "csv"])
+    assert result.exit_code == 2
+    assert "activities.csv" in result.output and "row 3" in result.output
+    assert "activity_id" in result.output and "account_id" in result.output  # duplicate X1, unknown A9
+
+
+def test_kpis_from_the_columns_kept_equal_kpis_from_every_column(sample_dir):
+    from cskit.kpi.engine import KPI_COLUMNS, compute_kpis
+
+    slim = load_dataset(sample_dir, columns=KPI_COLUMNS)
+    assert "activity_id" not in slim["activities"] and "owner" not in slim["activities"]
+    pd.testing.assert_frame_equal(compute_kpis(slim), compute_kpis(load_dataset(sample_dir)))

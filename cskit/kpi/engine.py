@@ -16,7 +16,7 @@ from ..errors import CskitError, OptionError
 from ..io import Dataset
 from . import families
 from .health import HealthConfig, health_matrix
-from .matrix import MonthAxis, mrr_matrix
+from .matrix import MonthAxis
 from .registry import registry
 
 DEFAULT_GROSS_MARGIN = 0.8
@@ -25,6 +25,18 @@ TIDY_COLUMNS = ["team", "month", "kpi", "value"]
 
 ACCOUNT_TABLES = ("opportunities", "usage", "onboarding", "surveys", "tickets")
 TEAM_TABLES = ("opportunities", "activities", "leads", "tickets", "costs")
+
+#: The columns :func:`compute_kpis` reads, per table (``load_dataset(path, columns=KPI_COLUMNS)``
+#: keeps only these once every cell is checked: about half the memory on large exports).
+KPI_COLUMNS = {
+    "accounts": ("account_id", "account_name", "team", "sales_team"),
+    "opportunities": ("account_id", "team", "type", "created_date", "close_date", "stage", "amount"),
+    "leads": ("team", "created_date"),
+    "activities": ("team", "date", "channel", "lead_id", "outcome"),
+    "onboarding": ("account_id", "due_date", "completed_date"),
+    "surveys": ("account_id", "date", "survey", "score"),
+    "tickets": ("account_id", "team", "opened_at", "first_response_at", "resolved_at"),
+}
 
 
 class _Prepared:
@@ -39,7 +51,7 @@ class _Prepared:
         self.dataset = dataset
         self.axis = MonthAxis(dataset.months)
         self.account_ids = pd.Index(dataset["accounts"]["account_id"])
-        self.mrr = mrr_matrix(dataset["mrr"], self.account_ids, self.axis)
+        self.mrr = dataset.mrr_by_account
         self.account_rows = {
             name: self.account_ids.get_indexer(dataset[name]["account_id"])
             for name in ACCOUNT_TABLES if dataset.has(name)
@@ -49,27 +61,55 @@ class _Prepared:
             for name in TEAM_TABLES if dataset.has(name)
         }
         tables = {name: dataset[name] for name in ("usage", "surveys", "tickets") if dataset.has(name)}
-        self.health = health_matrix(self.mrr, self.account_ids, tables, self.axis, health)
+        self.health = health_matrix(self.mrr, self.account_ids, tables, self.axis, health, rows=self.account_rows)
+        # lead ids as integer codes once, for the distinct-lead counts of every team
+        self.lead_codes = (pd.factorize(dataset["activities"]["lead_id"], use_na_sentinel=True)[0]
+                           if dataset.has("activities") else None)
+        self.revenue: dict[str, dict[str, np.ndarray]] = {}
+        self.health_mean: dict[str, np.ndarray] = {}
 
     def accounts_mask(self, team: str) -> np.ndarray:
         """Boolean mask over the account rows of ``team`` (every account for ``all``)."""
-        if team == "all":
-            return np.ones(len(self.account_ids), dtype=bool)
-        return self.account_ids.isin(self.dataset.account_ids(team))
+        return self.dataset.account_mask(team)
+
+    def prepare_groups(self, teams: list[str]) -> None:
+        """Per-team monthly sums of the revenue inputs and health scores, in one pass.
+
+        The movements of each account are computed once; a team's sums are a product
+        with its 0/1 membership row (see :func:`families.revenue_inputs`).
+        """
+        masks = {team: self.accounts_mask(team) for team in teams}
+        teams = [team for team, mask in masks.items() if mask.any()]
+        if not teams:
+            return
+        members = np.stack([masks[team] for team in teams])
+        inputs = families.revenue_inputs(self.mrr, members)
+        known = ~np.isnan(self.health)
+        weights = members.astype(np.float64)
+        counts, sums = weights @ known, weights @ np.where(known, self.health, 0.0)
+        for g, team in enumerate(teams):
+            self.revenue[team] = {key: values[g] for key, values in inputs.items()}
+            self.health_mean[team] = np.where(counts[g] > 0, sums[g] / np.maximum(counts[g], 1), np.nan)
 
     def rows_of_accounts(self, name: str, mask: np.ndarray) -> pd.DataFrame:
         """Rows of table ``name`` that belong to the accounts in ``mask``."""
         positions = self.account_rows[name]
         return self.dataset[name][(positions >= 0) & mask[np.maximum(positions, 0)]]
 
+    def team_rows(self, name: str, team: str) -> np.ndarray | None:
+        """Boolean mask of the rows whose ``team`` column is ``team`` (None: every row, for ``all``)."""
+        if team == "all":
+            return None
+        return self.team_codes[name] == list(self.dataset.teams["team"]).index(team)
+
     def rows_of_team(self, name: str, team: str) -> pd.DataFrame | None:
         """Rows whose ``team`` column is ``team`` (all rows for ``all``); None if there are none."""
         if name not in self.team_codes:
             return None
         frame = self.dataset[name]
-        if team != "all":
-            code = list(self.dataset.teams["team"]).index(team)
-            frame = frame[self.team_codes[name] == code]
+        mask = self.team_rows(name, team)
+        if mask is not None:
+            frame = frame[mask]
         return frame if len(frame) else None
 
 
@@ -139,6 +179,7 @@ def compute_kpis(
         raise OptionError("--gross-margin", gross_margin, "0 < G <= 1")
     first, last = resolve_months(dataset, start, end)
     prepared = _Prepared(dataset, health or HealthConfig())
+    prepared.prepare_groups(teams_to_compute(dataset, teams))
 
     frames = []
     for team in teams_to_compute(dataset, teams):
@@ -164,14 +205,14 @@ def compute_kpis(
 def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
     out: dict[str, np.ndarray] = {}
     axis = prepared.axis
-    mask = prepared.accounts_mask(team)
-    if mask.any():
-        revenue = families.revenue_family(prepared.mrr[mask], gross_margin)
+    if team in prepared.revenue:
+        mask = prepared.accounts_mask(team)
+        revenue = families.revenue_from_inputs(prepared.revenue[team], gross_margin)
         out.update(revenue)
         out.update(families.cac_family(prepared.rows_of_team("costs", team), axis, revenue, gross_margin))
         account_tables = {name: prepared.rows_of_accounts(name, mask) for name in prepared.account_rows}
         out.update(families.cs_outcomes_family(account_tables, axis, revenue))
-        out["health_score"] = _nanmean_columns(prepared.health[mask])
+        out["health_score"] = prepared.health_mean[team]
     for table, family in (
         ("opportunities", families.sales_family),
         ("activities", families.inside_sales_family),
@@ -179,15 +220,14 @@ def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
         ("tickets", families.support_family),
     ):
         rows = prepared.rows_of_team(table, team)
-        if rows is not None:
+        if rows is None:
+            continue
+        if table == "activities":  # distinct leads counted on codes made once for every team
+            mask = prepared.team_rows(table, team)
+            out.update(family(rows, axis, prepared.lead_codes if mask is None else prepared.lead_codes[mask]))
+        else:
             out.update(family(rows, axis))
     return out
-
-
-def _nanmean_columns(values: np.ndarray) -> np.ndarray:
-    counts = (~np.isnan(values)).sum(axis=0)
-    sums = np.nansum(values, axis=0)
-    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
 def account_health(

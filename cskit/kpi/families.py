@@ -74,12 +74,81 @@ def mrr_movements(mrr: np.ndarray) -> Movements:
     return Movements(cur, prev, unknown(new), unknown(reactivation), unknown(expansion), unknown(contraction), unknown(churned))
 
 
-def _col_sum(values: np.ndarray) -> np.ndarray:
-    """Sum over accounts; a column that is NaN for every account stays NaN."""
-    if values.shape[0] == 0:
-        return np.where(np.all(np.isnan(values), axis=0), np.nan, 0.0) if values.size else np.zeros(values.shape[1])
-    total = np.nansum(values, axis=0)
-    return np.where(np.all(np.isnan(values), axis=0), np.nan, total)
+#: Monthly sums per group of accounts that the revenue family is computed from
+#: (see :func:`revenue_inputs`).
+REVENUE_INPUTS = (
+    "mrr", "customers", "new", "reactivation", "expansion", "contraction", "churned",
+    "new_customers", "churned_customers", "expanded_customers", "kept_12m", "capped_12m", "base_12m",
+)
+
+
+def revenue_inputs(mrr: np.ndarray, members: np.ndarray) -> dict[str, np.ndarray]:
+    """Monthly sums of each group of accounts that the revenue family needs.
+
+    Every movement is a property of one account and one month, so it is computed once
+    for all accounts and then summed per group (a matrix product with the 0/1
+    membership matrix), instead of being recomputed for each team.
+
+    Parameters
+    ----------
+    mrr : ndarray, shape (accounts, months)
+        MRR with missing months as 0 (money).
+    members : ndarray of bool, shape (groups, accounts)
+        ``members[g, a]`` is true when account ``a`` belongs to group ``g``.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (groups, months)
+        Keys of :data:`REVENUE_INPUTS`: ``mrr`` (money), ``customers`` (accounts with
+        MRR > 0), the five movements (money; NaN in month 0, whose previous month is
+        unknown), ``new_customers``, ``churned_customers``, ``expanded_customers``
+        (accounts; NaN in month 0), and for 12-month retention ``kept_12m`` (this
+        month's MRR of the accounts paying 12 months before), ``capped_12m`` (the same,
+        each capped at its MRR 12 months before) and ``base_12m`` (their MRR 12 months
+        before); the 12-month sums are NaN in the first 12 months.
+    """
+    weights = np.asarray(members, dtype=np.float64)
+    accounts, months = mrr.shape
+
+    def group_sum(values: np.ndarray) -> np.ndarray:
+        return weights @ values if accounts else np.zeros((len(weights), values.shape[1]))
+
+    cur = mrr
+    paying = cur > 0
+    prev = np.zeros_like(cur)  # month 0: a placeholder, its movements are set to NaN below
+    prev[:, 1:] = cur[:, :-1]
+    was_paying = prev > 0
+    paid_before = np.zeros_like(paying)  # paid in any month strictly before this one
+    if months > 1:
+        paid_before[:, 1:] = np.maximum.accumulate(paying, axis=1)[:, :-1]
+    start = paying & ~was_paying
+    new = start & ~paid_before
+    grew = was_paying & (cur > prev)
+    shrank = was_paying & paying & (cur < prev)
+    left = was_paying & ~paying
+    out = {
+        "mrr": group_sum(cur),
+        "customers": group_sum(paying),
+        "new": group_sum(np.where(new, cur, 0.0)),
+        "reactivation": group_sum(np.where(start & paid_before, cur, 0.0)),
+        "expansion": group_sum(np.where(grew, cur - prev, 0.0)),
+        "contraction": group_sum(np.where(shrank, prev - cur, 0.0)),
+        "churned": group_sum(np.where(left, prev, 0.0)),
+        "new_customers": group_sum(new),
+        "churned_customers": group_sum(left),
+        "expanded_customers": group_sum(grew),
+    }
+    for key in ("new", "reactivation", "expansion", "contraction", "churned",
+                "new_customers", "churned_customers", "expanded_customers"):
+        out[key][:, :1] = np.nan
+    for key in ("kept_12m", "capped_12m", "base_12m"):
+        out[key] = np.full((len(weights), months), np.nan)
+    if months > 12:
+        now, year_ago = cur[:, 12:], cur[:, :-12]
+        out["kept_12m"][:, 12:] = group_sum(np.where(year_ago > 0, now, 0.0))
+        out["capped_12m"][:, 12:] = group_sum(np.minimum(now, year_ago))  # 0 when not paying a year ago
+        out["base_12m"][:, 12:] = group_sum(year_ago)
+    return out
 
 
 def revenue_family(mrr: np.ndarray, gross_margin: float) -> Series:
@@ -92,32 +161,34 @@ def revenue_family(mrr: np.ndarray, gross_margin: float) -> Series:
     gross_margin : float
         Share of revenue kept after cost of service (0-1), for ``ltv`` and ``cac_payback_months``.
     """
-    mv = mrr_movements(mrr)
-    months = mrr.shape[1]
-    total = mrr.sum(axis=0)
-    customers = (mrr > 0).sum(axis=0).astype(float)
+    inputs = revenue_inputs(mrr, np.ones((1, mrr.shape[0]), dtype=bool))
+    return revenue_from_inputs({key: values[0] for key, values in inputs.items()}, gross_margin)
+
+
+def revenue_from_inputs(inputs: dict[str, np.ndarray], gross_margin: float) -> Series:
+    """The revenue family's KPIs from one group's monthly sums (:func:`revenue_inputs`).
+
+    Parameters
+    ----------
+    inputs : dict of str to ndarray, shape (months,)
+        One group's row of each :func:`revenue_inputs` result.
+    gross_margin : float
+        Share of revenue kept after cost of service (0-1), for ``ltv``.
+    """
+    months = len(inputs["mrr"])
+    total = inputs["mrr"].astype(float)
+    customers = inputs["customers"].astype(float)
     prev_total = previous(total)
     prev_customers = previous(customers)
-    first_month = np.arange(months) == 0
-
-    def count(mask_values: np.ndarray) -> np.ndarray:
-        out = (np.nan_to_num(mask_values) > 0).sum(axis=0).astype(float)
-        return np.where(first_month, np.nan, out)
-
-    new_mrr, react_mrr = _col_sum(mv.new), _col_sum(mv.reactivation)
-    exp_mrr, contr_mrr, churn_mrr = _col_sum(mv.expansion), _col_sum(mv.contraction), _col_sum(mv.churned)
-    churned_customers = count(mv.churned)
+    new_mrr, react_mrr = inputs["new"], inputs["reactivation"]
+    exp_mrr, contr_mrr, churn_mrr = inputs["expansion"], inputs["contraction"], inputs["churned"]
+    churned_customers = inputs["churned_customers"]
     logo_churn = safe_divide(churned_customers, prev_customers)
 
     # 12-month retention of last year's customers (the sources' NRR), and its gross twin
-    nrr_12m = np.full(months, np.nan)
-    grr_12m = np.full(months, np.nan)
-    for m in range(12, months):
-        base = mrr[:, m - 12] > 0
-        base_mrr = mrr[base, m - 12].sum()
-        if base_mrr > 0:
-            nrr_12m[m] = mrr[base, m].sum() / base_mrr
-            grr_12m[m] = np.minimum(mrr[base, m], mrr[base, m - 12]).sum() / base_mrr
+    base = inputs["base_12m"]
+    nrr_12m = np.where(base > 0, safe_divide(inputs["kept_12m"], base), np.nan)
+    grr_12m = np.where(base > 0, safe_divide(inputs["capped_12m"], base), np.nan)
 
     arpa = safe_divide(total, customers)
     ltv = np.full(months, np.nan)
@@ -128,14 +199,14 @@ def revenue_family(mrr: np.ndarray, gross_margin: float) -> Series:
             ltv[m] = safe_divide(arpa[m] * gross_margin, window.mean())
 
     return {
-        "mrr": total.astype(float),
+        "mrr": total,
         "customers": customers,
         "new_mrr": new_mrr,
         "reactivation_mrr": react_mrr,
         "expansion_mrr": exp_mrr,
         "contraction_mrr": contr_mrr,
         "churned_mrr": churn_mrr,
-        "new_customers": count(mv.new),
+        "new_customers": inputs["new_customers"],
         "churned_customers": churned_customers,
         "arpa": arpa,
         "logo_churn_rate": logo_churn,
@@ -146,7 +217,7 @@ def revenue_family(mrr: np.ndarray, gross_margin: float) -> Series:
         "grr_12m": grr_12m,
         "quick_ratio": safe_divide(new_mrr + react_mrr + exp_mrr, contr_mrr + churn_mrr),
         "ltv": ltv,
-        "expansion_rate": safe_divide(count(mv.expansion), prev_customers),
+        "expansion_rate": safe_divide(inputs["expanded_customers"], prev_customers),
     }
 
 
@@ -186,12 +257,19 @@ def _median_per_month(axis: MonthAxis, positions: np.ndarray, values: np.ndarray
     return out
 
 
-def _distinct_per_month(axis: MonthAxis, positions: np.ndarray, keys: pd.Series) -> np.ndarray:
+def _distinct_per_month(axis: MonthAxis, positions: np.ndarray, keys: pd.Series | np.ndarray) -> np.ndarray:
+    """Number of distinct keys per month position.
+
+    ``keys`` are values (a Series; missing values are not counted) or integer codes
+    from :func:`pandas.factorize` (-1 = missing), which spares hashing strings again.
+    """
     out = np.zeros(len(axis))
-    keep = (positions >= 0) & keys.notna().to_numpy()
+    codes = keys if isinstance(keys, np.ndarray) else pd.factorize(keys, use_na_sentinel=True)[0]
+    keep = (positions >= 0) & (codes >= 0)
     if keep.any():
-        counts = pd.DataFrame({"m": positions[keep], "k": keys.to_numpy()[keep]}).drop_duplicates().groupby("m").size()
-        out[counts.index.to_numpy()] = counts.to_numpy()
+        width = np.int64(codes[keep].max()) + 1
+        pairs = np.unique(positions[keep].astype(np.int64) * width + codes[keep])
+        out += np.bincount(pairs // width, minlength=len(axis))[: len(axis)]
     return out
 
 
@@ -266,15 +344,23 @@ def sales_family(opportunities: pd.DataFrame, axis: MonthAxis) -> Series:
     }
 
 
-def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis) -> Series:
-    """Contacts, contact rate, email open rate, meeting conversion and meetings held."""
+def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis, lead_codes: np.ndarray | None = None) -> Series:
+    """Contacts, contact rate, email open rate, meeting conversion and meetings held.
+
+    Parameters
+    ----------
+    activities : DataFrame
+        Rows of ``activities`` whose ``team`` is the team.
+    lead_codes : ndarray of int, optional
+        ``lead_id`` of each row as integer codes (-1 = none), if the caller has them.
+    """
     act = activities
     pos = _month_pos(axis, act["date"])
     channel, outcome = act["channel"].to_numpy(), act["outcome"].to_numpy()
     calls, emails, meetings = channel == "call", channel == "email", channel == "meeting"
     connected = np.isin(outcome, ["connected", "meeting_set"])
     opened = np.isin(outcome, ["opened", "replied", "meeting_set"])
-    leads = act["lead_id"]
+    leads = lead_codes if lead_codes is not None else pd.factorize(act["lead_id"], use_na_sentinel=True)[0]
     set_rows = outcome == "meeting_set"
     return {
         "contacts": _per_month(axis, pos[calls | emails]),

@@ -45,35 +45,50 @@ def health_signals(
     tables: dict[str, pd.DataFrame],
     axis: MonthAxis,
     config: HealthConfig,
+    rows: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Each signal as an (accounts x months) matrix scaled 0-1, NaN where unknown."""
+    """Each signal as an (accounts x months) matrix scaled 0-1, NaN where unknown.
+
+    ``rows`` optionally gives, per table, the position in ``account_ids`` of each row's
+    account (as ``account_ids.get_indexer`` would), when the caller has it already.
+    """
+    return dict(_signals(mrr, account_ids, tables, axis, config, rows or {}))
+
+
+def _signals(mrr, account_ids, tables, axis, config, rows):
+    """Yield ``(name, signal)`` one at a time, so a caller can fold them without holding all."""
     shape = mrr.shape
-    signals: dict[str, np.ndarray] = {}
+
+    def account_rows(name: str) -> np.ndarray:
+        return rows[name] if name in rows else account_ids.get_indexer(tables[name]["account_id"])
+
     if "usage" in tables:
         usage = tables["usage"]
-        rows, cols = account_ids.get_indexer(usage["account_id"]), axis.positions(usage["month"])
-        signals["usage"] = np.clip(
-            safe_divide(dense(rows, cols, usage["active_users"].to_numpy(), shape, "last"),
-                        dense(rows, cols, usage["licensed_seats"].to_numpy(), shape, "last")), 0, 1)
+        at, cols = account_rows("usage"), axis.positions(usage["month"])
+        yield "usage", np.clip(
+            safe_divide(dense(at, cols, usage["active_users"].to_numpy(), shape, "last"),
+                        dense(at, cols, usage["licensed_seats"].to_numpy(), shape, "last")), 0, 1)
     if "surveys" in tables:
-        surveys = tables["surveys"].sort_values("date", kind="stable")
-        scaled = np.where(surveys["survey"] == "nps", surveys["score"] / 10.0, (surveys["score"] - 1) / 4.0)
-        latest = dense(account_ids.get_indexer(surveys["account_id"]), axis.positions_of_dates(surveys["date"]), scaled, shape, "last")
-        signals["survey"] = _forward_fill(latest)  # the latest answer so far
+        surveys = tables["surveys"]
+        order = np.argsort(surveys["date"].to_numpy(), kind="stable")
+        score = surveys["score"].to_numpy(dtype=float)[order]
+        scaled = np.where(surveys["survey"].to_numpy()[order] == "nps", score / 10.0, (score - 1) / 4.0)
+        latest = dense(account_rows("surveys")[order], axis.positions_of_dates(surveys["date"])[order], scaled, shape, "last")
+        yield "survey", _forward_fill(latest)  # the latest answer so far
     if "tickets" in tables:
         tickets = tables["tickets"]
-        counts = dense(account_ids.get_indexer(tickets["account_id"]), axis.positions_of_dates(tickets["opened_at"]), None, shape)
+        counts = dense(account_rows("tickets"), axis.positions_of_dates(tickets["opened_at"]), None, shape)
         last3 = counts.copy()  # this month and the two before
         last3[:, 1:] += counts[:, :-1]
         last3[:, 2:] += counts[:, :-2]
-        signals["tickets"] = 1.0 - np.minimum(last3, config.ticket_cap) / config.ticket_cap
+        del counts
+        yield "tickets", 1.0 - np.minimum(last3, config.ticket_cap) / config.ticket_cap
     lag = config.trend_months
     if shape[1] > lag:
         trend = np.full(shape, np.nan)
         change = safe_divide(mrr[:, lag:] - mrr[:, :-lag], mrr[:, :-lag])
         trend[:, lag:] = 0.5 + 0.5 * np.clip(change, -1, 1)
-        signals["mrr_trend"] = trend
-    return signals
+        yield "mrr_trend", trend
 
 
 def _forward_fill(values: np.ndarray) -> np.ndarray:
@@ -90,6 +105,7 @@ def health_matrix(
     tables: dict[str, pd.DataFrame],
     axis: MonthAxis,
     config: HealthConfig = HealthConfig(),
+    rows: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Health score 0-100 per account and month; NaN for months the account does not pay.
 
@@ -105,10 +121,13 @@ def health_matrix(
     """
     weighted = np.zeros(mrr.shape)
     weight_sum = np.zeros(mrr.shape)
-    for name, signal in health_signals(mrr, account_ids, tables, axis, config).items():
+    for name, signal in _signals(mrr, account_ids, tables, axis, config, rows or {}):
         weight = float(config.weights.get(name, 0.0))
         known = ~np.isnan(signal)
         weighted += np.where(known, signal * weight, 0.0)
         weight_sum += np.where(known, weight, 0.0)
+        del signal, known
     score = 100.0 * safe_divide(weighted, weight_sum)
-    return np.where(mrr > 0, score, np.nan)
+    del weighted, weight_sum
+    score[~(mrr > 0)] = np.nan
+    return score

@@ -40,6 +40,12 @@ class MonthAxis:
 
     def positions_of_dates(self, dates: pd.Series) -> np.ndarray:
         """Column position of the month of each timestamp (-1 when outside or missing)."""
+        if pd.api.types.is_datetime64_dtype(dates.dtype):
+            stamps = dates.to_numpy(dtype="datetime64[ns]")
+            valid = ~np.isnat(stamps)
+            # whole months since 1970-01, which is exactly a monthly Period's ordinal
+            pos = np.where(valid, stamps.astype("datetime64[M]").astype(np.int64), self.first_ordinal - 1) - self.first_ordinal
+            return np.where((pos >= 0) & (pos < len(self)), pos, -1)
         valid = dates.notna().to_numpy()
         out = np.full(len(dates), -1, dtype=np.int64)
         if valid.any():

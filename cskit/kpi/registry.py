@@ -17,6 +17,9 @@ import yaml
 from ..errors import CskitError
 from ..i18n import pick
 
+#: libyaml's safe loader when PyYAML was built with it (same result, about 10x faster).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 UNITS = ("count", "rate", "money", "score", "days", "hours", "months", "ratio")
 DIRECTIONS = ("higher", "lower")
 
@@ -88,7 +91,7 @@ class Kpi:
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Kpi]:
-    raw = yaml.safe_load(files("cskit.kpi").joinpath("registry.yml").read_text(encoding="utf-8"))
+    raw = yaml.load(files("cskit.kpi").joinpath("registry.yml").read_text(encoding="utf-8"), Loader=_SafeLoader)
     registry: dict[str, Kpi] = {}
     for entry in raw:
         registry[entry["id"]] = Kpi(

@@ -417,6 +417,10 @@ def test_cli_exit_codes(tmp_path):
     assert failed.exit_code == 1, failed.output
     ok = runner.invoke(cli.app, [*args, "--notebooks", "01"])
     assert ok.exit_code == 0, ok.output
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["parameters"]["warm_kernels"] is True
+    fresh = runner.invoke(cli.app, [*args, "--notebooks", "01", "--fresh-kernels"])
+    assert fresh.exit_code == 0, fresh.output
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["parameters"]["warm_kernels"] is False
     (data / "mrr.csv").write_text("account_id,month,mrr\nzz,2024-01,1\n")
     bad = runner.invoke(cli.app, args)
     assert bad.exit_code == 2

@@ -277,6 +277,35 @@ def _back(rng: np.random.Generator, day: np.ndarray, lo, hi) -> np.ndarray:
     return (day - np.floor(gap)).astype(np.int64)
 
 
+def _edge_templates(rng: np.random.Generator, created: np.ndarray, last: int, weeks: int) -> tuple[np.ndarray, int]:
+    """Rows to copy, shifted forward, so the last ``weeks`` weeks have as many rows as the weeks before.
+
+    Rows simulated back from a later event (a deal from its close, a lead from its
+    deal) thin out at the end of the period, because the later events fall outside it.
+    For each of the last ``weeks`` weeks, the shortfall against the same week
+    ``weeks`` weeks earlier is drawn from that earlier week's rows.
+
+    Returns
+    -------
+    indices : ndarray of int
+        Rows of ``created`` to copy.
+    shift : int
+        Days to add to the copies' dates (``7 * weeks``).
+    """
+    shift = 7 * weeks
+    edge_start = last - shift + 1
+    if edge_start - shift < 0:
+        return np.zeros(0, np.int64), shift
+    week_of = (created - edge_start) // 7  # 0..weeks-1 in the edge, -weeks..-1 the weeks before
+    picks = [np.zeros(0, np.int64)]
+    for week in range(weeks):
+        templates = np.flatnonzero(week_of == week - weeks)
+        missing = templates.size - int(np.count_nonzero(week_of == week))
+        if missing > 0:
+            picks.append(np.sort(rng.choice(templates, size=missing, replace=False)))
+    return np.concatenate(picks), shift
+
+
 def _business_day(rng: np.random.Generator, period: _Period, month: np.ndarray) -> np.ndarray:
     """A random day in each given month, mostly on weekdays."""
     start = period.month_start[month]
@@ -739,19 +768,18 @@ def _opportunities(rng, per, N, seg, fs, fs_owner, cs_team, cs_owner, arrival, s
     add(a_acc, 2 + cs_team[a_acc], cs_owner[a_acc], np.full(a_acc.size, 3), np.full(a_acc.size, 5),
         _back(rng, a_close, 30, 75), a_close, np.where(a_won == 1, 1, 2), 12 * a_amt)
 
-    # open pipeline at the end: deals created in the last 90 days, not closed yet
+    # open pipeline at the end: deals above are simulated back from their close, so deals
+    # that would close after the period are missing; top the last quarter up with open deals
     done = {key: np.concatenate([np.asarray(p[key], dtype=np.int64) for p in parts]) for key in parts[0]}
-    recent = np.flatnonzero((done["created"] > last - 90) & (done["source"] < 5) | (done["type"] > 0))
-    recent = recent[done["created"][recent] > last - 90]
-    n_open = int(rng.poisson(0.3 * recent.size)) if recent.size else 0
-    if n_open:
-        tpl = recent[np.sort(rng.integers(0, recent.size, n_open))]
+    tpl, shift = _edge_templates(rng, done["created"], last, weeks=13)
+    if tpl.size:
+        n_open = tpl.size
         o_new = done["type"][tpl] == 0
-        o_created = np.minimum(done["created"][tpl] + rng.integers(0, 31, n_open), last)
-        o_amount = (np.rint(done["amount"][tpl] * (0.5 + rng.random(n_open)) / 1000) * 1000).astype(np.int64)
+        o_amount = (np.rint(done["amount"][tpl] * (0.8 + 0.4 * rng.random(n_open)) / 1000) * 1000).astype(np.int64)
+        # a new-business deal still open has no account yet
         add(np.where(o_new, -1, done["account"][tpl]), done["team"][tpl], done["owner"][tpl],
-            done["type"][tpl], done["source"][tpl], o_created, np.full(n_open, last),
-            np.zeros(n_open, np.int64), o_amount)
+            done["type"][tpl], done["source"][tpl], np.minimum(done["created"][tpl] + shift, last),
+            np.full(n_open, last), np.zeros(n_open, np.int64), o_amount)
     out = {key: np.concatenate([np.asarray(p[key], dtype=np.int64) for p in parts]) for key in parts[0]}
     out["close_sort"] = np.where(out["stage"] == 0, last + 1, out["close"])
     return out
@@ -780,6 +808,16 @@ def _funnel(rng, per, opp: dict, owner_lists: dict) -> tuple[dict, dict]:
     l_status = np.concatenate([np.full(n_conv, 3), o_status])
     l_team = np.concatenate([np.zeros(n_conv, np.int64), o_team])
     l_opp = np.concatenate([new, np.full(n_other, -1)])
+    # leads of deals created after the period are missing at its end: top up with leads
+    # still being worked (open, some qualified or already disqualified)
+    tpl, shift = _edge_templates(rng, l_created, last, weeks=6)
+    if tpl.size:
+        u = rng.random(tpl.size)
+        l_created = np.concatenate([l_created, np.minimum(l_created[tpl] + shift, last)])
+        l_source = np.concatenate([l_source, l_source[tpl]])
+        l_status = np.concatenate([l_status, np.where(u < 0.6, 0, np.where(u < 0.8, 1, 2))])
+        l_team = np.concatenate([l_team, l_team[tpl]])
+        l_opp = np.concatenate([l_opp, np.full(tpl.size, -1)])
     order = _sort(l_created, np.arange(l_created.size))
     l_created, l_source, l_status, l_team, l_opp = (x[order] for x in (l_created, l_source, l_status, l_team, l_opp))
     leads = dict(created=l_created, source=l_source, status=l_status, team=l_team)

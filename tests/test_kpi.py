@@ -242,6 +242,7 @@ def test_inside_sales_kpis_by_hand(make_dataset):
     assert value(kpis, "contact_rate", "2024-02", "is1") == pytest.approx(2 / 3)
     assert value(kpis, "email_open_rate", "2024-02", "is1") == pytest.approx(3 / 4)
     assert value(kpis, "meeting_conversion_rate", "2024-02", "is1") == pytest.approx(2 / 5)
+    assert value(kpis, "meetings_set", "2024-02", "is1") == 2  # a3 (call) and a7 (e-mail)
     assert value(kpis, "meetings_held", "2024-02", "is1") == 1
     assert value(kpis, "leads_created", "2024-01", "is1") == 5
     assert math.isnan(value(kpis, "contact_rate", "2024-01", "is1"))

@@ -24,7 +24,7 @@ FALLBACK_KPI_IDS = {
     "quick_ratio", "ltv", "cac", "cac_payback_months", "expansion_rate", "upsell_rate",
     "cross_sell_rate", "active_user_rate", "onboarding_completion_rate", "nps", "csat",
     "opportunities_created", "win_rate", "avg_deal_size", "sales_cycle_days", "contacts",
-    "contact_rate", "email_open_rate", "meeting_conversion_rate", "meetings_held",
+    "contact_rate", "email_open_rate", "meeting_conversion_rate", "meetings_set", "meetings_held",
     "leads_created", "tickets_opened", "resolution_rate", "median_first_response_hours",
     "median_resolution_hours", "health_score",
 }

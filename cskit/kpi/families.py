@@ -345,7 +345,11 @@ def sales_family(opportunities: pd.DataFrame, axis: MonthAxis) -> Series:
 
 
 def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis, lead_codes: np.ndarray | None = None) -> Series:
-    """Contacts, contact rate, email open rate, meeting conversion and meetings held.
+    """Contacts, contact rate, email open rate, meetings set and their conversion, meetings held.
+
+    Meetings set (outcome ``meeting_set`` on a call or e-mail) are inside sales' output;
+    meetings held (``meeting`` activities with outcome ``held``) are logged by the team
+    that runs them, usually field sales.
 
     Parameters
     ----------
@@ -369,6 +373,7 @@ def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis, lead_codes: n
         "meeting_conversion_rate": safe_divide(
             _distinct_per_month(axis, pos[set_rows], leads[set_rows]), _distinct_per_month(axis, pos, leads)
         ),
+        "meetings_set": _per_month(axis, pos[set_rows]),
         "meetings_held": _per_month(axis, pos[meetings & (outcome == "held")]),
     }
 

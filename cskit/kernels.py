@@ -96,6 +96,10 @@ def reset() -> None:
 #: This worker's kernel: {"km": kernel manager, "name": kernel name, "notebooks": count}.
 _WARM: dict = {}
 
+#: A kernel is replaced by a new one after this many notebooks, so that whatever a
+#: library keeps in module state (caches, registries) cannot grow without bound.
+RECYCLE_AFTER = 50
+
 
 def _alive(km) -> bool:
     from jupyter_core.utils import run_sync
@@ -156,7 +160,8 @@ def _engine_class():
                 log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
             )
             km = _WARM.get("km")
-            if km is not None and (_WARM.get("name") != kernel_name or not _alive(km)):
+            if km is not None and (_WARM.get("name") != kernel_name or _WARM["notebooks"] >= RECYCLE_AFTER
+                                   or not _alive(km)):
                 shutdown()
             if "km" in _WARM:
                 try:

@@ -215,3 +215,23 @@ def test_a_fixed_layout_figure_is_shown_whole_and_others_cropped():
     width, height = size(plain)
     assert width < 1000 and height < 500  # cropped to its content
     plt.close("all")
+
+
+def test_a_kernel_is_replaced_after_recycle_after_notebooks(tmp_path, monkeypatch):
+    import papermill
+
+    notebook = make_notebook(tmp_path / "01_pid.ipynb", 'import os\nprint("PID=%d" % os.getpid())')
+    monkeypatch.setattr(kernels, "RECYCLE_AFTER", 2)
+    engine = kernels.register_engine()
+    seen = []
+    try:
+        for run_number in range(3):
+            nb = papermill.execute_notebook(str(notebook), str(tmp_path / f"out{run_number}.ipynb"),
+                                            parameters={"team": "cs_a"}, engine_name=engine, progress_bar=False,
+                                            request_save_on_cell_execute=False)
+            text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+            seen.append(re.search(r"PID=(\d+)", text).group(1))
+            assert kernels.notebooks_run() == (run_number % 2) + 1
+    finally:
+        kernels.shutdown()
+    assert seen[0] == seen[1] != seen[2]

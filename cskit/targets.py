@@ -39,13 +39,6 @@ MAX_MONTHS = 24
 SPARSE_MONTHS = 3
 _AMOUNT = re.compile(r"^(?P<sign>[+-])?(?P<number>\d+(?:\.\d+)?|\.\d+)(?P<suffix>%|pt)?$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
-#: Values a KPI of each unit can take (rates are fractions 0-1).
-UNIT_RANGE = {"rate": (0.0, 1.0), "count": (0.0, math.inf), "money": (0.0, math.inf), "days": (0.0, math.inf),
-              "hours": (0.0, math.inf), "months": (0.0, math.inf), "ratio": (0.0, math.inf), "score": (0.0, 100.0)}
-#: Rates that are not a share of a whole and can exceed 100 % (revenue kept plus expansion).
-RATES_ABOVE_ONE = frozenset({"nrr_12m", "nrr_1m", "expansion_rate"})
-#: Scores whose scale is not 0-100.
-SCORE_RANGE = {"nps": (-100.0, 100.0)}
 
 
 @dataclass(frozen=True)
@@ -176,12 +169,8 @@ def readings(amount: Amount, baseline: float, kpi_id: str) -> dict[str, float]:
 
 
 def value_range(kpi_id: str) -> tuple[float, float]:
-    """Values a KPI can take: rates 0-1 (NRR can exceed 1), scores 0-100 (NPS -100..100), others >= 0."""
-    if kpi_id in RATES_ABOVE_ONE:
-        return 0.0, math.inf
-    if kpi_id in SCORE_RANGE:
-        return SCORE_RANGE[kpi_id]
-    return UNIT_RANGE.get(get_kpi(kpi_id).unit, (-math.inf, math.inf))
+    """Values a KPI can take, from the registry (rates 0-1, NRR without a ceiling, NPS -100..100, ...)."""
+    return get_kpi(kpi_id).value_range
 
 
 def target_value(amount: Amount, baseline: float, kpi_id: str) -> float:

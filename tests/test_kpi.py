@@ -303,6 +303,28 @@ def test_every_registry_kpi_is_computed_when_every_table_is_there(sample_dataset
     assert set(kpis.kpi) == set(registry())
 
 
+def test_every_value_on_the_sample_lies_in_its_registry_range(sample_dataset):
+    from cskit.kpi.registry import registry
+
+    kpis = compute_kpis(sample_dataset).dropna(subset=["value"])
+    bounds = kpis["kpi"].map({k.id: k.value_range for k in registry().values()})
+    low, high = bounds.str[0], bounds.str[1]
+    outside = kpis[(kpis["value"] < low) | (kpis["value"] > high)]
+    assert outside.empty, outside.head()
+    # the bounds are not all vacuous: NRR passes 100% somewhere, which a plain rate could not
+    assert (kpis.loc[kpis["kpi"] == "nrr_12m", "value"] > 1).any()
+
+
+def test_registry_ranges_default_by_unit_and_can_be_overridden():
+    from cskit.kpi.registry import get_kpi
+
+    assert get_kpi("logo_churn_rate").value_range == (0.0, 1.0)   # a rate
+    assert get_kpi("health_score").value_range == (0.0, 100.0)    # a score
+    assert get_kpi("mrr").value_range == (0.0, math.inf)           # money
+    assert get_kpi("nrr_12m").value_range == (0.0, math.inf)       # range: [0, null]
+    assert get_kpi("nps").value_range == (-100.0, 100.0)           # range: [-100, 100]
+
+
 def test_health_score_by_hand(make_dataset):
     tables = {
         "teams": TEAMS,

@@ -21,6 +21,9 @@ from ..i18n import pick
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 UNITS = ("count", "rate", "money", "score", "days", "hours", "months", "ratio")
+#: Values a KPI of each unit can take, unless its registry entry gives a ``range``.
+UNIT_RANGE = {"rate": (0.0, 1.0), "score": (0.0, 100.0)}
+_NON_NEGATIVE = (0.0, math.inf)
 DIRECTIONS = ("higher", "lower")
 
 
@@ -54,6 +57,9 @@ class Kpi:
         Parent in the KPI tree (``None`` for the KGI).
     kgi : bool
         A key goal indicator (a root of the tree).
+    value_range : tuple of float
+        ``(low, high)`` values the KPI can take, in its unit (``inf`` = unbounded): the
+        entry's ``range``, else rates 0-1, scores 0-100, other units 0 or more.
     """
 
     id: str
@@ -71,6 +77,7 @@ class Kpi:
     additive: bool
     parent: str | None
     kgi: bool
+    value_range: tuple[float, float] = _NON_NEGATIVE
 
     def label(self, lang: str | None = None) -> str:
         """Full name in ``lang``."""
@@ -87,6 +94,13 @@ class Kpi:
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
+
+
+def _value_range(entry: dict) -> tuple[float, float]:
+    if "range" not in entry:
+        return UNIT_RANGE.get(entry["unit"], _NON_NEGATIVE)
+    low, high = entry["range"]
+    return (-math.inf if low is None else float(low), math.inf if high is None else float(high))
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +124,7 @@ def _load() -> dict[str, Kpi]:
             additive=bool(entry["additive"]),
             parent=entry.get("parent"),
             kgi=bool(entry.get("kgi", False)),
+            value_range=_value_range(entry),
         )
     return registry
 

@@ -21,6 +21,9 @@ from ..i18n import pick
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 UNITS = ("count", "rate", "money", "score", "days", "hours", "months", "ratio")
+#: Symbol written before money amounts, by ISO currency code (others: the code and a space).
+CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
+
 #: Values a KPI of each unit can take, unless its registry entry gives a ``range``.
 UNIT_RANGE = {"rate": (0.0, 1.0), "score": (0.0, 100.0)}
 _NON_NEGATIVE = (0.0, math.inf)
@@ -203,7 +206,7 @@ def format_value(kpi_id: str, value: float, lang: str | None = None, currency: s
     if unit == "rate":
         return f"{value * 100:.1f}%"
     if unit == "money":
-        symbol = {"JPY": "¥", "USD": "$", "EUR": "€"}.get(currency, currency + " ")
+        symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
         return f"{symbol}{value:,.0f}"
     if unit == "count":
         return f"{value:,.0f}"

@@ -14,10 +14,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ..cohorts import combine_splits, median_lifetime, pooled_curve, retention_matrix
 from ..i18n import t
-from .style import fixed_layout, percent_axis
-
-
-_CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
+from .style import fixed_layout, money_axis, percent_axis
 
 
 def _t(key: str, lang: str, **fields) -> str:
@@ -37,12 +34,6 @@ def _metric(tidy: pd.DataFrame, metric: str | None) -> str:
 def _no_data(ax, title: str, lang: str):
     ax.set_axis_off()
     ax.set_title(title + _t("no_data", lang))
-    return ax
-
-
-def _money_axis(ax, currency: str = "JPY"):
-    symbol = _CURRENCY_SYMBOLS.get(currency, currency + " ")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{symbol}{v:,.0f}"))
     return ax
 
 
@@ -239,5 +230,5 @@ def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = No
     ax.set_title(title)
     ax.set_xlabel(_t(f"age.{_period(tidy)}", lang))
     ax.set_ylabel(_t("value.ltv", lang))
-    _money_axis(ax, currency or tidy.attrs.get("currency", "JPY"))
+    money_axis(ax, currency or tidy.attrs.get("currency", "JPY"), lang)  # the same money scale as the KPI charts
     return ax

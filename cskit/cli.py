@@ -27,6 +27,7 @@ app = typer.Typer(
 
 LangOption = typer.Option(None, "--lang", help="Message language: ja or en (default: $CSKIT_LANG, else ja).")
 DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table).")
+AudienceOption = typer.Option("trainer", "--audience", help="trainer (answer key and teaching notes) | new_hire")
 
 
 def _echo_err(message: str) -> None:
@@ -220,6 +221,7 @@ def report(
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Notebooks run at once (default: CPU count)."),
     show_code: bool = typer.Option(False, "--show-code", help="Show the code cells (hidden by default)."),
     notebooks_dir: Optional[Path] = typer.Option(None, "--notebooks-dir", help="Notebook folder (default: the repository's notebooks/)."),
+    audience: str = AudienceOption,
     fresh_kernels: bool = typer.Option(False, "--fresh-kernels",
                                        help="Start a new kernel for every notebook (slower; by default each worker reuses one, reset in between)."),
 ) -> None:
@@ -229,6 +231,7 @@ def report(
     result = build_reports(
         data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
         show_code=show_code, notebooks_dir=notebooks_dir, progress=True, warm_kernels=not fresh_kernels,
+        audience=audience,
     )
     typer.echo(t("report.done", lang, ok=len(result.succeeded), failed=len(result.failed),
                  seconds=result.seconds, index=result.index))
@@ -242,7 +245,7 @@ def slides(
     team: str = typer.Option("all", "--team", help="Team id whose funnel is shown beside the company's, or 'all'."),
     out: Path = typer.Option(Path("reports/slides.html"), "--out", help="HTML file to write: one self-contained reveal.js deck that opens offline."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month of the funnel, YYYY-MM (default: the data's last)."),
-    audience: str = typer.Option("trainer", "--audience", help="trainer (answer key and teaching notes) | new_hire"),
+    audience: str = AudienceOption,
     lang: Optional[str] = LangOption,
 ) -> None:
     """Build trainer slides from notebook 01 (roles, The Model funnel) for one team, as offline HTML."""

@@ -635,6 +635,18 @@ def headline_kpis(dataset: Dataset, teams: Iterable[str], as_of: str | None, lan
     return out
 
 
+@lru_cache(maxsize=32)
+def declared_parameters(path: str) -> frozenset[str]:
+    """Names assigned in a notebook's ``parameters`` cell (papermill's convention)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return frozenset(re.findall(r"^([A-Za-z_]\w*)\s*=", cell.source, re.M))
+    return frozenset()
+
+
 def plan_pages(dataset: Dataset, teams: list[str], numbers: list[str], available: dict[str, Path],
                settings: dict) -> list[Job | PageResult]:
     """One :class:`Job` per team and notebook of its role, or a ``skipped`` page if the file is missing."""
@@ -659,6 +671,8 @@ def plan_pages(dataset: Dataset, teams: list[str], numbers: list[str], available
             # papermill writes these as Python literals after the parameters cell: data, never code
             parameters = {"data_dir": settings["data_dir"], "team": team, "lang": settings["lang"],
                           "as_of": settings["as_of"], "interactive": False}
+            if "audience" in declared_parameters(str(path)):  # notebook 01: answer key or not
+                parameters["audience"] = settings.get("audience", "trainer")
             plan.append(Job(team, slug, number, path.stem, str(path), str(team_dir), parameters, settings["lang"],
                             settings["show_code"], settings["run_id"], settings["scratch"], settings["notebooks_dir"],
                             header, settings.get("warm_kernels", True)))
@@ -692,6 +706,7 @@ def build_reports(
     progress: bool = True,
     warm_kernels: bool = True,
     notebooks_dir: str | Path | None = None,
+    audience: str = "trainer",
 ) -> ReportResult:
     """Render every team's notebooks to HTML under ``out_dir``.
 
@@ -716,6 +731,9 @@ def build_reports(
     warm_kernels : bool
         Each worker keeps one kernel and resets it between notebooks
         (:mod:`cskit.kernels`), instead of starting a kernel per notebook.
+    audience : {"trainer", "new_hire"}
+        For notebooks with an ``audience`` parameter (01): ``"trainer"`` shows the
+        answer key and teaching notes, ``"new_hire"`` hides them.
     progress : bool
         Show a progress bar while running and a summary table at the end.
     notebooks_dir : str or Path or None
@@ -749,6 +767,9 @@ def build_reports(
     started = time.perf_counter()
     created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     lang = _check_lang(lang)
+    from .roles_view import check_audience
+
+    audience = check_audience(audience)
     data_dir = Path(data_dir).resolve()
     out_dir = Path(out_dir).resolve()
     dataset = load_dataset(data_dir)
@@ -776,7 +797,7 @@ def build_reports(
     try:
         settings = {"data_dir": str(data_dir), "out_dir": out_dir, "lang": lang, "as_of": as_of, "as_of_label": as_of_label,
                     "show_code": show_code, "run_id": run_id, "scratch": str(scratch), "notebooks_dir": str(nb_dir),
-                    "warm_kernels": warm_kernels}
+                    "warm_kernels": warm_kernels, "audience": audience}
         plan = plan_pages(dataset, chosen_teams, numbers, available, settings)
         jobs_to_run = longest_first([item for item in plan if isinstance(item, Job)], _previous_seconds(out_dir))
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -801,7 +822,7 @@ def build_reports(
             "parameters": {
                 "data_dir": str(data_dir), "out_dir": str(out_dir), "teams": chosen_teams, "notebooks": numbers,
                 "lang": lang, "as_of": as_of, "as_of_used": as_of_label, "jobs": workers, "show_code": show_code,
-                "warm_kernels": warm_kernels,
+                "warm_kernels": warm_kernels, "audience": audience,
                 "notebooks_dir": str(nb_dir),
             },
             "data": {"fingerprint": data_print, "currency": dataset.currency},

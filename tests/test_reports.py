@@ -571,3 +571,22 @@ def test_sample_report_opens_offline_in_chromium(tmp_path, sample_dir):
     assert report["dataImages"] >= 3 and report["brokenImages"] == 0, report
     assert report["images"] == report["dataImages"]
     assert (tmp_path / "shot-2.png").stat().st_size > 10_000
+
+
+def test_audience_reaches_only_notebooks_that_declare_it(tmp_path):
+    data = tiny_dataset(tmp_path / "data", ["cs_a"])
+    notebooks = tmp_path / "nbs"
+    with_audience = make_notebook(notebooks / "01_roles.ipynb", 'print("AUDIENCE=" + audience)')
+    nb = nbformat.read(with_audience, as_version=4)
+    nb.cells[0].source += '\naudience = "trainer"'
+    nbformat.write(nb, with_audience)
+    make_notebook(notebooks / "02_plain.ipynb", 'print("HAS_AUDIENCE=" + str("audience" in globals()))')
+    out = tmp_path / "reports"
+    result = build_reports(data, out, notebooks="01,02", lang="en", notebooks_dir=notebooks, progress=False, jobs=1,
+                           audience="new_hire")
+    assert result.exit_code == 0, [p.error for p in result.pages]
+    assert "AUDIENCE=new_hire" in (out / "cs_a" / "01_roles.html").read_text(encoding="utf-8")
+    assert "HAS_AUDIENCE=False" in (out / "cs_a" / "02_plain.html").read_text(encoding="utf-8")
+    assert json.loads((out / "manifest.json").read_text())["parameters"]["audience"] == "new_hire"
+    with pytest.raises(CskitError):
+        build_reports(data, out, notebooks_dir=notebooks, progress=False, jobs=1, audience="boss")

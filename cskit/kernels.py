@@ -180,6 +180,13 @@ def _engine_class():
             client.prepare_code = prepare_code
             try:
                 return client.execute()
+            except KernelResetError:
+                raise
+            except BaseException:
+                # a failing cell does not raise here (papermill records it); anything that does
+                # (a timeout, a lost kernel, an interrupt) leaves the kernel in doubt: replace it
+                shutdown()
+                raise
             finally:
                 if "km" in _WARM:
                     _WARM["notebooks"] += 1

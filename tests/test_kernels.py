@@ -235,3 +235,24 @@ def test_a_kernel_is_replaced_after_recycle_after_notebooks(tmp_path, monkeypatc
     finally:
         kernels.shutdown()
     assert seen[0] == seen[1] != seen[2]
+
+
+def test_a_kernel_left_busy_by_a_timeout_is_replaced(tmp_path):
+    import papermill
+
+    slow = make_notebook(tmp_path / "01_slow.ipynb", 'import os\nprint("PID=%d" % os.getpid())\nimport time\ntime.sleep(60)')
+    quick = make_notebook(tmp_path / "02_quick.ipynb", 'import os\nprint("PID=%d" % os.getpid())')
+    engine = kernels.register_engine()
+    try:
+        with pytest.raises(Exception) as raised:
+            papermill.execute_notebook(str(slow), str(tmp_path / "slow.ipynb"), parameters={"team": "cs_a"},
+                                       engine_name=engine, progress_bar=False, execution_timeout=3,
+                                       request_save_on_cell_execute=False)
+        assert "timed out" in str(raised.value).lower() or "Timeout" in type(raised.value).__name__
+        assert kernels.notebooks_run() == 0  # the busy kernel was shut down, none is warm
+        nb = papermill.execute_notebook(str(quick), str(tmp_path / "quick.ipynb"), parameters={"team": "cs_a"},
+                                        engine_name=engine, progress_bar=False, request_save_on_cell_execute=False)
+        assert "PID=" in "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        assert kernels.notebooks_run() == 1
+    finally:
+        kernels.shutdown()

@@ -18,7 +18,7 @@ from cskit.i18n import MESSAGES
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 # conda-forge names that differ from PyPI's
-CONDA_NAMES = {"duckdb": "python-duckdb"}
+CONDA_NAMES = {"duckdb": "python-duckdb", "jupyter-client": "jupyter_client", "jupyter-core": "jupyter_core"}
 
 
 def _name(requirement: str) -> str:
@@ -42,6 +42,29 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
 def test_there_are_four_notebooks_in_reading_order():
     assert [nb.name for nb in NOTEBOOKS] == [
         "01_roles_cs_vs_sales.ipynb", "02_kpi_calculation.ipynb", "03_smart_targets.ipynb", "04_cohort_retention.ipynb"]
+
+
+def test_every_imported_package_is_declared():
+    # a module that only arrives as a dependency of a dependency can disappear with its next release
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = {_name(r).replace("_", "-") for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    provided = packages_distributions()
+    ours = {"cskit", "conftest", "broken_cases", "common"} | {p.stem for p in (REPO / "tests").glob("*.py")}
+    imported = set()
+    for path in [*(REPO / "cskit").rglob("*.py"), *(REPO / "tests").glob("*.py"), *(REPO / "bench").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported - ours - set(sys.stdlib_module_names) if m != "__future__"}
+    undeclared = {m: provided.get(m) for m in third_party
+                  if not {d.lower().replace("_", "-") for d in provided.get(m, [m])} & declared}
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

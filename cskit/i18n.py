@@ -195,12 +195,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 def _load_feature_messages() -> None:
     from importlib.resources import files
 
-    import yaml
+    from ._yaml import safe_load
 
     folder = files("cskit.content").joinpath("messages")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yml"):
-            for key, text in (yaml.safe_load(entry.read_text(encoding="utf-8")) or {}).items():
+            for key, text in (safe_load(entry.read_text(encoding="utf-8")) or {}).items():
                 if key in MESSAGES:
                     raise RuntimeError(f"message {key!r} defined twice ({entry.name})")
                 MESSAGES[key] = text

@@ -22,8 +22,8 @@ from functools import lru_cache
 from importlib.resources import files
 
 import pandas as pd
-import yaml
 
+from ._yaml import safe_load
 from .i18n import LANGS, resolve_lang
 
 __all__ = [
@@ -55,7 +55,7 @@ def _lang(lang: str | None) -> str:
 @lru_cache(maxsize=len(LANGS))
 def _load(lang: str) -> dict:
     text = files("cskit.content").joinpath(f"roles.{lang}.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return safe_load(text)
 
 
 def load_knowledge(lang: str | None = None) -> dict:

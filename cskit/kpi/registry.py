@@ -12,13 +12,11 @@ from functools import lru_cache
 from importlib.resources import files
 
 import pandas as pd
-import yaml
 
+from .._yaml import safe_load
 from ..errors import CskitError
 from ..i18n import pick
 
-#: libyaml's safe loader when PyYAML was built with it (same result, about 10x faster).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 UNITS = ("count", "rate", "money", "score", "days", "hours", "months", "ratio")
 #: Symbol written before money amounts, by ISO currency code (others: the code and a space).
@@ -108,7 +106,7 @@ def _value_range(entry: dict) -> tuple[float, float]:
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Kpi]:
-    raw = yaml.load(files("cskit.kpi").joinpath("registry.yml").read_text(encoding="utf-8"), Loader=_SafeLoader)
+    raw = safe_load(files("cskit.kpi").joinpath("registry.yml").read_text(encoding="utf-8"))
     registry: dict[str, Kpi] = {}
     for entry in raw:
         registry[entry["id"]] = Kpi(

@@ -1,0 +1,16 @@
+"""YAML reading shared by the content loaders: libyaml's safe loader when PyYAML has it.
+
+The message catalogue, role knowledge and KPI registry are read by every process
+(CLI, kernels, tests); libyaml parses them about ten times faster than pure Python,
+with the same result.
+"""
+from __future__ import annotations
+
+import yaml
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str):
+    """Parse YAML ``text`` like :func:`yaml.safe_load`, with libyaml when available."""
+    return yaml.load(text, Loader=SafeLoader)

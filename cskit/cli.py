@@ -126,6 +126,15 @@ def validate(
             typer.echo(t("validate.table_absent", lang, table=name))
 
 
+def _one_of(option: str, value: str, allowed) -> str:
+    """``value`` if it is one of ``allowed``; otherwise an input error (exit 2) listing them."""
+    from .errors import OptionError
+
+    if value not in allowed:
+        raise OptionError(option, value, " | ".join(allowed))
+    return value
+
+
 @app.command()
 @handles_errors
 def kpi(
@@ -138,13 +147,11 @@ def kpi(
     lang: Optional[str] = LangOption,
 ) -> None:
     """Compute every registry KPI per team and month (tidy: team, month, kpi, value)."""
-    from .errors import OptionError
     from .io import load_dataset
     from .kpi.engine import KPI_COLUMNS, compute_kpis
     from .kpi.export import render_table, to_csv, to_json
 
-    if fmt not in ("csv", "json", "table"):
-        raise OptionError("--format", fmt, "csv | json | table")
+    _one_of("--format", fmt, ("csv", "json", "table"))
     dataset = load_dataset(data, columns=KPI_COLUMNS)  # every cell is checked; only what KPIs use is kept
     kpis = compute_kpis(dataset, teams=team, start=start, end=end, gross_margin=gross_margin)
     if fmt == "csv":
@@ -168,12 +175,11 @@ def cohort(
 ) -> None:
     """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out."""
     from .cohorts import FORMATS, METRICS, PERIODS, cohort_records, format_records
-    from .errors import OptionError
     from .io import load_dataset
 
-    for option, value, allowed in (("--metric", metric, METRICS), ("--period", period, tuple(PERIODS)), ("--format", fmt, FORMATS)):
-        if value not in allowed:
-            raise OptionError(option, value, " | ".join(allowed))
+    _one_of("--metric", metric, METRICS)
+    _one_of("--period", period, tuple(PERIODS))
+    _one_of("--format", fmt, FORMATS)
     dataset = load_dataset(data)
     records = cohort_records(dataset, team=team, metric=metric, period=period)
     sys.stdout.write(format_records(records, fmt))
@@ -191,12 +197,10 @@ def targets(
     """Check targets against SMART (R = Related: KPI -> KGI) and show progress. Failing checks still exit 0."""
     import json
 
-    from .errors import OptionError
     from .io import load_dataset
     from .targets import default_targets_path, evaluate_targets, evaluation_month, read_targets, render_table
 
-    if fmt not in ("json", "table"):
-        raise OptionError("--format", fmt, "json | table")
+    _one_of("--format", fmt, ("json", "table"))
     dataset = load_dataset(data)
     month = evaluation_month(dataset, as_of)
     path = targets_file or default_targets_path(dataset)

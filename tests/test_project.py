@@ -145,3 +145,16 @@ def test_reports_folder_keeps_only_its_readme():
     assert "README.md" in tracked
     ignore = (REPO / ".gitignore").read_text()
     assert "reports/*" in ignore and "!reports/README.md" in ignore
+
+
+@pytest.mark.parametrize("args,option,allowed", [
+    (["kpi", "--format", "xml"], "--format", "csv | json | table"),
+    (["cohort", "--metric", "seats"], "--metric", "logo | revenue"),
+    (["cohort", "--period", "week"], "--period", "month | quarter"),
+    (["targets", "--format", "csv"], "--format", "json | table"),
+])
+def test_a_bad_choice_is_an_input_error_naming_the_option_and_the_choices(args, option, allowed, sample_dir):
+    result = CliRunner().invoke(app, [*args, "--data", str(sample_dir), "--lang", "en"])
+    assert result.exit_code == 2
+    assert option in result.output and allowed in result.output
+    assert "Traceback" not in result.output

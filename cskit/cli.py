@@ -144,16 +144,30 @@ def kpi(
     end: Optional[str] = typer.Option(None, "--to", help="Last month, YYYY-MM (default: the data's last)."),
     gross_margin: float = typer.Option(0.8, "--gross-margin", help="Gross margin 0-1 for LTV and CAC payback."),
     fmt: str = typer.Option("table", "--format", help="csv | json | table"),
+    engine: str = typer.Option("auto", "--engine",
+                               help="auto | pandas | duckdb: duckdb checks and aggregates a large mrr file inside DuckDB "
+                                    "(revenue KPIs only); auto picks it from 1 GB."),
     lang: Optional[str] = LangOption,
 ) -> None:
     """Compute every registry KPI per team and month (tidy: team, month, kpi, value)."""
     from .io import load_dataset
     from .kpi.engine import KPI_COLUMNS, compute_kpis
     from .kpi.export import render_table, to_csv, to_json
+    from .pushdown import ENGINES, choose_engine
 
     _one_of("--format", fmt, ("csv", "json", "table"))
-    dataset = load_dataset(data, columns=KPI_COLUMNS)  # every cell is checked; only what KPIs use is kept
-    kpis = compute_kpis(dataset, teams=team, start=start, end=end, gross_margin=gross_margin)
+    _one_of("--engine", engine, ENGINES)
+    if choose_engine(data, engine) == "duckdb":
+        from .kpi.registry import registry
+        from .pushdown import revenue_kpis
+        from .warehouse import PUSHDOWN_KPIS
+
+        kpis, dataset = revenue_kpis(data, teams=team, start=start, end=end)
+        skipped = [k for k in registry() if k not in PUSHDOWN_KPIS]
+        typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(skipped)), err=True)
+    else:
+        dataset = load_dataset(data, columns=KPI_COLUMNS)  # every cell is checked; only what KPIs use is kept
+        kpis = compute_kpis(dataset, teams=team, start=start, end=end, gross_margin=gross_margin)
     if fmt == "csv":
         sys.stdout.write(to_csv(kpis))
     elif fmt == "json":

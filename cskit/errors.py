@@ -53,8 +53,10 @@ class Problem:
             where = t("where.row", lang, file=self.file, row=self.rows[0])
         else:
             shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            if len(self.rows) > MAX_ROWS_SHOWN:
-                shown += " " + t("where.more_rows", lang, count=len(self.rows) - MAX_ROWS_SHOWN)
+            # more_rows: rows found but not listed (a check inside DuckDB lists the first few)
+            hidden = len(self.rows) - MAX_ROWS_SHOWN + int(self.params.get("more_rows", 0))
+            if hidden > 0:
+                shown += " " + t("where.more_rows", lang, count=hidden)
             where = t("where.rows", lang, file=self.file, rows=shown)
         if self.column:
             where += ", " + t("where.column", lang, column=self.column)

@@ -798,7 +798,8 @@ def open_source(location: str | Path):
     return FolderSource(location)
 
 
-def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None) -> tuple[Dataset | None, list[Problem]]:
+def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None,
+                    exclude: tuple[str, ...] = ()) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate a dataset, returning every problem instead of raising.
 
     Parameters
@@ -811,6 +812,9 @@ def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None
         whole). Every column of every table is still read and checked, so a bad cell
         is reported either way; this only saves memory for callers that need few
         columns of large tables (``cskit kpi``).
+    exclude : tuple of str
+        Tables not read here because the caller checks them another way
+        (:mod:`cskit.pushdown` checks a large ``mrr`` inside DuckDB).
 
     Returns
     -------
@@ -830,6 +834,8 @@ def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None
         return contexts[name]
 
     for name, table in TABLES.items():  # parents come before the tables that refer to them
+        if name in exclude:
+            continue
         found = source.read(table, lambda file, name=name: context(name, file))
         if found is None:
             if table.required:

@@ -37,9 +37,11 @@ def quote(identifier: str) -> str:
 class _Connection:
     """The smallest common interface over DuckDB and SQLAlchemy: columns of a table, run a query."""
 
-    def __init__(self, url: str):
+    def __init__(self, url, duckdb_connection=None):
         self.url = url
-        if "://" not in url:
+        if duckdb_connection is not None:  # an open DuckDB connection (cskit.pushdown)
+            self._duck, self._engine = duckdb_connection, None
+        elif "://" not in url:
             self._duck, self._engine = _duckdb_over_files(url), None
         elif url.startswith("duckdb://"):
             import duckdb
@@ -216,7 +218,7 @@ ORDER BY c.month_index
 
 
 def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
-                    tables: dict[str, str] | None = None) -> pd.DataFrame:
+                    tables: dict[str, str] | None = None, duckdb_connection=None) -> pd.DataFrame:
     """MRR, customers, the five MRR movements, NRR and GRR (12 months) computed in the database.
 
     Parameters
@@ -231,6 +233,8 @@ def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
         Which ``accounts`` column assigns accounts to the team (``sales_team`` for sales teams).
     tables : dict, optional
         Real table names for ``accounts`` and ``mrr`` (e.g. ``{"mrr": "crm.mrr_export"}``).
+    duckdb_connection : duckdb.DuckDBPyConnection, optional
+        Run on this open connection (its ``accounts`` and ``mrr``) instead of ``url``.
 
     Returns
     -------
@@ -242,7 +246,7 @@ def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
         raise CskitError("cli.bad_option", option="team_column", value=team_column, reason="team | sales_team")
     names = {"accounts": "accounts", "mrr": "mrr", **(tables or {})}
     sql = MONTHLY_REVENUE_SQL.format(accounts=quote(names["accounts"]), mrr=quote(names["mrr"]), team_column=quote(team_column))
-    wide = _Connection(url).query(sql, {"team": team})
+    wide = _Connection(url, duckdb_connection).query(sql, {"team": team})
     months = pd.PeriodIndex.from_ordinals(wide["month_index"].astype("int64") - 1970 * 12, freq="M")
     wide = wide.drop(columns="month_index").astype("float64")
     wide.index = months

@@ -5,8 +5,9 @@ pandas objects. On this route DuckDB reads the file in place (spilling to disk w
 must), checks every cell against the data contract, and computes the registry's
 revenue KPIs (:data:`cskit.warehouse.PUSHDOWN_KPIS`) with the same SQL that
 :func:`cskit.warehouse.monthly_revenue` runs in a warehouse; only the monthly figures
-come back as a pandas DataFrame. The other tables are small and go through the usual
-loader (:func:`cskit.io.inspect_dataset`).
+come back as a pandas DataFrame. ``teams`` and ``accounts`` go through the usual
+loader (:func:`cskit.io.inspect_dataset`); the other tables cannot change these figures
+and are not read (``cskit validate`` checks them).
 
 Problems are reported like the pandas loader's: the same messages, the file, the
 spreadsheet row (header = 1) and the column. Two differences, both on the safe side:
@@ -35,7 +36,9 @@ ROWS_LISTED = 50
 #: Characters trimmed around every cell, as :mod:`cskit.io` does (as an SQL literal).
 _SPACES = "' \t\u3000\r\n'"
 #: DuckDB's working memory; beyond it, it spills to a temporary folder.
-MEMORY_LIMIT = "2GB"
+MEMORY_LIMIT = "1GB"
+#: Tables this route reads (``mrr`` inside DuckDB, the others with the pandas loader).
+TABLES_READ = ("teams", "accounts", "mrr")
 
 
 def large_input_bytes() -> int:
@@ -209,7 +212,10 @@ def revenue_kpis(location, teams: str | list[str] | None = None, start: str | No
     from .warehouse import PUSHDOWN_KPIS, monthly_revenue
 
     folder = Path(location)
-    dataset, problems = inspect_dataset(folder, exclude=("mrr",))
+    # the revenue KPIs read teams, accounts and mrr only; the other tables are left to
+    # `cskit validate` and the pandas route (they cannot change these figures)
+    dataset, problems = inspect_dataset(folder, exclude=tuple(t for t in TABLES if t not in ("teams", "accounts")),
+                                        columns={"accounts": ("account_id", "team", "sales_team")})
     path = find_table_file(folder, "mrr")
     if path is None:
         problems.append(Problem("mrr.csv", "data.file_missing", params={"table": "mrr"}))

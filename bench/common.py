@@ -17,9 +17,10 @@ def sample_dataset(accounts: int, months: int = 36, seed: int = 42) -> Path:
     """A synthetic dataset of ``accounts`` x ``months`` (generated once, then reused)."""
     folder = BENCH_DATA / f"sample_{accounts}_{months}_{seed}"
     if not (folder / "mrr.csv").exists():
-        from cskit.sample import write_sample
-
-        write_sample(folder, accounts=accounts, months=months, seed=seed)
+        # in a child process: generating in this one would leave its memory high, and a child's
+        # peak (wait4) starts from the RSS of the process that forked it
+        subprocess.run(CSKIT + ["sample", "--out", str(folder), "--accounts", str(accounts), "--months", str(months),
+                                "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
     return folder
 
 

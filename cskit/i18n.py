@@ -209,6 +209,14 @@ def _load_feature_messages() -> None:
 _load_feature_messages()
 
 
+class UnknownLanguage(ValueError):
+    """A language other than ``ja``/``en``; :func:`cskit.options.check_lang` turns it into a user message."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        super().__init__(MESSAGES["cli.unknown_lang"]["en"].format(value=value))
+
+
 def resolve_lang(lang: str | None = None) -> str:
     """Return the language to speak: ``lang`` if given, else ``$CSKIT_LANG``, else ``ja``.
 
@@ -219,12 +227,12 @@ def resolve_lang(lang: str | None = None) -> str:
 
     Raises
     ------
-    ValueError
-        If the resulting language is neither ``ja`` nor ``en``.
+    UnknownLanguage
+        If the resulting language is neither ``ja`` nor ``en`` (a ``ValueError``).
     """
     chosen = (lang or os.environ.get("CSKIT_LANG") or DEFAULT_LANG).strip().lower()
     if chosen not in LANGS:
-        raise ValueError(MESSAGES["cli.unknown_lang"]["en"].format(value=chosen))
+        raise UnknownLanguage(chosen)
     return chosen
 
 

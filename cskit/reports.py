@@ -23,7 +23,6 @@ never overwrites the last good HTML; team ids only reach the file system through
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -33,7 +32,6 @@ import shutil
 import signal
 import tempfile
 import time
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -48,6 +46,7 @@ import pandas as pd
 import cskit
 
 from .errors import CskitError, OptionError
+from .files import atomic_write, fingerprint, remove_open_temps, slugify, sweep_temps
 from .i18n import MESSAGES, resolve_lang, t
 from .io import Dataset, load_dataset
 
@@ -93,7 +92,6 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src da
 PARALLEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
-_SLUG_BAD = re.compile(r"[^a-z0-9_-]+")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _EXTERNAL = re.compile(
     r"""(?:\b(?:src|href|srcset|poster|data|action|formaction|xlink:href)\s*=\s*["']?\s*"""
@@ -105,42 +103,6 @@ _EXTERNAL = re.compile(
 # --------------------------------------------------------------------------- #
 # Small pure helpers
 # --------------------------------------------------------------------------- #
-def slugify(name: str) -> str:
-    """A safe folder name for ``name``: ``[a-z0-9_-]``, never empty, never ``..``.
-
-    When the slug differs from ``name`` (case, spaces, Japanese, ``/``, ``<``, ...)
-    an 8-character hash of ``name`` is appended, so two teams never share a folder.
-
-    Examples
-    --------
-    >>> slugify("cs_smb")
-    'cs_smb'
-    >>> slugify("../evil")[:5]
-    'evil-'
-    """
-    text = unicodedata.normalize("NFKC", str(name)).lower()
-    slug = _SLUG_BAD.sub("-", text).strip("-")[:48].strip("-")
-    if slug == str(name) and slug:
-        return slug
-    digest = hashlib.sha256(str(name).encode("utf-8")).hexdigest()[:8]
-    return f"{slug}-{digest}" if slug else f"team-{digest}"
-
-
-def fingerprint(folder: str | Path) -> str:
-    """``sha256:<hex>`` over the sorted relative file names and bytes of ``folder``."""
-    folder = Path(folder)
-    digest = hashlib.sha256()
-    files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
-    for path in files:
-        name = path.relative_to(folder).as_posix().encode("utf-8")
-        digest.update(len(name).to_bytes(8, "big") + name)
-        digest.update(path.stat().st_size.to_bytes(8, "big"))
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    return "sha256:" + digest.hexdigest()
-
-
 def versions() -> dict[str, str]:
     """Versions of the tools that shape a report."""
     found = {"python": platform.python_version()}
@@ -173,42 +135,6 @@ def _parse_list(value: str | Sequence[str] | None) -> list[str] | None:
     items = [value] if isinstance(value, str) else list(value)
     items = [part.strip() for item in items for part in str(item).split(",") if part.strip()]
     return None if not items or items == ["all"] else items
-
-
-def atomic_write(path: Path, data: str | bytes, run_id: str) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
-
-    A crash or kill at any point leaves either the old file or the new one, never
-    a partial file; the temporary name ends in ``.<run_id>.tmp`` so a run can sweep
-    its own leftovers (:func:`sweep_temps`).
-    """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{run_id}.tmp")
-    _OPEN_TEMPS.add(temp)
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-        _OPEN_TEMPS.discard(temp)
-
-
-def sweep_temps(out_dir: Path, run_id: str) -> list[Path]:
-    """Remove the temporary files run ``run_id`` left under ``out_dir``."""
-    removed = []
-    if out_dir.is_dir():
-        for temp in out_dir.rglob(f".*.{run_id}.tmp"):
-            temp.unlink(missing_ok=True)
-            removed.append(temp)
-    return removed
-
-
-#: Temporary files this process is writing right now (removed on SIGTERM).
-_OPEN_TEMPS: set[Path] = set()
 
 
 def _inside(root: Path, path: Path) -> Path:
@@ -545,11 +471,7 @@ def _worker_terminate(signum, frame) -> None:  # pragma: no cover - runs in a ki
             child.kill()
     except Exception:
         pass
-    for temp in list(_OPEN_TEMPS):
-        try:
-            temp.unlink(missing_ok=True)
-        except OSError:
-            pass
+    remove_open_temps()
     os._exit(128 + signum)
 
 

@@ -50,6 +50,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from .files import atomic_write
+
 __all__ = [
     "DEFAULT_START",
     "SAMPLE_COLUMNS",
@@ -987,29 +989,6 @@ def _describe(accounts: int, months: int, seed: int, start: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write via a temporary file in the same folder, then rename into place."""
-    for attempt in range(100):
-        tmp = path.parent / f".{path.name}.{os.getpid()}.{attempt}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:  # pragma: no cover - 100 stale temporary files of this process id
-        raise FileExistsError(f"cannot create a temporary file next to {path}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def _csv_writer(table: pa.Table):
     def write(fh) -> None:
         fh.write((",".join(table.column_names) + "\n").encode("utf-8"))
@@ -1063,14 +1042,14 @@ def write_sample(
     paths = []
     for name, table in tables.items():
         path = out / f"{name}.csv"
-        _atomic_write(path, _csv_writer(table))
+        atomic_write(path, _csv_writer(table))
         paths.append(path)
     meta = out / "dataset.yml"
     text = _describe(accounts, months, seed, start).encode("utf-8")
-    _atomic_write(meta, lambda fh: fh.write(text))
+    atomic_write(meta, text)
     paths.append(meta)
     # example SMART targets (good and flawed ones) for notebook 03 and `cskit targets`
     targets = (files("cskit.content") / "sample_targets.yml").read_bytes()
-    _atomic_write(out / "targets.yml", lambda fh: fh.write(targets))
+    atomic_write(out / "targets.yml", targets)
     paths.append(out / "targets.yml")
     return paths

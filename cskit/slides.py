@@ -18,13 +18,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import secrets
 import tempfile
 from pathlib import Path
 
 from .errors import CskitError
 from .i18n import resolve_lang, t
-from .reports import LANG_TAGS, NOTEBOOKS_DIR, atomic_write
+from .files import atomic_write
+from .reports import LANG_TAGS, NOTEBOOKS_DIR
 
 #: The package that ships reveal.js, and where its files are inside it.
 REVEAL_PACKAGE = "sphinx_revealjs"
@@ -223,5 +223,5 @@ def build_slides(
             raise CskitError("roles.slides.failed", notebook=notebook.name, error=error[:2000], path=failed) from exc
         nb = nbformat.from_dict(nb)
     title = t("roles.slides.title", lang, team=dataset.team_name(team, lang))
-    atomic_write(out, render_slides(nb, lang, title, theme), secrets.token_hex(4))
+    atomic_write(out, render_slides(nb, lang, title, theme))
     return out

@@ -23,15 +23,8 @@ import nbformat
 import pytest
 
 from cskit.errors import CskitError, DataValidationError
-from cskit.reports import (
-    CSP,
-    atomic_write,
-    build_reports,
-    external_references,
-    fingerprint,
-    slugify,
-    sweep_temps,
-)
+from cskit.files import atomic_write, fingerprint, slugify, sweep_temps
+from cskit.reports import CSP, build_reports, external_references
 
 from conftest import write_tables
 
@@ -150,7 +143,7 @@ def test_atomic_write_crash_before_rename_keeps_the_old_file(tmp_path, monkeypat
         assert Path(src).read_text() == "NEW" * 1000  # the new content is complete in the temp file
         raise OSError("disk died mid-rename")
 
-    monkeypatch.setattr("cskit.reports.os.replace", crash)
+    monkeypatch.setattr("cskit.files.os.replace", crash)
     with pytest.raises(OSError):
         atomic_write(target, "NEW" * 1000, "run1")
     assert target.read_text() == "OLD GOOD REPORT"
@@ -165,10 +158,10 @@ def test_atomic_write_interrupted_while_writing_leaves_no_partial_file(tmp_path,
     def interrupted(fd):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("cskit.reports.os.fsync", interrupted)
+    monkeypatch.setattr("cskit.files.os.fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(target, "NEW", "run2")
-    monkeypatch.setattr("cskit.reports.os.fsync", real_fsync)
+    monkeypatch.setattr("cskit.files.os.fsync", real_fsync)
     assert target.read_text() == "OLD"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
 

@@ -24,6 +24,8 @@ CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
 
 #: Values a KPI of each unit can take, unless its registry entry gives a ``range``.
 UNIT_RANGE = {"rate": (0.0, 1.0), "score": (0.0, 100.0)}
+#: What follows the number of a duration, by unit and language (:func:`format_value`, :func:`format_change`).
+UNIT_SUFFIXES = {"days": {"ja": "日", "en": " d"}, "hours": {"ja": "時間", "en": " h"}, "months": {"ja": "か月", "en": " mo"}}
 _NON_NEGATIVE = (0.0, math.inf)
 DIRECTIONS = ("higher", "lower")
 
@@ -208,9 +210,77 @@ def format_value(kpi_id: str, value: float, lang: str | None = None, currency: s
         return f"{symbol}{value:,.0f}"
     if unit == "count":
         return f"{value:,.0f}"
-    if unit in ("days", "hours", "months"):
-        suffix = {"days": {"ja": "日", "en": " d"}, "hours": {"ja": "時間", "en": " h"}, "months": {"ja": "か月", "en": " mo"}}[unit]
-        return f"{value:,.1f}{pick(suffix, lang)}"
+    if unit in UNIT_SUFFIXES:
+        return f"{value:,.1f}{pick(UNIT_SUFFIXES[unit], lang)}"
     if unit == "ratio":
         return f"{value:.2f}"
     return f"{value:,.1f}"
+
+
+def format_points(change: float, signed: bool = False) -> str:
+    """A change of a rate in percentage points: ``0.0123`` -> ``"1.2pt"``.
+
+    The one way cskit writes a rate's change: two decimals below one point (a churn
+    rate moves by hundredths of a point a month), one decimal from there.
+
+    Parameters
+    ----------
+    change : float
+        Difference of two rates, as a fraction (0.01 is one point).
+    signed : bool
+        Write ``+`` before a rise (a fall always has its ``-``).
+
+    Examples
+    --------
+    >>> format_points(0.0123), format_points(-0.0008), format_points(0.05, signed=True)
+    ('1.2pt', '-0.08pt', '+5.0pt')
+    """
+    points = float(change) * 100
+    decimals = 2 if abs(points) < 1 else 1
+    return f"{points:{'+' if signed else ''}.{decimals}f}pt"
+
+
+def format_change(kpi_id: str, change: float, lang: str | None = None, currency: str = "JPY",
+                  signed: bool = True) -> str:
+    """Format a change of a KPI for people, in the KPI's unit (NaN as an em dash).
+
+    Rates change in points (:func:`format_points`), money in the currency
+    (:func:`format_value` of the size, ``-`` before a fall), every other unit with up
+    to three significant digits and the unit's suffix (:data:`UNIT_SUFFIXES`).
+
+    Parameters
+    ----------
+    kpi_id : str
+    change : float
+        Difference of two values, in the KPI's unit (rates as fractions 0-1).
+    lang : {"ja", "en"} or None
+    currency : str
+        ISO code of money values.
+    signed : bool
+        Write ``+`` before a rise (a year-on-year change); ``False`` for an amount of
+        change such as "needed per month".
+
+    Examples
+    --------
+    >>> format_change("logo_churn_rate", -0.004)
+    '-0.40pt'
+    >>> format_change("mrr", 150000.0, "en")
+    '+¥150,000'
+    >>> format_change("median_first_response_hours", 0.25, "en", signed=False)
+    '0.25 h'
+    """
+    if change is None or pd.isna(change):
+        return "—"
+    unit = get_kpi(kpi_id).unit
+    if unit == "rate":
+        return format_points(change, signed)
+    sign = "-" if change < 0 else "+" if signed else ""
+    size = abs(float(change))
+    if unit == "money":
+        return sign + format_value(kpi_id, size, lang, currency)
+    if size >= 100 or size.is_integer():
+        number = f"{size:,.0f}"
+    else:
+        number = f"{size:.1f}" if size >= 1 else f"{size:.3g}"
+    suffix = pick(UNIT_SUFFIXES[unit], lang) if unit in UNIT_SUFFIXES else ""
+    return sign + number + suffix

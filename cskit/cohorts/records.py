@@ -1,0 +1,96 @@
+"""What ``cskit cohort`` writes: the known cells of the retention grid as CSV or JSON.
+
+Values are written with 12 significant digits (:func:`cskit.kpi.export.json_number`),
+so the same data always gives the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from ..io import Dataset
+from ..kpi.export import json_number
+from ..options import check_choice
+from .retention import cohort_retention
+
+#: Columns the ``cskit cohort`` command writes.
+RECORD_COLUMNS = ["cohort", "age", "cohort_size", "value"]
+#: Record formats of :func:`format_records`.
+FORMATS = ("csv", "json")
+
+
+def cohort_records(
+    dataset: Dataset,
+    team: str = "all",
+    metric: str = "logo",
+    period: str = "month",
+    as_of=None,
+) -> pd.DataFrame:
+    """The known cells of :func:`~cskit.cohorts.cohort_retention` with the columns the CLI writes.
+
+    Parameters
+    ----------
+    dataset, team, metric, period, as_of
+        As in :func:`~cskit.cohorts.cohort_retention`.
+
+    Returns
+    -------
+    DataFrame
+        ``cohort, age, cohort_size, value`` (value a fraction), censored cells left out.
+
+    Examples
+    --------
+    >>> from cskit.io import Dataset
+    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "B"], "mrr": [100.0, 100.0, 50.0],
+    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-01"], freq="M")})
+    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B"], "team": "cs1"}), "mrr": mrr})
+    >>> cohort_records(data)
+        cohort  age  cohort_size  value
+    0  2024-01    0            2    1.0
+    1  2024-01    1            2    0.5
+    """
+    tidy = cohort_retention(dataset, team=team, metric=metric, period=period, as_of=as_of)
+    return tidy.dropna(subset=["value"])[RECORD_COLUMNS].reset_index(drop=True)
+
+
+def format_records(records: pd.DataFrame, fmt: str = "csv") -> str:
+    """CSV text (header ``cohort,age,cohort_size,value``) or a JSON list of objects.
+
+    Parameters
+    ----------
+    records : DataFrame
+        :func:`cohort_records` output.
+    fmt : {"csv", "json"}
+
+    Returns
+    -------
+    str
+        The text to write, ending with a newline.
+
+    Raises
+    ------
+    OptionError
+        Under ``--format``, if ``fmt`` is not ``csv`` or ``json``.
+
+    Examples
+    --------
+    >>> records = pd.DataFrame({"cohort": ["2024-01"], "age": [1], "cohort_size": [3], "value": [2 / 3]})
+    >>> print(format_records(records), end="")
+    cohort,age,cohort_size,value
+    2024-01,1,3,0.666666666667
+    """
+    check_choice("--format", fmt, FORMATS)
+    rows = [
+        {"cohort": str(cohort), "age": int(age), "cohort_size": int(size), "value": json_number(value)}
+        for cohort, age, size, value in records[RECORD_COLUMNS].itertuples(index=False)
+    ]
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    buffer = io.StringIO()
+    buffer.write(",".join(RECORD_COLUMNS) + "\n")
+    for row in rows:
+        value = "" if row["value"] is None else repr(row["value"])
+        buffer.write(f"{row['cohort']},{row['age']},{row['cohort_size']},{value}\n")
+    return buffer.getvalue()

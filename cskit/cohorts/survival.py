@@ -1,0 +1,285 @@
+"""Survival: each account's time to first churn and its Kaplan-Meier curve.
+
+Survival is the age of the first month with MRR 0 after the first paid month; accounts
+still paying in the last month are censored at their last observed age. The estimate
+is Kaplan-Meier with the exponential Greenwood ("log-log") band, the default of
+lifelines, and :class:`KaplanMeier` has lifelines' API so the two can be compared.
+"""
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from ..errors import OptionError
+from ..io import Dataset
+from ..options import check_fraction
+from .aged import aged_matrix, check_split, empty_frame
+
+#: Columns of :func:`survival_curve` (``split`` is added last when splitting).
+CURVE_COLUMNS = ["age", "at_risk", "events", "censored", "survival", "lower", "upper"]
+#: Columns of :func:`lifetimes`.
+LIFETIME_COLUMNS = ["account_id", "cohort", "duration", "churned"]
+
+
+class KaplanMeier:
+    """Kaplan-Meier estimate of a survival function, with the lifelines API.
+
+    Parameters
+    ----------
+    alpha : float
+        1 - confidence level of the band (0.05 gives a 95 % band; at most 0.5).
+
+    Attributes
+    ----------
+    event_table : DataFrame
+        Per time: ``at_risk`` (duration >= t), ``observed`` (events at t),
+        ``censored`` (censored at t).
+    survival_function_ : DataFrame
+        S(t) = prod over event times u <= t of (1 - d_u / n_u), indexed by ``timeline``.
+    confidence_interval_ : DataFrame
+        ``<label>_lower_<1-alpha>`` and ``<label>_upper_<1-alpha>``: exponential
+        Greenwood band, exp(-exp(log(-log S) -/+ z * sqrt(V) / log S)) with
+        V = sum d_u / (n_u (n_u - d_u)); 1 where S = 1 (as lifelines).
+    median_survival_time_ : float
+        First time with S(t) <= 0.5; ``inf`` if S stays above one half.
+
+    Examples
+    --------
+    >>> km = KaplanMeier().fit([1, 2, 2, 3, 5], [1, 1, 0, 1, 0])
+    >>> km.survival_function_.iloc[:, 0].round(3).tolist()
+    [1.0, 0.8, 0.6, 0.3, 0.3]
+    >>> km.median_survival_time_
+    3.0
+    """
+
+    def __init__(self, alpha: float = 0.05):
+        self.alpha = check_fraction("alpha", alpha, high=0.5)
+
+    def fit(self, durations, event_observed=None, timeline=None, label: str = "KM_estimate") -> "KaplanMeier":
+        """Estimate S(t) from ``durations`` (>= 0) and ``event_observed`` (1 event, 0 censored).
+
+        Returns
+        -------
+        KaplanMeier
+            self, with the attributes filled in.
+        """
+        durations = np.asarray(durations, dtype=float).reshape(-1)
+        events = np.ones(len(durations), dtype=bool) if event_observed is None else np.asarray(event_observed).reshape(-1).astype(bool)
+        if len(durations) != len(events):
+            raise OptionError("event_observed", len(events), f"{len(durations)} values")
+        if np.isnan(durations).any() or (durations < 0).any():
+            raise OptionError("durations", "NaN/negative", ">= 0")
+        self._label = label
+        times, inverse = np.unique(np.concatenate([[0.0], durations]), return_inverse=True)
+        inverse = inverse[1:]
+        removed = np.bincount(inverse, minlength=len(times)).astype(float)
+        observed = np.bincount(inverse, weights=events.astype(float), minlength=len(times))
+        at_risk = len(durations) - np.concatenate([[0.0], np.cumsum(removed)[:-1]])
+        self.event_table = pd.DataFrame(
+            {"removed": removed, "observed": observed, "censored": removed - observed, "at_risk": at_risk},
+            index=pd.Index(times, name="event_at"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(at_risk > 0, 1.0 - observed / np.where(at_risk > 0, at_risk, 1), 1.0)
+            survival = np.cumprod(factor)
+            variance_terms = observed / (at_risk * (at_risk - observed))
+        variance_terms[~np.isfinite(variance_terms)] = 0.0
+        greenwood = np.cumsum(variance_terms)
+        self.timeline = np.asarray(times if timeline is None else np.sort(np.asarray(timeline, dtype=float)))
+        position = np.searchsorted(times, self.timeline, side="right") - 1
+        survival = np.where(position >= 0, survival[np.maximum(position, 0)], 1.0)
+        greenwood = np.where(position >= 0, greenwood[np.maximum(position, 0)], 0.0)
+        index = pd.Index(self.timeline, name="timeline")
+        self.survival_function_ = pd.DataFrame({label: survival}, index=index)
+        lower, upper = _log_log_band(survival, greenwood, self.alpha)
+        level = f"{1 - self.alpha:g}"
+        self.confidence_interval_ = pd.DataFrame(
+            {f"{label}_lower_{level}": lower, f"{label}_upper_{level}": upper}, index=index)
+        self.median_survival_time_ = _first_at_or_below(self.timeline, survival, 0.5)
+        return self
+
+
+def _log_log_band(survival: np.ndarray, greenwood: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exponential Greenwood band around S (1 where S is 1, as lifelines fills it)."""
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(survival)
+        spread = z * np.sqrt(greenwood) / log_s
+        lower = np.exp(-np.exp(np.log(-log_s) - spread))
+        upper = np.exp(-np.exp(np.log(-log_s) + spread))
+    return np.nan_to_num(lower, nan=1.0), np.nan_to_num(upper, nan=1.0)
+
+
+def _first_at_or_below(times: np.ndarray, values: np.ndarray, level: float) -> float:
+    """First time whose value is at or below ``level`` (``inf`` if none is)."""
+    hit = np.flatnonzero(values <= level)
+    return float(times[hit[0]]) if len(hit) else math.inf
+
+
+def lifetimes(dataset: Dataset, team: str = "all", split: str | None = None, as_of=None) -> pd.DataFrame:
+    """Each paying account's time to first churn, the input of the survival curve.
+
+    Parameters
+    ----------
+    dataset, team, split, as_of
+        As in :func:`cohort_retention`.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id``, ``cohort`` (``YYYY-MM``), ``duration`` (months: the age of the
+        first month with MRR 0 after the first paid month, or, if the account never
+        stopped, its last observed age), ``churned`` (True for a first churn, False for
+        censored) and ``split`` when split.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cskit.io import Dataset
+    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
+    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
+    ...                                              "2024-02", "2024-03"], freq="M"),
+    ...                     "mrr": [100.0, 100.0, 100.0, 50.0, 50.0, 80.0, 120.0]})
+    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
+    >>> lifetimes(data)
+      account_id   cohort  duration  churned
+    0          A  2024-01         2    False
+    1          B  2024-01         2     True
+    2          C  2024-02         1    False
+    """
+    check_split(dataset, split)
+    aged = aged_matrix(dataset, team, split, as_of)
+    attrs = {"kind": "lifetimes", "team": team, "split": split, "as_of": str(aged.months[-1])}
+    if not len(aged.account_ids):
+        return empty_frame(split, attrs, LIFETIME_COLUMNS)
+    stopped = aged.aged == 0  # NaN (after the data) is not a stop
+    churned = stopped.any(axis=1)
+    duration = np.where(churned, stopped.argmax(axis=1), aged.n_months - 1 - aged.first)
+    codes, _, labels = aged.cohorts(1)
+    frame = pd.DataFrame({
+        "account_id": aged.account_ids.to_numpy(),
+        "cohort": np.asarray(labels, dtype=object)[codes],
+        "duration": duration.astype(np.int64),
+        "churned": churned,
+    })
+    if split is not None:
+        frame["split"] = np.asarray(aged.split_labels, dtype=object)[aged.split_codes]
+    frame.attrs.update(attrs)
+    return frame
+
+
+def survival_curve(
+    dataset: Dataset,
+    team: str = "all",
+    split: str | None = None,
+    as_of=None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Kaplan-Meier curve of the time to first churn, one row per monthly age.
+
+    Parameters
+    ----------
+    dataset, team, split, as_of
+        As in :func:`cohort_retention`.
+    alpha : float
+        1 - confidence level of the band (default 0.05: 95 %; at most 0.5).
+
+    Returns
+    -------
+    DataFrame
+        ``age`` (months since the first paid month), ``at_risk`` (accounts with a
+        known state at that age that had not churned before it), ``events`` (first
+        churns at that age), ``censored`` (accounts whose data ends at that age),
+        ``survival`` (share still paying without a break, 0-1), ``lower`` and
+        ``upper`` (the band), and ``split`` when split. ``attrs`` holds ``median``:
+        the median lifetime in months (``inf`` if not reached; a dict per split).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cskit.io import Dataset
+    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
+    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
+    ...                                              "2024-02", "2024-03"], freq="M"),
+    ...                     "mrr": [100.0, 100.0, 100.0, 50.0, 50.0, 80.0, 120.0]})
+    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
+    >>> curve = survival_curve(data)
+    >>> curve[["age", "at_risk", "events", "survival"]]
+       age  at_risk  events  survival
+    0    0        3       0       1.0
+    1    1        3       0       1.0
+    2    2        2       1       0.5
+    >>> curve.attrs["median"]
+    2.0
+    """
+    check_fraction("alpha", alpha, high=0.5)
+    frame = lifetimes(dataset, team, split, as_of)
+    attrs = {"kind": "survival", "team": team, "split": split, "as_of": frame.attrs.get("as_of"), "alpha": alpha}
+    if frame.empty:
+        out = empty_frame(split, attrs, CURVE_COLUMNS)
+        out.attrs["median"] = {} if split else math.inf
+        return out
+    groups = frame.groupby("split", sort=True) if split is not None else [(None, frame)]
+    parts, medians = [], {}
+    for label, rows in groups:
+        part, median = _curve(rows["duration"].to_numpy(), rows["churned"].to_numpy(), alpha)
+        if label is not None:
+            part["split"] = label
+        parts.append(part)
+        medians[label] = median
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs.update(attrs)
+    out.attrs["median"] = medians if split is not None else medians[None]
+    return out
+
+
+def _curve(duration: np.ndarray, churned: np.ndarray, alpha: float) -> tuple[pd.DataFrame, float]:
+    """One group's curve rows (:data:`CURVE_COLUMNS`) and its median lifetime."""
+    ages = np.arange(int(duration.max()) + 1)
+    km = KaplanMeier(alpha).fit(duration, churned, timeline=ages)
+    ends = np.bincount(duration, minlength=len(ages))
+    events = np.bincount(duration, weights=churned.astype(float), minlength=len(ages))
+    at_risk = len(duration) - np.concatenate([[0], np.cumsum(ends)[:-1]])
+    band = km.confidence_interval_.to_numpy()
+    part = pd.DataFrame({
+        "age": ages,
+        "at_risk": at_risk.astype(np.int64),
+        "events": events.astype(np.int64),
+        "censored": (ends - events).astype(np.int64),
+        "survival": km.survival_function_.iloc[:, 0].to_numpy(),
+        "lower": band[:, 0],
+        "upper": band[:, 1],
+    })
+    return part, km.median_survival_time_
+
+
+def median_lifetime(curve: pd.DataFrame, column: str = "survival"):
+    """Median lifetime in months from a :func:`survival_curve` (``inf`` if not reached).
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`survival_curve` output.
+    column : {"survival", "lower", "upper"}
+        ``"lower"`` or ``"upper"``: the ages where the band crosses one half, i.e. the
+        band of the median.
+
+    Returns
+    -------
+    float or dict
+        Months; a dict per split group when ``curve`` is split.
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"age": [0, 1, 2, 3], "survival": [1.0, 0.8, 0.5, 0.4]})
+    >>> median_lifetime(curve)
+    2.0
+    """
+    def one(rows: pd.DataFrame) -> float:
+        return _first_at_or_below(rows["age"].to_numpy(dtype=float), rows[column].to_numpy(), 0.5)
+
+    if "split" in curve:
+        return {label: one(rows) for label, rows in curve.groupby("split", sort=True)}
+    return one(curve) if len(curve) else math.inf

@@ -152,7 +152,7 @@ def kpi(
     """Compute every registry KPI per team and month (tidy: team, month, kpi, value)."""
     from .io import load_dataset
     from .kpi.engine import KPI_COLUMNS, compute_kpis
-    from .kpi.export import render_table, to_csv, to_json
+    from .kpi.export import render_summary, to_csv, to_json
     from .pushdown import ENGINES, choose_engine
 
     _one_of("--format", fmt, ("csv", "json", "table"))
@@ -174,7 +174,7 @@ def kpi(
         sys.stdout.write(to_json(kpis))
     else:
         names = {name: dataset.team_name(name, lang) for name in ["all", *dataset.teams["team"]]}
-        sys.stdout.write(render_table(kpis, names, lang, dataset.currency))
+        sys.stdout.write(render_summary(kpis, names, lang, dataset.currency))
 
 
 @app.command()
@@ -212,19 +212,19 @@ def targets(
     import json
 
     from .io import load_dataset
-    from .targets import default_targets_path, evaluate_targets, evaluation_month, read_targets, render_table
+    from .targets import default_targets_path, evaluate_targets, evaluation_month, read_targets, render_results, to_records
 
     _one_of("--format", fmt, ("json", "table"))
     dataset = load_dataset(data)
-    month = evaluation_month(dataset, as_of)
+    month = evaluation_month(dataset, as_of, option="--as-of")
     path = targets_file or default_targets_path(dataset)
     if path is None:
         raise CskitError("targets.file_missing", path=str(Path(data) / "targets.yml"))
     results = evaluate_targets(dataset, read_targets(path), as_of=str(month), lang=lang)
     if fmt == "json":
-        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(to_records(results), ensure_ascii=False, indent=1) + "\n")
     else:
-        sys.stdout.write(render_table(results, lang, str(month)))
+        sys.stdout.write(render_results(results, lang))
 
 
 @app.command()

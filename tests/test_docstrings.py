@@ -8,7 +8,8 @@ import pytest
 
 MODULES = [
     "cskit.cohorts.aged", "cskit.cohorts.retention", "cskit.cohorts.survival", "cskit.cohorts.reading",
-    "cskit.cohorts.records", "cskit.kpi.registry",
+    "cskit.cohorts.records", "cskit.kpi.registry", "cskit.targets.spec", "cskit.targets.smart", "cskit.targets.present",
+    "cskit.terminal",
 ]
 
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from conftest import mrr_rows
 from cskit.cli import app
 from cskit.errors import DataValidationError
-from cskit.targets import (Target, achievability, check_rewrite, evaluate_targets, parse_amount, read_targets, readings,
-                           target_path, target_value)
+from cskit.targets import (LETTERS, RESULT_COLUMNS, Target, achievability, check_rewrite, evaluate_targets,
+                           letter_verdicts, parse_amount, read_targets, readings, target_path, target_value, to_records)
 
 SAMPLE_TARGETS = Path(__file__).resolve().parents[1] / "cskit" / "content" / "sample_targets.yml"
 MONTHS = [str(p) for p in pd.period_range("2023-01", periods=24, freq="M")]  # 2023-01 .. 2024-12 (= as_of)
@@ -60,17 +60,26 @@ def falling_churn(make_dataset):
 
 
 def check(dataset, lang="en", **fields):
+    """The one target's row of evaluate_targets."""
     amount = fields.pop("target")
     target = Target(id="x", target=parse_amount(amount), **{"team": "cs1", "kpi": "mrr", "parent": None, **fields})
-    return evaluate_targets(dataset, [target], lang=lang)[0]
+    return evaluate_targets(dataset, [target], lang=lang).iloc[0]
 
 
 def status(result, letter):
-    return result["checks"][letter]["status"]
+    return result[letter]
 
 
 def reason(result, letter):
-    return result["checks"][letter]["reason"]
+    return result[f"{letter}_reason"]
+
+
+def progress(result):
+    """The progress columns of a row, unknown numbers as None."""
+    def number(value):
+        return None if pd.isna(value) else value
+
+    return {"expected": number(result["expected"]), "actual": number(result["actual"]), "status": result["progress"]}
 
 
 # --- amounts -------------------------------------------------------------------
@@ -146,7 +155,7 @@ def test_measurable_pass_warn_fail(linear, make_dataset):
     no_table = check(linear, kpi="win_rate", target="+2pt", deadline="2025-10")  # no opportunities table
     assert status(no_table, "measurable") == "fail" and "opportunities" in reason(no_table, "measurable")
     no_baseline = check(linear, team="sup", target="+10%", deadline="2025-10")  # support owns no accounts
-    assert status(no_baseline, "measurable") == "fail" and no_baseline["baseline"] is None
+    assert status(no_baseline, "measurable") == "fail" and pd.isna(no_baseline["baseline"])
     thin = one_account(make_dataset, [None] * 22 + [100, 100])  # 2 of the last 6 months have a value
     assert status(check(thin, target="150", deadline="2025-06"), "measurable") == "warn"
     assert status(check(linear, kpi="call_volume", target="+10%", deadline="2025-10"), "measurable") == "fail"
@@ -253,23 +262,31 @@ def test_paths_are_linear_for_money_and_compounding_for_rates():
 def test_progress_on_track_and_behind_for_a_higher_is_better_kpi(linear):
     # set in 2024-06 (baseline 270), due 2025-06: +5 a month expects 300 in 2024-12; actual 330
     ahead = check(linear, target="330", start="2024-06", deadline="2025-06")
-    assert ahead["progress"] == {"expected": pytest.approx(300), "actual": pytest.approx(330), "status": "on_track"}
+    assert progress(ahead) == {"expected": pytest.approx(300), "actual": pytest.approx(330), "status": "on_track"}
     behind = check(linear, target="510", start="2024-06", deadline="2025-06")  # +20 a month expects 390
-    assert behind["progress"] == {"expected": pytest.approx(390), "actual": pytest.approx(330), "status": "behind"}
-    assert check(linear, target="400", deadline="2025-06")["progress"]["status"] == "not_started"
-    assert check(linear, target="400")["progress"] == {"expected": None, "actual": None, "status": "unknown"}
+    assert progress(behind) == {"expected": pytest.approx(390), "actual": pytest.approx(330), "status": "behind"}
+    assert check(linear, target="400", deadline="2025-06")["progress"] == "not_started"
+    assert progress(check(linear, target="400")) == {"expected": None, "actual": None, "status": "unknown"}
 
 
 def test_progress_is_direction_aware_for_a_lower_is_better_kpi(falling_churn):
     # churned MRR 120 in 2024-06; to 60 by 2025-06 expects 90 in 2024-12, actual 90: on track (lower is better)
     on_track = check(falling_churn, kpi="churned_mrr", target="60", start="2024-06", deadline="2025-06")
-    assert on_track["progress"] == {"expected": pytest.approx(90), "actual": pytest.approx(90), "status": "on_track"}
+    assert progress(on_track) == {"expected": pytest.approx(90), "actual": pytest.approx(90), "status": "on_track"}
     behind = check(falling_churn, kpi="churned_mrr", target="0", start="2024-06", deadline="2025-06")
-    assert behind["progress"] == {"expected": pytest.approx(60), "actual": pytest.approx(90), "status": "behind"}
+    assert progress(behind) == {"expected": pytest.approx(60), "actual": pytest.approx(90), "status": "behind"}
 
 
-def test_the_result_has_exactly_the_json_shape(linear):
-    result = check(linear, target="+10%", deadline="2025-06", parent="mrr")
+def test_the_result_is_one_tidy_row_per_target_and_its_records_have_the_json_shape(linear):
+    targets = [Target(id=i, team="cs1", kpi="mrr", target=parse_amount("+10%"), deadline="2025-06", parent="mrr")
+               for i in ("a", "b")]
+    results = evaluate_targets(linear, targets, lang="en")
+    assert list(results.columns) == RESULT_COLUMNS and list(results["id"]) == ["a", "b"]
+    assert list(results["specific"].cat.categories) == ["pass", "warn", "fail"]  # ordered: pass < warn < fail
+    assert results.attrs["as_of"] == "2024-12" and results.attrs["lang"] == "en"
+    long = letter_verdicts(results)
+    assert len(long) == 2 * len(LETTERS) and list(long.columns) == ["id", "team", "kpi", "letter", "status", "reason"]
+    result = to_records(results)[0]
     json.dumps(result)
     assert set(result) == {"id", "team", "kpi", "baseline", "target", "deadline", "checks", "progress"}
     assert set(result["checks"]) == {"specific", "measurable", "achievable", "related", "time_bound"}
@@ -360,7 +377,7 @@ def test_cli_exits_0_on_failing_targets_and_2_on_an_unreadable_file(linear, tmp_
 # --- the sample targets, the exercise and the builder -------------------------------------------
 def test_the_sample_targets_include_good_and_flawed_ones(sample_dataset):
     results = evaluate_targets(sample_dataset, read_targets(SAMPLE_TARGETS), lang="en")
-    statuses = {r["id"]: {k: v["status"] for k, v in r["checks"].items()} for r in results}
+    statuses = results.set_index("id")[list(LETTERS)].astype(str).to_dict("index")
     for good in ("T01", "T03", "T08", "T10", "T11"):
         assert set(statuses[good].values()) == {"pass"}, good
     assert statuses["T02"]["specific"] == "warn"  # the sources' "cut the churn rate by 10 %"
@@ -369,7 +386,7 @@ def test_the_sample_targets_include_good_and_flawed_ones(sample_dataset):
     assert statuses["T06"]["specific"] == "fail"  # not a registry KPI
     assert statuses["T07"]["related"] == "fail"  # parent off the path
     assert statuses["T09"]["time_bound"] == "fail"  # too far away
-    teams = {r["team"] for r in results}
+    teams = set(results["team"])
     assert {"cs_enterprise", "cs_smb", "is_tokyo", "fs_tokyo", "fs_osaka", "support", "marketing", "all"} <= teams
 
 
@@ -403,12 +420,13 @@ def test_the_plots_draw(sample_dataset):
 
     matplotlib.use("Agg")
     from cskit.plots.targets import kpi_tree, plot_target_paths, tree_layout
+    from cskit.targets import target_actuals
 
     rows = tree_layout(["logo_churn_rate"])
     assert rows == [("mrr", 0), ("nrr_12m", 1), ("grr_12m", 2), ("logo_churn_rate", 3)]
-    assert kpi_tree("ja", highlight={"logo_churn_rate"}, dataset=sample_dataset) is not None
-    targets = read_targets(SAMPLE_TARGETS)
-    results = evaluate_targets(sample_dataset, targets, lang="en")
-    figure = plot_target_paths(sample_dataset, [r for r in results if r["team"] == "cs_enterprise"], targets, "en")
+    assert kpi_tree(lang="ja", highlight={"logo_churn_rate"}, dataset=sample_dataset) is not None
+    results = evaluate_targets(sample_dataset, read_targets(SAMPLE_TARGETS), lang="en")
+    kpis = target_actuals(sample_dataset, results)
+    figure = plot_target_paths(results[results["team"] == "cs_enterprise"], kpis, lang="en")
     assert len([ax for ax in figure.axes if ax.get_visible()]) == 1
-    assert plot_target_paths(sample_dataset, [r for r in results if r["id"] == "T04"], targets, "en") is None
+    assert plot_target_paths(results[results["id"] == "T04"], kpis, lang="en") is None

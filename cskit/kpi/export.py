@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..i18n import t
-from .registry import format_value, get_kpi
+from .registry import format_change, format_value, get_kpi
 
 
 def json_number(value: float) -> float | int | None:
@@ -64,30 +64,19 @@ def year_over_year(kpis: pd.DataFrame, month: pd.Period | None = None) -> pd.Dat
     return frame
 
 
-def render_table(kpis: pd.DataFrame, team_names: dict[str, str], lang: str, currency: str = "JPY") -> str:
-    """A readable summary (rich tables, one per team) of the last month against a year earlier."""
-    from rich.console import Console
-    from rich.table import Table
+def render_summary(kpis: pd.DataFrame, team_names: dict[str, str], lang: str, currency: str = "JPY") -> str:
+    """A readable summary (one table per team, :func:`cskit.terminal.render_table`) of the last month against a year earlier."""
+    from ..terminal import render_table
 
     summary = year_over_year(kpis)
-    console = Console(file=io.StringIO(), record=True, width=110, force_terminal=False, color_system=None)
     month = summary["month"].iloc[0] if len(summary) else None
+    columns = [t("kpi.col_kpi", lang), str(month), str(month - 12) if month is not None else "", t("kpi.col_change", lang)]
+    parts = []
     for team, rows in summary.groupby("team", sort=False):
-        table = Table(title=t("kpi.table_title", lang, team=team_names.get(team, team), month=month, year_ago=month - 12 if month is not None else ""))
-        table.add_column(t("kpi.col_kpi", lang))
-        table.add_column(str(month), justify="right")
-        table.add_column(str(month - 12), justify="right")
-        table.add_column(t("kpi.col_change", lang), justify="right")
-        for row in rows.itertuples(index=False):
-            kpi = get_kpi(row.kpi)
-            change = row.change
-            if kpi.unit == "rate" and not pd.isna(change):
-                change_text = f"{change * 100:+.1f}pt"
-            elif pd.isna(change):
-                change_text = "—"
-            else:
-                change_text = ("+" if change >= 0 else "-") + format_value(row.kpi, abs(change), lang, currency)
-            table.add_row(kpi.label(lang), format_value(row.kpi, row.value, lang, currency),
-                          format_value(row.kpi, row.year_ago, lang, currency), change_text)
-        console.print(table)
-    return console.export_text()
+        frame = pd.DataFrame([
+            (get_kpi(row.kpi).label(lang), format_value(row.kpi, row.value, lang, currency),
+             format_value(row.kpi, row.year_ago, lang, currency), format_change(row.kpi, row.change, lang, currency))
+            for row in rows.itertuples(index=False)], columns=columns)
+        title = t("kpi.table_title", lang, team=team_names.get(team, team), month=month, year_ago=month - 12)
+        parts.append(render_table(frame, title=title, right=columns[1:], width=110))
+    return "".join(parts)

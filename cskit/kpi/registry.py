@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+import numpy as np
 import pandas as pd
 
 from .._yaml import safe_load
@@ -217,11 +218,17 @@ def format_value(kpi_id: str, value: float, lang: str | None = None, currency: s
     return f"{value:,.1f}"
 
 
+def _two_digits(size: float) -> str:
+    """A size below one unit with two significant digits, never in scientific notation."""
+    return np.format_float_positional(size, precision=2, fractional=False, trim="-")
+
+
 def format_points(change: float, signed: bool = False) -> str:
     """A change of a rate in percentage points: ``0.0123`` -> ``"1.2pt"``.
 
-    The one way cskit writes a rate's change: two decimals below one point (a churn
-    rate moves by hundredths of a point a month), one decimal from there.
+    The one way cskit writes a rate's change: one decimal, as the rates themselves
+    (:func:`format_value`), and two significant digits below one point (a churn rate
+    moves by hundredths of a point a month).
 
     Parameters
     ----------
@@ -236,17 +243,19 @@ def format_points(change: float, signed: bool = False) -> str:
     ('1.2pt', '-0.08pt', '+5.0pt')
     """
     points = float(change) * 100
-    decimals = 2 if abs(points) < 1 else 1
-    return f"{points:{'+' if signed else ''}.{decimals}f}pt"
+    size = abs(points)
+    sign = "-" if points < 0 else "+" if signed else ""
+    return sign + (f"{size:.1f}" if size >= 1 or size == 0 else _two_digits(size)) + "pt"
 
 
 def format_change(kpi_id: str, change: float, lang: str | None = None, currency: str = "JPY",
                   signed: bool = True) -> str:
     """Format a change of a KPI for people, in the KPI's unit (NaN as an em dash).
 
-    Rates change in points (:func:`format_points`), money in the currency
-    (:func:`format_value` of the size, ``-`` before a fall), every other unit with up
-    to three significant digits and the unit's suffix (:data:`UNIT_SUFFIXES`).
+    Rates change in points (:func:`format_points`). Any other change of at least one
+    unit is written as :func:`format_value` writes a value of that size, money always;
+    a smaller one with two significant digits and the unit's suffix (a per-month change
+    can be a fraction of a day or of a customer). A fall always has its ``-``.
 
     Parameters
     ----------
@@ -263,7 +272,7 @@ def format_change(kpi_id: str, change: float, lang: str | None = None, currency:
     Examples
     --------
     >>> format_change("logo_churn_rate", -0.004)
-    '-0.40pt'
+    '-0.4pt'
     >>> format_change("mrr", 150000.0, "en")
     '+¥150,000'
     >>> format_change("median_first_response_hours", 0.25, "en", signed=False)
@@ -276,11 +285,7 @@ def format_change(kpi_id: str, change: float, lang: str | None = None, currency:
         return format_points(change, signed)
     sign = "-" if change < 0 else "+" if signed else ""
     size = abs(float(change))
-    if unit == "money":
+    if size >= 1 or size == 0 or unit == "money":
         return sign + format_value(kpi_id, size, lang, currency)
-    if size >= 100 or size.is_integer():
-        number = f"{size:,.0f}"
-    else:
-        number = f"{size:.1f}" if size >= 1 else f"{size:.3g}"
     suffix = pick(UNIT_SUFFIXES[unit], lang) if unit in UNIT_SUFFIXES else ""
-    return sign + number + suffix
+    return sign + _two_digits(size) + suffix

@@ -2,47 +2,54 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from ..contract import ROLES
 from ..i18n import t
 from ..kpi.registry import get_kpi, path_to_kgi, registry
-from ..targets import evaluation_month, target_path
+from ..options import check_lang
+from ..targets import target_path
 from .style import PALETTE, money_axis, month_axis, percent_axis
 
 _SALES = {"field_sales", "inside_sales"}
 ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLES)}
 
 
-def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax=None, currency: str = "JPY"):
+def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None = None, ax=None,
+                     currency: str = "JPY"):
     """One target: its path from baseline to target (dashed), the target (star) and the actual monthly values.
 
     The path is :func:`cskit.targets.target_path` (straight for counts and money,
-    compounding for rates); the title ends with the progress status.
+    compounding for rates) from the target's ``start`` month; the title ends with the
+    progress status.
 
     Parameters
     ----------
-    result : dict
-        One entry of :func:`cskit.targets.evaluate_targets`.
+    result : Series
+        One row of :func:`cskit.targets.evaluate_targets` (with a baseline, a target and a deadline).
     actuals : Series
-        The team's monthly values of the KPI (index: monthly periods).
-    start : str
-        Month the baseline refers to (``YYYY-MM``).
-    lang : {"ja", "en"}
+        The team's monthly values of the KPI (index: monthly periods), in the KPI's unit.
+    lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
     currency : str
         ISO code for money axes.
+
+    Returns
+    -------
+    matplotlib Axes
     """
+    lang = check_lang(lang)
     kpi = get_kpi(result["kpi"])
     ax = ax or plt.subplots(figsize=(7, 3.2))[1]
-    first = pd.Period(start, freq="M")
+    first = pd.Period(result["start"], freq="M")
     path = target_path(result["kpi"], result["baseline"], result["target"], first, pd.Period(result["deadline"], freq="M"))
     shown = actuals[actuals.index >= first - 6].dropna()
     ax.plot(shown.index.to_timestamp(), shown.to_numpy(), marker="o", markersize=3, color=PALETTE[0], label=t("plot.target.actual", lang))
     ax.plot(path.index.to_timestamp(), path.to_numpy(), linestyle="--", color=PALETTE[1], label=t("plot.target.plan", lang))
     ax.scatter([path.index[-1].to_timestamp()], [path.iloc[-1]], marker="*", s=120, color=PALETTE[3], zorder=3, label=t("plot.target.target", lang))
-    status = (result.get("progress") or {}).get("status", "unknown")
-    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t('targets.progress.' + status, lang)}", fontsize=10)
+    status = result.get("progress", "unknown")
+    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t('targets.progress.' + str(status), lang)}", fontsize=10)
     if kpi.unit == "rate":
         percent_axis(ax, decimals=1)
     elif kpi.unit == "money":
@@ -57,44 +64,49 @@ def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax
     return ax
 
 
-def plot_target_paths(dataset, results: list[dict], targets, lang: str, as_of: str | None = None, ncols: int = 2):
+def plot_target_paths(results: pd.DataFrame, kpis: pd.DataFrame, *, lang: str | None = None, ax=None,
+                      currency: str | None = None, ncols: int = 2):
     """Every drawable target's path against its actuals, one small chart each.
 
-    A target is drawable when it has a baseline, a target value and a deadline. The path
-    starts at the target's ``start`` month, else at ``as_of`` (default: the data's last month).
+    A target is drawable when it has a baseline, a target value and a deadline. The KPI
+    values are computed by the caller (:func:`cskit.targets.target_actuals`), never here.
 
     Parameters
     ----------
-    dataset : Dataset
-    results : list of dict
-        Output of :func:`cskit.targets.evaluate_targets`.
-    targets : list of Target
-        The targets ``results`` were computed from (for their start months).
-    lang : {"ja", "en"}
-    as_of : str, optional
+    results : DataFrame
+        :func:`cskit.targets.evaluate_targets` output (or some of its rows).
+    kpis : DataFrame
+        Tidy KPI values (``team, month, kpi, value``) covering the targets' teams and KPIs.
+    lang : {"ja", "en"} or None
+    ax : sequence of matplotlib Axes, optional
+        One per drawable target; default: a new figure of ``ncols`` columns.
+    currency : str, optional
+        ISO code for money axes (default ``results.attrs["currency"]``, else JPY).
+    ncols : int
+        Columns of the new figure.
 
     Returns
     -------
     matplotlib Figure or None
         None when no target can be drawn.
     """
-    from ..kpi.engine import compute_kpis
-
-    last = evaluation_month(dataset, as_of)
-    by_id = {target.id: target for target in targets}
-    drawable = [r for r in results
-                if r["baseline"] is not None and r["target"] is not None and r["deadline"] and r["id"] in by_id]
-    if not drawable:
+    lang = check_lang(lang)
+    currency = currency or results.attrs.get("currency", "JPY")
+    drawable = results.dropna(subset=["baseline", "target", "deadline"])
+    if drawable.empty:
         return None
-    nrows = -(-len(drawable) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 3.4 * nrows), squeeze=False)
-    kpis = compute_kpis(dataset, teams=sorted({r["team"] for r in drawable}), end=str(last))
-    for ax, result in zip(axes.flat, drawable):
+    if ax is None:
+        nrows = -(-len(drawable) // ncols)
+        fig, grid = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 3.4 * nrows), squeeze=False)
+        axes = list(grid.flat)
+    else:
+        axes = list(np.ravel(ax))
+        fig = axes[0].figure
+    for one, (_, result) in zip(axes, drawable.iterrows()):
         rows = kpis[(kpis["team"] == result["team"]) & (kpis["kpi"] == result["kpi"])]
-        start = by_id[result["id"]].start or str(last)
-        target_vs_actual(result, rows.set_index("month")["value"], start, lang, ax=ax, currency=dataset.currency)
-    for ax in list(axes.flat)[len(drawable):]:
-        ax.set_visible(False)
+        target_vs_actual(result, rows.set_index("month")["value"], lang=lang, ax=one, currency=currency)
+    for one in axes[len(drawable):]:
+        one.set_visible(False)
     fig.tight_layout()
     return fig
 
@@ -130,7 +142,7 @@ def tree_layout(kpi_ids=None) -> list[tuple[str, int]]:
     return rows
 
 
-def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset=None, ax=None):
+def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | None = None, dataset=None, ax=None):
     """Draw the KPI tree top-down: the KGI at the top, every KPI indented under its parent.
 
     A grid on the right shows which roles own each KPI (and, with ``dataset``, that role's
@@ -139,16 +151,21 @@ def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset
 
     Parameters
     ----------
-    lang : {"ja", "en"}
-    highlight : set of str, optional
-        KPI ids drawn in colour (e.g. the team's targets).
     kpi_ids : iterable of str, optional
         Draw only these KPIs and their ancestors (default: every KPI).
+    lang : {"ja", "en"} or None
+    highlight : set of str, optional
+        KPI ids drawn in colour (e.g. the team's targets).
     dataset : Dataset, optional
         Names the teams of each role in the grid header and greys out KPIs the dataset
         cannot compute (a table is missing).
     ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
     """
+    lang = check_lang(lang)
     kpis = registry()
     rows = tree_layout(kpi_ids)
     highlight = highlight or set()
@@ -188,17 +205,24 @@ def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset
                 ax.scatter([grid_x0 + column], [y_of[kpi_id]], s=30, color=ROLE_COLOURS[role], zorder=2)
         ax.plot([grid_x0 - 0.4, grid_x0 + len(roles) - 0.6], [y_of[kpi_id]] * 2, color="#eeeeee", linewidth=0.6, zorder=0)
 
-    top, header_lines = 0.9, 1
+    top = 0.9
+    header_lines = _role_headers(ax, roles, grid_x0, top, dataset, lang)
+    ax.set_xlim(-0.3, grid_x0 + len(roles))
+    ax.set_ylim(-(len(rows) - 0.5) * row_height, top + 0.7 * header_lines + 0.3)
+    ax.set_axis_off()
+    ax.set_title(f"{t('plot.target.tree', lang)}   {t('plot.target.shared', lang)}", fontsize=10)
+    return ax
+
+
+def _role_headers(ax, roles: list[str], x0: float, top: float, dataset, lang: str) -> int:
+    """Write each role's short name (and, with ``dataset``, its teams) over the grid; return the most lines used."""
+    lines = 1
     for column, role in enumerate(roles):
         header = t(f"plot.role_short.{role}", lang)
         if dataset is not None:
             teams = list(dataset.teams.loc[dataset.teams["role"] == role, "team"])
             if teams:
                 header += "\n" + "\n".join(teams)
-        header_lines = max(header_lines, header.count("\n") + 1)
-        ax.text(grid_x0 + column, top, header, ha="center", va="bottom", fontsize=7, color=ROLE_COLOURS[role])
-    ax.set_xlim(-0.3, grid_x0 + len(roles))
-    ax.set_ylim(-(len(rows) - 0.5) * row_height, top + 0.7 * header_lines + 0.3)
-    ax.set_axis_off()
-    ax.set_title(f"{t('plot.target.tree', lang)}   {t('plot.target.shared', lang)}", fontsize=10)
-    return ax
+        lines = max(lines, header.count("\n") + 1)
+        ax.text(x0 + column, top, header, ha="center", va="bottom", fontsize=7, color=ROLE_COLOURS[role])
+    return lines

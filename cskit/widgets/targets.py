@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..i18n import t
 from ..kpi.registry import get_kpi, kpis_for_role, registry
-from ..targets import LETTERS, Target, evaluate_targets, letter_name, parse_amount
+from ..options import check_lang
+from ..targets import LETTERS, Target, evaluate_targets, evaluation_month, letter_name, parse_amount
 
 #: Static examples per role: (kpi, amount, months to the deadline, parent).
 #: The first is well written, the second ambiguous or unsigned, the third flawed.
@@ -52,9 +53,15 @@ def _role(dataset, team: str) -> str:
     return "all" if team == "all" else dataset.role_of(team)
 
 
-def builder_verdicts(dataset, team: str, kpi: str, amount: str, months: int, parent: str | None, lang: str,
-                     as_of: str | None = None) -> dict:
-    """The SMART result of one built target (as :func:`cskit.targets.evaluate_targets` gives it).
+def _built(team: str, kpi: str, amount: str, months: int, parent: str | None, last: pd.Period, number: int = 0) -> Target:
+    """The target the builder's controls describe: the deadline is ``months`` after ``last``."""
+    return Target(id=f"builder{number or ''}", team=team, kpi=kpi, target=parse_amount(amount), deadline=str(last + int(months)),
+                  parent=parent or None)
+
+
+def builder_verdicts(dataset, team: str, kpi: str, amount: str, months: int, parent: str | None, lang: str | None = None,
+                     as_of: str | None = None) -> pd.Series:
+    """The SMART result of one built target: its row of :func:`cskit.targets.evaluate_targets`.
 
     The deadline is ``months`` after ``as_of`` (default: the data's last month).
 
@@ -63,27 +70,28 @@ def builder_verdicts(dataset, team: str, kpi: str, amount: str, months: int, par
     ValueError
         If ``amount`` cannot be read (see :func:`cskit.targets.parse_amount`).
     """
-    last = pd.Period(as_of, freq="M") if as_of else dataset.months[-1]
-    target = Target(id="builder", team=team, kpi=kpi, target=parse_amount(amount), deadline=str(last + int(months)),
-                    parent=parent or None)
-    return evaluate_targets(dataset, [target], as_of=as_of, lang=lang)[0]
+    last = evaluation_month(dataset, as_of)
+    return evaluate_targets(dataset, [_built(team, kpi, amount, months, parent, last)], as_of=as_of, lang=lang).iloc[0]
 
 
-def example_table(dataset, team: str, lang: str, as_of: str | None = None) -> pd.DataFrame:
+def example_table(dataset, team: str, lang: str | None = None, as_of: str | None = None) -> pd.DataFrame:
     """Verdicts of the role's :data:`STATIC_EXAMPLES`: one row per example, one column per SMART letter."""
-    rows = []
-    for kpi, amount, months, parent in STATIC_EXAMPLES.get(_role(dataset, team), STATIC_EXAMPLES["all"]):
-        result = builder_verdicts(dataset, team, kpi, amount, months, parent, lang, as_of)
-        row = {"KPI": get_kpi(kpi).label(lang), t("targets.col.target", lang): amount,
-               t("targets.builder.months", lang): months, "parent": parent or "—"}
-        for letter in LETTERS:
-            check = result["checks"][letter]
-            row[letter_name(letter, lang)] = f"{t('targets.status.' + check['status'], lang)}: {check['reason']}"
-        rows.append(row)
-    return pd.DataFrame(rows)
+    lang = check_lang(lang)
+    last = evaluation_month(dataset, as_of)
+    examples = STATIC_EXAMPLES.get(_role(dataset, team), STATIC_EXAMPLES["all"])
+    built = [_built(team, kpi, amount, months, parent, last, i + 1) for i, (kpi, amount, months, parent) in enumerate(examples)]
+    results = evaluate_targets(dataset, built, as_of=as_of, lang=lang)
+    table = pd.DataFrame({"KPI": [get_kpi(kpi).label(lang) for kpi, *_ in examples],
+                          t("targets.col.target", lang): [amount for _, amount, *_ in examples],
+                          t("targets.builder.months", lang): [months for _, _, months, _ in examples],
+                          "parent": [parent or "—" for *_, parent in examples]})
+    for letter in LETTERS:
+        table[letter_name(letter, lang)] = [f"{t('targets.status.' + status, lang)}: {reason}"
+                                            for status, reason in zip(results[letter], results[f"{letter}_reason"])]
+    return table
 
 
-def target_builder(dataset, team: str, lang: str, interactive: bool | None = None, as_of: str | None = None):
+def target_builder(dataset, team: str, lang: str | None = None, interactive: bool | None = None, as_of: str | None = None):
     """Build a target and see its SMART verdict as you change it.
 
     Parameters
@@ -91,7 +99,7 @@ def target_builder(dataset, team: str, lang: str, interactive: bool | None = Non
     dataset : Dataset
     team : str
         Team id or ``"all"``; the KPI list starts with the team role's KPIs.
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
     interactive : bool or None
         True: ipywidgets. False (papermill, reports): a static table of the role's
         :data:`STATIC_EXAMPLES`. None: :func:`running_live` decides.
@@ -102,6 +110,7 @@ def target_builder(dataset, team: str, lang: str, interactive: bool | None = Non
     -------
     ipywidgets.VBox or DataFrame
     """
+    lang = check_lang(lang)
     if interactive is None:
         interactive = running_live()
     if not interactive:
@@ -130,9 +139,8 @@ def target_builder(dataset, team: str, lang: str, interactive: bool | None = Non
             except ValueError:
                 print(t("targets.bad_amount", lang, value=amount.value))
                 return
-            checks = result["checks"]
-            display(pd.DataFrame({t("targets.builder.verdict", lang): [t("targets.status." + checks[l]["status"], lang) for l in LETTERS],
-                                  t("targets.builder.reason", lang): [checks[l]["reason"] for l in LETTERS]},
+            display(pd.DataFrame({t("targets.builder.verdict", lang): [t("targets.status." + result[l], lang) for l in LETTERS],
+                                  t("targets.builder.reason", lang): [result[f"{l}_reason"] for l in LETTERS]},
                                  index=[letter_name(l, lang) for l in LETTERS]))
 
     for control in (kpi, amount, months, parent):

@@ -415,16 +415,16 @@ def test_charts_draw_in_both_languages(six):
 
     logo = cohorts.cohort_retention(six)
     for lang, word in (("ja", "経過月数"), ("en", "Age in months")):
-        assert word in charts.retention_heatmap(logo, lang).get_xlabel()
-        assert word in charts.retention_curves(logo, lang).get_xlabel()
-        assert word in charts.retention_curves(cohorts.cohort_retention(six, split="segment"), lang, by="split").get_xlabel()
-        assert word in charts.survival_plot(cohorts.survival_curve(six), lang).get_xlabel()
-        assert word in charts.ltv_curves(cohorts.cohort_ltv(six), lang).get_xlabel()
-    heatmap = charts.retention_heatmap(logo, "en")
+        assert word in charts.retention_heatmap(logo, lang=lang).get_xlabel()
+        assert word in charts.retention_curves(logo, lang=lang).get_xlabel()
+        assert word in charts.retention_curves(cohorts.cohort_retention(six, split="segment"), lang=lang, by="split").get_xlabel()
+        assert word in charts.survival_plot(cohorts.survival_curve(six), lang=lang).get_xlabel()
+        assert word in charts.ltv_curves(cohorts.cohort_ltv(six), lang=lang).get_xlabel()
+    heatmap = charts.retention_heatmap(logo, lang="en")
     texts = [t.get_text() for t in heatmap.texts]
     assert "67" in texts and len(texts) == 16  # one label per known cell, censored cells blank
-    quarter = charts.retention_heatmap(cohorts.cohort_retention(six, period="quarter"), "en")
+    quarter = charts.retention_heatmap(cohorts.cohort_retention(six, period="quarter"), lang="en")
     assert "quarters" in quarter.get_xlabel()
-    empty = charts.retention_heatmap(cohorts.cohort_retention(six, team="sup"), "en")
+    empty = charts.retention_heatmap(cohorts.cohort_retention(six, team="sup"), lang="en")
     assert "no data" in empty.get_title()
     plt.close("all")

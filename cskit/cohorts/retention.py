@@ -43,12 +43,9 @@ def cohort_retention(
         ``"logo"``: share of the cohort's accounts paying at age k (fraction 0-1).
         ``"revenue"``: the cohort's MRR at age k over its MRR at age 0 (net; can exceed 1).
     period : {"month", "quarter"}
-        ``"month"``: cohorts are calendar months, age k is k months after each
-        account's first paid month. ``"quarter"``: cohorts are calendar quarters of the
-        first paid month, age k is k quarters (3k months) after each account's own first
-        paid month; an account is retained at age k if it pays in month first + 3k.
-        Age 0 is therefore always 100 %, and a cell is known only when quarter
-        cohort + k is complete in the data.
+        Calendar months or quarters of the first paid month. With quarters, age k is
+        3k months after each account's own first paid month (so age 0 is always 100 %),
+        and a cell is known only when quarter cohort + k is complete in the data.
     split : {None, "team", "segment", "touch_model"}
         Also split the cohorts by this column of ``accounts`` (empty values become
         :data:`NO_VALUE`).
@@ -77,20 +74,16 @@ def cohort_retention(
 
     Examples
     --------
-    Two accounts start in January (B stops in March), one in February:
+    Two accounts start in January, C in February, whose age 2 lies after the data (NaN):
 
     >>> import pandas as pd
     >>> from cskit.io import Dataset
-    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
+    >>> mrr = pd.DataFrame({"account_id": list("AAABBCC"), "mrr": [100.0, 100, 100, 50, 50, 80, 120],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
-    ...                                              "2024-02", "2024-03"], freq="M"),
-    ...                     "mrr": [100.0, 100.0, 100.0, 50.0, 50.0, 80.0, 120.0]})
+    ...                                              "2024-02", "2024-03"], freq="M")})
     >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
-    >>> cohort_retention(data, metric="logo")
+    >>> cohort_retention(data, metric="logo").tail(3)
         cohort  age  cohort_size  value  base
-    0  2024-01    0            2    1.0   2.0
-    1  2024-01    1            2    1.0   2.0
-    2  2024-01    2            2    0.5   2.0
     3  2024-02    0            1    1.0   1.0
     4  2024-02    1            1    1.0   1.0
     5  2024-02    2            1    NaN   1.0

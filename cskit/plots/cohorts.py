@@ -1,8 +1,8 @@
 """Cohort charts: the retention heatmap, retention curves, the survival curve, cohort LTV.
 
-Every function takes the tidy output of :mod:`cskit.cohorts`, a ``lang`` for the
-labels and an optional ``ax=``, and returns the axes. Censored cells (after the data's
-last month) are left blank or end the line; they are never drawn as 0.
+Every function takes the tidy output of :mod:`cskit.cohorts` first, then keyword-only
+options (``lang`` for the labels, ``ax``), and returns the axes. Censored cells (after
+the data's last month) are left blank or end the line; they are never drawn as 0.
 """
 from __future__ import annotations
 
@@ -12,19 +12,14 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
-from ..cohorts import combine_splits, median_lifetime, pooled_curve, retention_matrix
+from ..cohorts import combine_splits, median_lifetime, period_of, pooled_curve, retention_matrix
 from ..i18n import t
+from ..options import check_choice, check_lang
 from .style import fixed_layout, money_axis, percent_axis
 
 
 def _t(key: str, lang: str, **fields) -> str:
     return t(f"cohort_plot.{key}", lang, **fields)
-
-
-def _period(tidy: pd.DataFrame) -> str:
-    if "period" in tidy.attrs:
-        return tidy.attrs["period"]
-    return "quarter" if len(tidy) and tidy["cohort"].astype(str).str.contains("Q").any() else "month"
 
 
 def _metric(tidy: pd.DataFrame, metric: str | None) -> str:
@@ -55,7 +50,7 @@ def _enough(curve: pd.DataFrame, min_cohorts: int) -> pd.DataFrame:
     return curve[keep] if len(curve) else curve
 
 
-def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None = None,
+def retention_heatmap(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, metric: str | None = None,
                       split_value: str | None = None, annotate: bool = True):
     """Heatmap of the cohort matrix: cohorts in rows, ages in columns, values as %.
 
@@ -64,7 +59,7 @@ def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None
     tidy : DataFrame
         :func:`cskit.cohorts.cohort_retention` output (one split value at most, or
         choose one with ``split_value``).
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
     metric : {"logo", "revenue"}, optional
         Default: ``tidy.attrs["metric"]``; only sets the title and colour range.
@@ -72,9 +67,14 @@ def retention_heatmap(tidy: pd.DataFrame, lang: str, ax=None, metric: str | None
         The split group to draw when ``tidy`` is split.
     annotate : bool
         Write the % in each known cell; censored cells stay blank.
+
+    Returns
+    -------
+    matplotlib Axes
     """
+    lang = check_lang(lang)
     metric = _metric(tidy, metric)
-    period = _period(tidy)
+    period = period_of(tidy)
     title = _t(f"title.heatmap.{metric}", lang)
     tidy = _one_split(tidy, split_value)
     wide = retention_matrix(tidy) if len(tidy) else pd.DataFrame()
@@ -114,15 +114,15 @@ def _cohort_lines(tidy: pd.DataFrame, ax, max_legend: int = 8) -> None:
                 label=cohort if cohort in shown else "_nolegend_")
 
 
-def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort", metric: str | None = None,
-                     min_cohorts: int = 2):
+def retention_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, by: str = "cohort",
+                     metric: str | None = None, min_cohorts: int = 2):
     """Retention curves: one line per cohort (``by="cohort"``) or per split group.
 
     Parameters
     ----------
     tidy : DataFrame
         :func:`cskit.cohorts.cohort_retention` output; ``by="split"`` needs a split.
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
     by : {"cohort", "split"}
         ``"cohort"``: each cohort in a colour from old (dark) to new (light) plus the
@@ -133,12 +133,16 @@ def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort",
     min_cohorts : int
         Pooled curves stop at the last age at least this many cohorts have reached
         (a single old cohort is too thin to stand for the average).
+
+    Returns
+    -------
+    matplotlib Axes
     """
+    lang = check_lang(lang)
+    check_choice("by", by, ("cohort", "split"))
     metric = _metric(tidy, metric)
-    period = _period(tidy)
+    period = period_of(tidy)
     ax = ax or plt.subplots(figsize=(8, 4))[1]
-    if by not in ("cohort", "split"):
-        raise ValueError("by must be 'cohort' or 'split'")
     if by == "split" and "split" not in tidy:
         raise ValueError("by='split' needs cohort_retention(..., split=...) data")
     split_name = _t(f"split.{tidy.attrs.get('split') or 'none'}", lang)
@@ -165,16 +169,21 @@ def retention_curves(tidy: pd.DataFrame, lang: str, ax=None, by: str = "cohort",
     return ax
 
 
-def survival_plot(curve: pd.DataFrame, lang: str, ax=None):
+def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None):
     """Kaplan-Meier step curve with its confidence band and the median lifetime marked.
 
     Parameters
     ----------
     curve : DataFrame
         :func:`cskit.cohorts.survival_curve` output (one curve, or one per split group).
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
     """
+    lang = check_lang(lang)
     ax = ax or plt.subplots(figsize=(8, 4))[1]
     title = _t("title.survival", lang)
     if curve.empty:
@@ -203,20 +212,26 @@ def survival_plot(curve: pd.DataFrame, lang: str, ax=None):
     return ax
 
 
-def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = None, min_cohorts: int = 2):
+def ltv_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, currency: str | None = None,
+               min_cohorts: int = 2):
     """Cumulative revenue per account by age: one line per cohort plus the pooled average.
 
     Parameters
     ----------
     tidy : DataFrame
         :func:`cskit.cohorts.cohort_ltv` output (money per account).
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
     currency : str, optional
         ISO code for the axis (default ``tidy.attrs["currency"]``, else JPY).
     min_cohorts : int
         The pooled average stops at the last age at least this many cohorts have reached.
+
+    Returns
+    -------
+    matplotlib Axes
     """
+    lang = check_lang(lang)
     ax = ax or plt.subplots(figsize=(8, 4))[1]
     title = _t("title.ltv", lang)
     if tidy.empty or tidy["value"].notna().sum() == 0:
@@ -228,7 +243,7 @@ def ltv_curves(tidy: pd.DataFrame, lang: str, ax=None, currency: str | None = No
     ax.legend(fontsize="x-small", ncol=2, loc="upper left")
     ax.set_ylim(bottom=0)
     ax.set_title(title)
-    ax.set_xlabel(_t(f"age.{_period(tidy)}", lang))
+    ax.set_xlabel(_t(f"age.{period_of(tidy)}", lang))
     ax.set_ylabel(_t("value.ltv", lang))
     money_axis(ax, currency or tidy.attrs.get("currency", "JPY"), lang)  # the same money scale as the KPI charts
     return ax

@@ -1,4 +1,8 @@
-"""Role charts: The Model funnel (a team beside the company) and the pay ranges of the roles."""
+"""Role charts: The Model funnel (a team beside the company) and the pay ranges of the roles.
+
+Each takes its data first and keyword-only options after it; one panel returns its
+Axes, several their Figure.
+"""
 from __future__ import annotations
 
 import math
@@ -8,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import t
+from ..options import check_lang
 from .style import PALETTE
 
 #: Colour of what was lost between two stages (drawn behind the stage's bar).
@@ -19,7 +24,7 @@ def _count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def funnel(data: pd.DataFrame, lang: str, ax=None, title: str | None = None, color=None):
+def funnel(data: pd.DataFrame, *, lang: str | None = None, ax=None, title: str | None = None, color=None):
     """Draw one funnel (output of :func:`cskit.kpi.funnel.model_funnel`) as centred bars.
 
     Each stage is a bar as wide as its count, drawn over a light bar as wide as its
@@ -32,7 +37,7 @@ def funnel(data: pd.DataFrame, lang: str, ax=None, title: str | None = None, col
     ----------
     data : DataFrame
         ``stage, count, conversion_from_previous, leak, base``, stages in order.
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
     title : str, optional
     color : colour, optional
@@ -42,6 +47,7 @@ def funnel(data: pd.DataFrame, lang: str, ax=None, title: str | None = None, col
     -------
     matplotlib Axes
     """
+    lang = check_lang(lang)
     ax = ax or plt.subplots(figsize=(7, 4))[1]
     color = color or PALETTE[0]
     stages = list(data["stage"])
@@ -76,38 +82,44 @@ def funnel(data: pd.DataFrame, lang: str, ax=None, title: str | None = None, col
     return ax
 
 
-def funnel_pair(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, lang: str,
-                team_name: str = "", company_name: str = "", axes=None):
+def funnel_pair(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, *, lang: str | None = None, ax=None,
+                team_name: str = "", company_name: str = ""):
     """The team's funnel beside the company's (only the company's when ``team_funnel`` is None).
 
     Parameters
     ----------
     team_funnel, company_funnel : DataFrame
         Outputs of :func:`cskit.kpi.funnel.model_funnel`.
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
+    ax : sequence of two Axes (one if there is no team funnel), optional
+        Default: a new figure.
     team_name, company_name : str
         Display names for the titles.
-    axes : sequence of two Axes (one if there is no team funnel), optional
 
     Returns
     -------
-    list of matplotlib Axes
+    matplotlib Figure
     """
+    lang = check_lang(lang)
     panels = [(company_funnel, company_name, PALETTE[0])]
     if team_funnel is not None:
         panels.insert(0, (team_funnel, team_name, PALETTE[1]))
-    if axes is None:
-        _, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.2), squeeze=False)
-        axes = list(axes[0])
-    for ax, (frame, name, colour) in zip(axes, panels):
-        funnel(frame, lang, ax=ax, title=t("roles.funnel.title", lang, team=name), color=colour)
-    for ax in axes[1:]:
-        ax.tick_params(axis="y", labelleft=True)
-    ax.figure.tight_layout()
-    return list(axes)
+    if ax is None:
+        _, grid = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.2), squeeze=False)
+        axes = list(grid[0])
+    else:
+        axes = list(np.ravel(ax))
+    for one, (frame, name, colour) in zip(axes, panels):
+        funnel(frame, lang=lang, ax=one, title=t("roles.funnel.title", lang, team=name), color=colour)
+    for one in axes[1:]:
+        one.tick_params(axis="y", labelleft=True)
+    figure = axes[0].figure
+    figure.tight_layout()
+    return figure
 
 
-def pay_ranges(lang: str, ax=None, roles: tuple[str, ...] = ("field_sales", "cs", "support", "inside_sales", "marketing")):
+def pay_ranges(roles: tuple[str, ...] = ("field_sales", "cs", "support", "inside_sales", "marketing"), *,
+               lang: str | None = None, ax=None):
     """Average annual pay range per role (millions of yen), from the role knowledge base.
 
     Roles whose pay the sources do not give are named in a note instead of drawn.
@@ -115,15 +127,16 @@ def pay_ranges(lang: str, ax=None, roles: tuple[str, ...] = ("field_sales", "cs"
 
     Parameters
     ----------
-    lang : {"ja", "en"}
-    ax : matplotlib Axes, optional
     roles : tuple of str
         Role ids (:data:`cskit.roles.ROLE_IDS`), top to bottom.
+    lang : {"ja", "en"} or None
+    ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
     """
+    lang = check_lang(lang)
     from ..roles import load_knowledge, role_profile
 
     labels = load_knowledge(lang)["labels"]

@@ -47,19 +47,19 @@ def floor_notebook(path: Path) -> Path:
 
 def run_floor(jobs_like, workers: int, scratch: Path) -> tuple[float, list[float], list[float]]:
     """The same number of jobs through the report pipeline, with the trivial notebook."""
-    from cskit.reports import _run_pool, _worker_env
+    from cskit.report.run import run_pool, worker_env
 
     notebook = floor_notebook(scratch / "00_floor.ipynb")
     out = scratch / "floor-out"
     jobs = [
         # plain papermill: a new kernel per notebook (warm kernels are cskit's own optimisation)
-        replace(job, notebook=str(notebook), stem=f"floor_{i:02d}", team_dir=str(out / f"t{i:02d}"),
-                scratch=str(scratch), cwd=str(scratch), warm_kernel=False)
+        replace(job, team=f"t{i:02d}", notebook=str(notebook),
+                settings=replace(job.settings, out_dir=str(out), scratch=str(scratch), warm_kernels=False))
         for i, job in enumerate(jobs_like)
     ]
-    env = _worker_env(workers)
+    env = worker_env(workers)
     started = time.perf_counter()
-    results = _run_pool(jobs, workers, env, progress=False, lang="en", log_dir=str(scratch))
+    results = run_pool(jobs, workers, env, progress=False, lang="en", log_dir=str(scratch))
     elapsed = time.perf_counter() - started
     bad = [r for r in results if r.status != "ok"]
     if bad:
@@ -83,7 +83,8 @@ def data_overhead(data_dir: Path) -> tuple[float, float]:
 
 
 def main() -> int:
-    from cskit.reports import Job, build_reports
+    from cskit.report import build_reports
+    from cskit.report.plan import Job, ReportSettings
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "sample")
@@ -102,8 +103,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cskit-bench-") as tmp:
         scratch = Path(tmp)
         # warm-up: one floor notebook (kernel spec lookup, font and import caches)
-        dummy = Job("t", "t", "00", "warm", "", str(scratch / "warm"), {"team": "t"}, "en", False, "bench",
-                    str(scratch), str(scratch), {"team_name": "t", "notebook_title": "warm", "as_of": "-"})
+        settings = ReportSettings(data_dir="", out_dir=str(scratch / "warm"), notebooks_dir=str(scratch),
+                                  scratch=str(scratch), run_id="bench", lang="en", as_of=None, as_of_label="-")
+        dummy = Job("t", "t", str(scratch / "00_floor.ipynb"), settings)
         run_floor([dummy], 1, scratch)
 
         started = time.perf_counter()

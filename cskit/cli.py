@@ -238,13 +238,13 @@ def report(
     out: Path = typer.Option(Path("reports"), "--out", help="Output folder."),
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Notebooks run at once (default: CPU count)."),
     show_code: bool = typer.Option(False, "--show-code", help="Show the code cells (hidden by default)."),
-    notebooks_dir: Optional[Path] = typer.Option(None, "--notebooks-dir", help="Notebook folder (default: the repository's notebooks/)."),
+    notebooks_dir: Optional[Path] = typer.Option(None, "--notebooks-dir", help="Notebook folder (default: the notebooks installed with cskit, else the repository's notebooks/)."),
     audience: str = AudienceOption,
     fresh_kernels: bool = typer.Option(False, "--fresh-kernels",
                                        help="Start a new kernel for every notebook (slower; by default each worker reuses one, reset in between)."),
 ) -> None:
     """Render each team's notebooks to self-contained HTML reports (exit 1 if any notebook failed)."""
-    from .reports import build_reports
+    from .report import build_reports
 
     result = build_reports(
         data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
@@ -267,7 +267,7 @@ def slides(
     lang: Optional[str] = LangOption,
 ) -> None:
     """Build trainer slides from notebook 01 (roles, The Model funnel) for one team, as offline HTML."""
-    from .slides import build_slides
+    from .report import build_slides
 
     path = build_slides(None, out, lang, team, data, as_of=as_of, audience=audience)
     typer.echo(t("roles.slides.done", lang, path=path))

@@ -57,7 +57,7 @@ def _folder_stamp(location) -> tuple | None:
 def load_data(location):
     """:func:`cskit.io.load_dataset`, reading and validating a folder once per kernel.
 
-    A report worker runs many notebooks in one kernel (:mod:`cskit.kernels`); the
+    A report worker runs many notebooks in one kernel (:mod:`cskit.report.kernels`); the
     first notebook reads the folder, the next ones get a copy of what it read.
 
     Parameters

@@ -1,4 +1,4 @@
-"""Warm report kernels (cskit.kernels) and what makes reports fast without changing them.
+"""Warm report kernels (cskit.report.kernels) and what makes reports fast without changing them.
 
 The promise of a warm kernel is that a notebook cannot tell it from a new one. The
 tests check it three ways: the reset itself, field by field, in a real kernel; tiny
@@ -17,10 +17,10 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pytest
 
-from cskit import kernels
+from cskit.report import kernels
 from cskit.notebook import load_data
 from cskit.plots.style import QuarterStarts, _figure_png, fixed_layout
-from cskit.reports import build_reports
+from cskit.report import build_reports
 
 from test_reports import PRINT_TEAM, make_notebook, tiny_dataset
 

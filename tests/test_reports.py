@@ -1,4 +1,4 @@
-"""Per-team HTML reports (cskit.reports): isolation, atomic writes, escaping, offline pages.
+"""Per-team HTML reports (cskit.report): isolation, atomic writes, escaping, offline pages.
 
 Most tests run tiny notebooks (built here with nbformat) on tiny datasets, because the
 real notebooks are not the point; one browser test renders a real sample report and
@@ -24,7 +24,8 @@ import pytest
 
 from cskit.errors import CskitError, DataValidationError
 from cskit.files import atomic_write, fingerprint, slugify, sweep_temps
-from cskit.reports import CSP, build_reports, external_references
+from cskit.report import build_reports
+from cskit.report.render import CSP, external_references
 
 from conftest import write_tables
 
@@ -210,6 +211,42 @@ def test_unknown_team_or_notebook_is_an_input_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_no_notebook_to_render_is_an_input_error_naming_where_it_looked(tmp_path, monkeypatch):
+    from cskit.report import plan
+
+    data = tiny_dataset(tmp_path / "data", ["cs_a"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "out"
+    with pytest.raises(CskitError) as err:
+        build_reports(data, out, notebooks_dir=empty, progress=False, jobs=1)
+    assert err.value.code == "report.no_notebooks" and err.value.exit_code == 2
+    assert str(empty) in err.value.render("ja") and str(empty) in err.value.render("en")
+    assert not out.exists()
+    # by default: the notebooks installed with the package, else the repository's; neither -> both named
+    monkeypatch.setattr(plan, "PACKAGE_NOTEBOOKS", tmp_path / "pkg")
+    monkeypatch.setattr(plan, "REPO_NOTEBOOKS", tmp_path / "repo")
+    with pytest.raises(CskitError) as err:
+        build_reports(data, out, progress=False, jobs=1)
+    assert str(tmp_path / "pkg") in str(err.value) and str(tmp_path / "repo") in str(err.value)
+    make_notebook(tmp_path / "repo" / "02_repo.ipynb", PRINT_TEAM)
+    assert plan.locate_notebooks(["02"])[0] == tmp_path / "repo"
+    make_notebook(tmp_path / "pkg" / "02_pkg.ipynb", PRINT_TEAM)
+    assert plan.locate_notebooks(["02"])[0] == tmp_path / "pkg"
+    with pytest.raises(CskitError, match="report.no_notebooks|No notebook"):
+        plan.locate_notebooks(["03"])  # a folder without the chosen numbers does not count
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("module", ["plan", "render", "run", "site", "build", "slides", "kernels"])
+def test_docstring_examples_of_the_report_modules_run(module):
+    import doctest
+    import importlib
+
+    failures, _ = doctest.testmod(importlib.import_module(f"cskit.report.{module}"), optionflags=doctest.ELLIPSIS)
+    assert failures == 0
+
+
 # --------------------------------------------------------------------------- #
 # Failure isolation
 # --------------------------------------------------------------------------- #
@@ -340,7 +377,7 @@ def test_a_team_name_cannot_inject_code_into_the_notebook(hostile_run):
 # --------------------------------------------------------------------------- #
 INTERRUPT_SCRIPT = """
 import sys
-from cskit.reports import build_reports
+from cskit.report import build_reports
 try:
     build_reports(sys.argv[1], sys.argv[2], notebooks_dir=sys.argv[3], progress=False, jobs=2)
 except KeyboardInterrupt:
@@ -417,6 +454,21 @@ def test_cli_exit_codes(tmp_path):
     (data / "mrr.csv").write_text("account_id,month,mrr\nzz,2024-01,1\n")
     bad = runner.invoke(cli.app, args)
     assert bad.exit_code == 2
+
+
+def test_cli_report_with_no_notebook_exits_2_saying_where_it_looked(tmp_path):
+    cli = _report_command()
+    from typer.testing import CliRunner
+
+    data = tiny_dataset(tmp_path / "data", ["cs_a"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for lang, words in (("ja", "探した場所"), ("en", "Looked in")):
+        result = CliRunner().invoke(cli.app, ["report", "--data", str(data), "--out", str(tmp_path / "out"),
+                                              "--lang", lang, "--notebooks-dir", str(empty)])
+        assert result.exit_code == 2, result.output
+        assert words in result.output and str(empty) in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
 
 
 # --------------------------------------------------------------------------- #

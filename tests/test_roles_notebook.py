@@ -320,8 +320,8 @@ def test_notebook_01_runs_and_shows_the_tables_and_the_funnel(tmp_path, small_sa
 # --------------------------------------------------------------------------- #
 @pytest.mark.notebooks
 def test_slides_are_an_offline_reveal_deck_in_one_language(tmp_path, small_sample):
-    from cskit.reports import external_references
-    from cskit.slides import build_slides
+    from cskit.report import build_slides
+    from cskit.report.render import external_references
 
     out = build_slides(None, tmp_path / "deck" / "slides.html", "en", "fs_tokyo", small_sample, kernel_name="python3")
     html = out.read_text(encoding="utf-8")
@@ -342,7 +342,7 @@ def test_slides_are_an_offline_reveal_deck_in_one_language(tmp_path, small_sampl
 
 
 def test_slides_reject_bad_input_before_running_anything(tmp_path, small_sample):
-    from cskit.slides import build_slides
+    from cskit.report import build_slides
 
     with pytest.raises(CskitError):
         build_slides(None, tmp_path / "x.html", "en", "nobody", small_sample)
@@ -352,7 +352,7 @@ def test_slides_reject_bad_input_before_running_anything(tmp_path, small_sample)
 
 
 def test_reveal_js_comes_from_an_installed_package():
-    from cskit.slides import reveal_assets, reveal_dir
+    from cskit.report.slides import reveal_assets, reveal_dir
 
     assert (reveal_dir() / "dist" / "reveal.js").is_file()
     assets = reveal_assets()

@@ -30,8 +30,8 @@ import warnings
 _FRESH: dict = {}
 
 #: Code the worker sends to a new kernel, then before every later notebook (silently).
-SNAPSHOT_CODE = "import cskit.kernels as __cskit_kernels; __cskit_kernels.snapshot(); del __cskit_kernels"
-RESET_CODE = "import cskit.kernels as __cskit_kernels; __cskit_kernels.reset()"
+SNAPSHOT_CODE = "import cskit.report.kernels as __cskit_kernels; __cskit_kernels.snapshot(); del __cskit_kernels"
+RESET_CODE = "import cskit.report.kernels as __cskit_kernels; __cskit_kernels.reset()"
 
 
 # --------------------------------------------------------------------------- #
@@ -64,7 +64,7 @@ def reset() -> None:
         If :func:`snapshot` never ran in this kernel (the worker then starts a new one).
     """
     if not _FRESH:
-        raise RuntimeError("cskit.kernels.reset() before snapshot()")
+        raise RuntimeError("cskit.report.kernels.reset() before snapshot()")
     import matplotlib
     import matplotlib.pyplot as plt
     import numpy as np

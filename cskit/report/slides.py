@@ -21,18 +21,20 @@ import re
 import tempfile
 from pathlib import Path
 
-from .errors import CskitError
-from .i18n import resolve_lang, t
-from .files import atomic_write
-from .reports import LANG_TAGS, NOTEBOOKS_DIR
+from ..errors import CskitError
+from ..files import atomic_write
+from ..i18n import t
+from ..options import AUDIENCES, check_choice, check_lang, check_month
+from .plan import locate_notebooks
+from .render import other_lang_tags
 
 #: The package that ships reveal.js, and where its files are inside it.
 REVEAL_PACKAGE = "sphinx_revealjs"
 REVEAL_SUBDIR = ("_static", "revealjs")
 
-#: The notebook the slides are made from.
-NOTEBOOK = NOTEBOOKS_DIR / "01_roles_cs_vs_sales.ipynb"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "cskit_slides"
+#: The notebook the slides are made from: 01 (roles, The Model funnel), see :func:`default_notebook`.
+NOTEBOOK_NUMBER = "01"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "cskit_slides"
 
 #: Scripts and styles are inline; nothing may be fetched (images are data: URIs).
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -97,11 +99,19 @@ def reveal_assets(theme: str = "white") -> dict[str, str]:
 def prepare_for_slides(nb, lang: str):
     """Keep only ``lang``'s prose cells and hide the parameter cells (in place; returns ``nb``).
 
-    The other language's cells (tags of :data:`cskit.reports.LANG_TAGS`) are removed
-    *before* nbconvert works out where slides start and end, so a slide never loses
-    its opening cell.
+    The other language's cells (tags of :data:`cskit.report.render.LANG_TAGS`) are
+    removed *before* nbconvert works out where slides start and end, so a slide never
+    loses its opening cell.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> ja, en = nbformat.v4.new_markdown_cell("日本語"), nbformat.v4.new_markdown_cell("English")
+    >>> ja.metadata["tags"], en.metadata["tags"] = ["lang-ja"], ["lang-en"]
+    >>> [cell.source for cell in prepare_for_slides(nbformat.v4.new_notebook(cells=[ja, en]), "en").cells]
+    ['English']
     """
-    other = {tag for code, tag in LANG_TAGS.items() if code != lang}
+    other = other_lang_tags(lang)
     nb.cells = [c for c in nb.cells if not other & set(c.get("metadata", {}).get("tags", []))]
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -137,6 +147,18 @@ def render_slides(nb, lang: str, title: str, theme: str = "white") -> str:
     return body
 
 
+def default_notebook() -> Path:
+    """Notebook 01, found where the reports find theirs (:func:`cskit.report.plan.locate_notebooks`).
+
+    Raises
+    ------
+    CskitError
+        ``report.no_notebooks`` (naming the folders looked in) when it is nowhere.
+    """
+    _, found = locate_notebooks([NOTEBOOK_NUMBER])
+    return found[NOTEBOOK_NUMBER]
+
+
 def build_slides(
     notebook_path: str | Path | None,
     out_html: str | Path,
@@ -154,7 +176,7 @@ def build_slides(
     Parameters
     ----------
     notebook_path : str, Path or None
-        The notebook (default: :data:`NOTEBOOK`, ``notebooks/01_roles_cs_vs_sales.ipynb``).
+        The notebook (default: :func:`default_notebook`, ``01_roles_cs_vs_sales.ipynb``).
     out_html : str or Path
         HTML file to write (its folder is created). Written atomically: a failed run
         leaves an older deck as it was.
@@ -184,29 +206,36 @@ def build_slides(
     ------
     CskitError
         Unknown team, bad ``as_of`` or audience, invalid dataset, reveal.js missing,
-        or the notebook failed (its executed copy is kept as ``<out>.failed.ipynb``).
+        no notebook 01, or the notebook failed (its executed copy is kept as
+        ``<out>.failed.ipynb``).
     """
-    import nbformat
-    import papermill
+    from ..io import load_dataset
 
-    from .io import load_dataset
-    from .kpi.engine import resolve_months
-    from .roles_view import check_audience
-
-    lang = resolve_lang(lang)
-    notebook = Path(notebook_path) if notebook_path else NOTEBOOK
+    lang = check_lang(lang)
     out = Path(out_html)
     data_dir = Path(data_dir).resolve()
     # check the inputs here, so a mistake is a clear message, not a failed notebook
     dataset = load_dataset(data_dir)
     if team != "all":
         dataset.role_of(team)
-    resolve_months(dataset, None, as_of)
-    check_audience(audience)
+    check_month("--as-of", as_of, within=dataset.months)
+    check_choice("audience", audience, AUDIENCES)
     reveal_dir()
+    notebook = Path(notebook_path) if notebook_path else default_notebook()
 
     parameters = {"data_dir": str(data_dir), "team": team, "lang": lang, "as_of": as_of,
                   "audience": audience, "interactive": False}
+    nb = _execute(notebook, out, parameters, kernel_name, timeout)
+    title = t("roles.slides.title", lang, team=dataset.team_name(team, lang))
+    atomic_write(out, render_slides(nb, lang, title, theme))
+    return out
+
+
+def _execute(notebook: Path, out: Path, parameters: dict, kernel_name: str | None, timeout: int):
+    """Run ``notebook`` with papermill; on failure keep its executed copy beside ``out`` and raise."""
+    import nbformat
+    import papermill
+
     with tempfile.TemporaryDirectory(prefix="cskit-slides-") as scratch:
         executed = Path(scratch) / notebook.name
         try:
@@ -221,7 +250,4 @@ def build_slides(
                 failed.write_bytes(executed.read_bytes())
             error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
             raise CskitError("roles.slides.failed", notebook=notebook.name, error=error[:2000], path=failed) from exc
-        nb = nbformat.from_dict(nb)
-    title = t("roles.slides.title", lang, team=dataset.team_name(team, lang))
-    atomic_write(out, render_slides(nb, lang, title, theme))
-    return out
+    return nbformat.from_dict(nb)

@@ -1,0 +1,21 @@
+"""Per-team HTML reports and trainer slides: notebooks run with papermill, converted with nbconvert.
+
+One module per step of a run:
+
+* :mod:`~cskit.report.plan` -- which pages: the notebooks of each role, where the
+  notebooks are, one :class:`~cskit.report.plan.Job` per team and notebook;
+* :mod:`~cskit.report.run` -- the process pool, signals and progress; one job in a worker;
+* :mod:`~cskit.report.kernels` -- the warm-kernel papermill engine (``cskit-warm``);
+* :mod:`~cskit.report.render` -- one page's HTML (offline template, CSP, external reference check);
+* :mod:`~cskit.report.site` -- the index pages, ``manifest.json`` and the summary;
+* :mod:`~cskit.report.build` -- :func:`build_reports`, the steps in order;
+* :mod:`~cskit.report.slides` -- :func:`build_slides`, notebook 01 as an offline reveal.js deck.
+
+``cskit report`` and ``cskit slides`` are thin layers over :func:`build_reports` and
+:func:`build_slides`.
+"""
+from .build import build_reports
+from .site import ReportResult
+from .slides import build_slides
+
+__all__ = ["build_reports", "build_slides", "ReportResult"]

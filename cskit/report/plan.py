@@ -1,0 +1,324 @@
+"""Which pages a report run makes: the notebooks of each role, where they are, one job per page.
+
+A run renders, for every chosen team, the notebooks its role gets
+(:data:`NOTEBOOKS_BY_ROLE`) among the chosen numbers. :func:`plan_pages` turns that
+into :class:`Job` objects (what a worker process needs) and ``skipped`` pages (a
+notebook file that does not exist); :func:`longest_first` orders the jobs so the
+workers finish together.
+
+The notebooks are found in the installed package first (``cskit/notebooks/``, copied
+there when the wheel is built) and else in the repository's ``notebooks/`` (a source
+checkout or an editable install); see :func:`notebook_folders`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cskit
+
+from ..errors import CskitError, OptionError
+from ..files import slugify
+from ..i18n import MESSAGES, t
+from ..options import check_choice, parse_list
+
+__all__ = [
+    "NOTEBOOKS_BY_ROLE", "HEADLINE_KPIS", "PACKAGE_NOTEBOOKS", "REPO_NOTEBOOKS", "ReportSettings", "Job", "PageResult",
+    "notebook_folders", "find_notebooks", "locate_notebooks", "select_notebooks", "notebook_title",
+    "declared_parameters", "inside", "plan_pages", "longest_first",
+]
+
+# --------------------------------------------------------------------------- #
+# Per-role facts of the report
+# --------------------------------------------------------------------------- #
+# The ONLY place cskit.report names roles. Both tables are per-role facts: they move
+# to cskit/roles/registry.py (one table of every per-role fact) when that module
+# lands; until then they stay here, and the rest of cskit.report reads them from here.
+
+#: Notebooks (by number) each role gets a report of. Sales teams get 04 too: their
+#: cohorts are the accounts they won (``accounts.sales_team``).
+NOTEBOOKS_BY_ROLE: dict[str, tuple[str, ...]] = {
+    "cs": ("01", "02", "03", "04"),
+    "inside_sales": ("01", "02", "03", "04"),
+    "field_sales": ("01", "02", "03", "04"),
+    "support": ("01", "02", "03"),
+    "marketing": ("01", "02", "03"),
+}
+
+#: KPIs shown for a team on the index pages (names and formats from the KPI registry).
+HEADLINE_KPIS: dict[str, tuple[str, ...]] = {
+    "cs": ("mrr", "nrr_12m", "logo_churn_rate"),
+    "inside_sales": ("contacts", "contact_rate", "meeting_conversion_rate"),
+    "field_sales": ("win_rate", "new_customers", "mrr"),
+    "support": ("tickets_opened", "resolution_rate"),
+    "marketing": ("leads_created", "cac"),
+}
+
+# --------------------------------------------------------------------------- #
+# Where the notebooks are
+# --------------------------------------------------------------------------- #
+#: Notebooks shipped inside an installed wheel (the build copies ``notebooks/*.ipynb`` here).
+PACKAGE_NOTEBOOKS = Path(cskit.__file__).resolve().parent / "notebooks"
+#: The repository's notebooks (a source checkout or an editable install).
+REPO_NOTEBOOKS = Path(cskit.__file__).resolve().parents[1] / "notebooks"
+
+_NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+
+
+def notebook_folders(notebooks_dir: str | Path | None = None) -> list[Path]:
+    """The folders to look for notebooks in, in order.
+
+    Parameters
+    ----------
+    notebooks_dir : str, Path or None
+        A folder chosen by the user (then only that one), or ``None`` for the package's
+        notebooks, then the repository's.
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> notebook_folders() == [PACKAGE_NOTEBOOKS, REPO_NOTEBOOKS]
+    True
+    >>> notebook_folders("/srv/nbs")
+    [PosixPath('/srv/nbs')]
+    """
+    if notebooks_dir:
+        return [Path(notebooks_dir).resolve()]
+    return [PACKAGE_NOTEBOOKS, REPO_NOTEBOOKS]
+
+
+def find_notebooks(folder: Path) -> dict[str, Path]:
+    """Notebook files of ``folder`` by number (``"02"`` -> ``02_kpi_calculation.ipynb``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "02_kpi.ipynb").write_text("{}")
+    ...     _ = (Path(folder) / "notes.ipynb").write_text("{}")
+    ...     {number: path.name for number, path in find_notebooks(Path(folder)).items()}
+    {'02': '02_kpi.ipynb'}
+    """
+    found: dict[str, Path] = {}
+    for path in sorted(Path(folder).glob(_NOTEBOOK_GLOB)):
+        found.setdefault(path.name[:2], path)
+    return found
+
+
+def locate_notebooks(numbers: list[str], notebooks_dir: str | Path | None = None) -> tuple[Path, dict[str, Path]]:
+    """The first folder of :func:`notebook_folders` holding any of ``numbers``, and its notebooks.
+
+    Raises
+    ------
+    CskitError
+        ``report.no_notebooks`` (exit code 2) when no folder holds any of them: a run
+        that would render nothing is an error, and the message names every folder looked in.
+    """
+    folders = notebook_folders(notebooks_dir)
+    for folder in folders:
+        found = find_notebooks(folder)
+        if any(number in found for number in numbers):
+            return folder, found
+    raise CskitError("report.no_notebooks", notebooks=",".join(numbers),
+                     folders=", ".join(str(folder) for folder in folders))
+
+
+def select_notebooks(notebooks: str | list[str] | None) -> list[str]:
+    """The notebook numbers named by ``notebooks`` (``"all"``: every number of :data:`NOTEBOOKS_BY_ROLE`).
+
+    Examples
+    --------
+    >>> select_notebooks("2,03")
+    ['02', '03']
+    >>> select_notebooks("all")
+    ['01', '02', '03', '04']
+    """
+    known = sorted({n for numbers in NOTEBOOKS_BY_ROLE.values() for n in numbers})
+    chosen = parse_list(notebooks)
+    if chosen is None:
+        return known
+    numbers = [c.zfill(2) if c.isdigit() else c for c in chosen]
+    for number in numbers:
+        check_choice("--notebooks", number, ("all", *known))
+    return list(dict.fromkeys(numbers))
+
+
+def notebook_title(number: str, stem: str, lang: str) -> str:
+    """Display title of a notebook (from the message catalogue, else its file stem).
+
+    Examples
+    --------
+    >>> notebook_title("02", "02_kpi_calculation", "en")
+    '02 KPI calculation'
+    >>> notebook_title("77", "77_extra", "en")
+    '77_extra'
+    """
+    key = f"report.notebook.{number}"
+    return t(key, lang) if key in MESSAGES else stem
+
+
+@lru_cache(maxsize=32)
+def declared_parameters(path: str) -> frozenset[str]:
+    """Names assigned in a notebook's ``parameters`` cell (papermill's convention)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return frozenset(re.findall(r"^([A-Za-z_]\w*)\s*=", cell.source, re.M))
+    return frozenset()
+
+
+def inside(root: Path, path: Path) -> Path:
+    """``path`` if it is under ``root``; a guard against any path escape.
+
+    Examples
+    --------
+    >>> inside(Path("/tmp/reports"), Path("/tmp/reports/cs_smb"))
+    PosixPath('/tmp/reports/cs_smb')
+    """
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise OptionError("--out", str(path), "outside the output folder")
+    return path
+
+
+# --------------------------------------------------------------------------- #
+# Jobs
+# --------------------------------------------------------------------------- #
+@dataclass(frozen=True)
+class ReportSettings:
+    """What every page of one run shares (picklable: it travels to the worker processes).
+
+    Attributes
+    ----------
+    data_dir, out_dir, notebooks_dir, scratch : str
+        Absolute folders: the dataset, the output, the notebooks, this run's scratch space.
+    run_id : str
+        Names this run's temporary files (:func:`cskit.files.atomic_write`).
+    lang : {"ja", "en"}
+    as_of : str or None
+        The month asked for (passed to the notebooks); ``as_of_label`` is the month shown.
+    show_code, warm_kernels : bool
+    audience : {"trainer", "new_hire"}
+    """
+
+    data_dir: str
+    out_dir: str
+    notebooks_dir: str
+    scratch: str
+    run_id: str
+    lang: str
+    as_of: str | None
+    as_of_label: str
+    show_code: bool = False
+    warm_kernels: bool = True
+    audience: str = "trainer"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook for one team: everything a worker process needs (picklable)."""
+
+    team: str
+    team_name: str
+    notebook: str
+    settings: ReportSettings
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.team)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.notebook).stem
+
+    @property
+    def number(self) -> str:
+        return self.stem[:2]
+
+    @property
+    def team_dir(self) -> Path:
+        return Path(self.settings.out_dir) / self.slug
+
+    @property
+    def cwd(self) -> str:
+        """The notebook's folder: papermill runs it there."""
+        return str(Path(self.notebook).parent)
+
+    @property
+    def header(self) -> dict[str, str]:
+        """What the page header shows (escaped by the template)."""
+        return {"team": self.team, "team_name": self.team_name,
+                "notebook_title": notebook_title(self.number, self.stem, self.settings.lang),
+                "as_of": self.settings.as_of_label}
+
+    def parameters(self) -> dict:
+        """papermill parameters: written as Python literals after the parameters cell (data, never code)."""
+        s = self.settings
+        parameters = {"data_dir": s.data_dir, "team": self.team, "lang": s.lang, "as_of": s.as_of, "interactive": False}
+        if "audience" in declared_parameters(self.notebook):  # notebook 01: answer key or not
+            parameters["audience"] = s.audience
+        return parameters
+
+
+@dataclass
+class PageResult:
+    """What happened to one team's notebook.
+
+    Attributes
+    ----------
+    status : {"ok", "failed", "skipped"}
+    seconds : float
+        Wall time of execute + convert.
+    html, failed_html, failed_ipynb : str or None
+        Paths relative to the output folder.
+    error : dict or None
+        ``{"ename": ..., "evalue": ...}`` of the failure.
+    cell_seconds : float
+        Time the kernel spent running cells (papermill's per-cell durations); the
+        rest of ``seconds`` is kernel start-up, papermill and nbconvert.
+    """
+
+    team: str
+    slug: str
+    number: str
+    stem: str
+    status: str
+    seconds: float = 0.0
+    html: str | None = None
+    failed_html: str | None = None
+    failed_ipynb: str | None = None
+    error: dict | None = None
+    cell_seconds: float = 0.0
+
+
+def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[str, Path],
+               settings: ReportSettings) -> list[Job | PageResult]:
+    """One :class:`Job` per team and notebook of its role, or a ``skipped`` page if the file is missing."""
+    out_dir = Path(settings.out_dir)
+    plan: list[Job | PageResult] = []
+    for team in teams:
+        slug = slugify(team)
+        inside(out_dir, out_dir / slug)
+        for number in NOTEBOOKS_BY_ROLE[dataset.role_of(team)]:
+            if number not in numbers:
+                continue
+            path = available.get(number)
+            if path is None:
+                plan.append(PageResult(team, slug, number, number, "skipped"))
+            else:
+                plan.append(Job(team, dataset.team_name(team, settings.lang), str(path), settings))
+    return plan
+
+
+def longest_first(jobs: list[Job], previous: dict[tuple[str, str], float]) -> list[Job]:
+    """Start the longest jobs first (last run's seconds, else notebook size) so workers finish together."""
+    def expected(job: Job) -> float:
+        return previous.get((job.team, job.stem), Path(job.notebook).stat().st_size / 1e4)
+
+    return sorted(jobs, key=expected, reverse=True)

@@ -1,0 +1,115 @@
+"""One report page: an executed notebook converted to one self-contained, inert HTML file.
+
+The page uses nbconvert's JupyterLab template, extended in
+``cskit/templates/cskit_report/notebook.html.j2`` so that nothing is fetched and no
+script runs (:data:`CSP`); images are embedded as ``data:`` URIs and the style sheet
+is inline. Only the report language's prose cells are kept (:data:`LANG_TAGS`).
+:func:`external_references` is the check that a page (or a slide deck) calls out nowhere.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..i18n import t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import Job
+
+__all__ = ["LANG_TAGS", "CSP", "TEMPLATE_DIR", "other_lang_tags", "external_references", "css", "render_notebook"]
+
+#: Markdown cell tag of each language; a report or a deck keeps only its language's cells.
+LANG_TAGS: dict[str, str] = {"ja": "lang-ja", "en": "lang-en"}
+
+#: The report pages' templates and style sheet (also used by the index pages).
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "cskit_report"
+
+#: Content-Security-Policy of every page: no script, no request; only inline styles
+#: and data: images and fonts. A report is read offline and must stay inert.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
+
+_EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href|srcset|poster|data|action|formaction|xlink:href)\s*=\s*["']?\s*"""
+    r"""|url\(\s*["']?|@import\s+["']?)((?:https?:)?//[^"'\s)>]+)""",
+    re.IGNORECASE,
+)
+
+
+def other_lang_tags(lang: str) -> set[str]:
+    """Cell tags of the languages other than ``lang`` (those cells are left out).
+
+    Examples
+    --------
+    >>> other_lang_tags("ja")
+    {'lang-en'}
+    """
+    return {tag for code, tag in LANG_TAGS.items() if code != lang}
+
+
+def external_references(html: str) -> list[str]:
+    """Every ``http(s)://`` or ``//`` URL a page refers to in src/href/url()/@import.
+
+    A report must return an empty list: it is read offline and never calls out.
+    XML namespaces (``xmlns="http://..."``) are not loads and are not listed.
+
+    Examples
+    --------
+    >>> external_references('<img src="https://cdn.example/a.png"><svg xmlns="http://www.w3.org/2000/svg"/>')
+    ['https://cdn.example/a.png']
+    >>> external_references('<img src="data:image/png;base64,AA==">')
+    []
+    """
+    return _EXTERNAL.findall(html)
+
+
+@lru_cache(maxsize=1)
+def css() -> str:
+    """The report style sheet (inlined into every page)."""
+    return (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def _exporter(lang: str, show_code: bool):
+    """An HTML exporter with the offline template, keeping only ``lang``'s prose cells."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(TEMPLATE_DIR)],
+        template_file="notebook.html.j2",
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=not show_code,
+        embed_images=True,
+        language_code=lang,
+    )
+    remove = TagRemovePreprocessor(remove_cell_tags=other_lang_tags(lang), enabled=True)
+    exporter.register_preprocessor(remove, enabled=True)
+    return exporter
+
+
+def render_notebook(nb, job: Job, failure: dict | None = None) -> str:
+    """Convert an (executed) notebook to one self-contained HTML page.
+
+    ``failure`` (``{"ename", "evalue", "path"}``) adds a banner saying the notebook
+    failed and why; all of it is escaped by the template.
+    """
+    lang = job.settings.lang
+    header = job.header
+    cskit_resources = dict(header, css=css(), csp=CSP, back=t("report.back_to_team", lang))
+    if failure is not None:
+        cskit_resources["failure"] = {
+            "title": t("report.failed_title", lang),
+            "ename": failure["ename"],
+            "evalue": failure["evalue"],
+            "hint": t("report.failed_hint", lang, path=failure.get("path") or "-"),
+        }
+    resources = {
+        "metadata": {"name": f"{header['team_name']} · {header['notebook_title']}", "path": job.cwd},
+        "cskit": cskit_resources,
+    }
+    body, _ = _exporter(lang, job.settings.show_code).from_notebook_node(nb, resources=resources)
+    return body

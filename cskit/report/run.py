@@ -1,0 +1,237 @@
+"""Running the jobs: a process pool of spawned workers, one progress bar, Ctrl-C and SIGTERM.
+
+Each job (:func:`run_job`, in a worker) executes one notebook with papermill, in the
+worker's warm kernel (:mod:`cskit.report.kernels`) unless the run asked for new ones,
+and writes its page (:func:`cskit.report.render.render_notebook`). A notebook that
+fails never raises out of the worker: it is written as ``<stem>.failed.html`` plus
+``_failed/<stem>.ipynb`` and returned as status ``"failed"``, and the last good page
+stays. Ctrl-C in the parent stops the pool; a worker that gets SIGTERM kills its
+kernels and removes the temporary files it was writing.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable
+
+from ..files import atomic_write, remove_open_temps
+from ..i18n import t
+from .plan import Job, PageResult
+from .render import render_notebook
+
+__all__ = ["FAILED_DIR", "PARALLEL_ENV", "KERNEL_ENV", "worker_env", "run_job", "cell_seconds", "run_pool"]
+
+#: Folder (in a team's folder) that keeps the executed copy of a failed notebook.
+FAILED_DIR = "_failed"
+
+#: Environment for the kernels when several run at once: one BLAS thread each.
+PARALLEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def worker_env(workers: int) -> dict[str, str]:
+    """Kernel environment: quiet debugger, and one BLAS thread each when kernels share the CPUs.
+
+    Examples
+    --------
+    >>> worker_env(1)
+    {'PYDEVD_DISABLE_FILE_VALIDATION': '1'}
+    """
+    parallel = {k: os.environ.get(k, v) for k, v in PARALLEL_ENV.items()} if workers > 1 else {}
+    return dict(KERNEL_ENV, **parallel)
+
+
+# --------------------------------------------------------------------------- #
+# One job (runs in a worker process)
+# --------------------------------------------------------------------------- #
+def run_job(job: Job) -> PageResult:
+    """Execute one notebook with papermill and write its HTML page (in a worker).
+
+    Never raises for a notebook problem: a failure is written as
+    ``<stem>.failed.html`` plus ``_failed/<stem>.ipynb`` and returned as status
+    ``"failed"``; the last good ``<stem>.html`` stays as it was.
+    """
+    import papermill
+
+    from . import kernels
+
+    started = time.perf_counter()
+    executed = Path(job.settings.scratch) / f"{job.slug}__{job.stem}.ipynb"
+    try:
+        nb = papermill.execute_notebook(
+            job.notebook,
+            str(executed),
+            parameters=job.parameters(),
+            engine_name=kernels.register_engine() if job.settings.warm_kernels else None,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            cwd=job.cwd,
+        )
+        _stable_cell_ids(nb)
+        html = render_notebook(nb, job)
+        atomic_write(job.team_dir / f"{job.stem}.html", html, job.settings.run_id)
+    except Exception as exc:  # any failure of this one notebook is reported, not raised
+        return _record_failure(job, _read_notebook(executed), _error_of(exc), started)
+    # a good run makes an older failure page stale
+    (job.team_dir / f"{job.stem}.failed.html").unlink(missing_ok=True)
+    (job.team_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
+    return PageResult(
+        job.team, job.slug, job.number, job.stem, "ok", round(time.perf_counter() - started, 3),
+        html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb),
+    )
+
+
+def _stable_cell_ids(nb) -> None:
+    """Give papermill's injected parameters cell a fixed id (it draws a random one), so
+    the same run renders the same bytes."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+
+
+def cell_seconds(nb) -> float:
+    """Seconds the kernel spent in the cells of an executed notebook (0 if unknown).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    >>> nb.cells[0].metadata["papermill"] = {"duration": 0.25}
+    >>> cell_seconds(nb), cell_seconds(None)
+    (0.25, 0.0)
+    """
+    if nb is None:
+        return 0.0
+    total = sum((cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0) for cell in nb.cells)
+    return round(float(total), 3)
+
+
+def _error_of(exc: BaseException) -> dict:
+    ename = getattr(exc, "ename", None) or type(exc).__name__
+    evalue = getattr(exc, "evalue", None)
+    if evalue is None:
+        evalue = str(exc)
+    return {"ename": _ANSI.sub("", str(ename)), "evalue": _ANSI.sub("", str(evalue))[:4000]}
+
+
+def _read_notebook(path: Path):
+    import nbformat
+
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:
+        return None
+
+
+def _record_failure(job: Job, nb, error: dict, started: float) -> PageResult:
+    """Keep the executed notebook and write the failure page (never the good page's name)."""
+    import nbformat
+
+    team_dir, run_id = job.team_dir, job.settings.run_id
+    failed_ipynb = None
+    if nb is not None:
+        atomic_write(team_dir / FAILED_DIR / f"{job.stem}.ipynb", nbformat.writes(nb), run_id)
+        failed_ipynb = f"{job.slug}/{FAILED_DIR}/{job.stem}.ipynb"
+    failure = dict(error, path=failed_ipynb)
+    try:
+        page = render_notebook(nb if nb is not None else nbformat.v4.new_notebook(), job, failure)
+    except Exception:
+        page = render_notebook(nbformat.v4.new_notebook(), job, failure)
+    atomic_write(team_dir / f"{job.stem}.failed.html", page, run_id)
+    good = team_dir / f"{job.stem}.html"
+    return PageResult(
+        job.team, job.slug, job.number, job.stem, "failed", round(time.perf_counter() - started, 3),
+        html=f"{job.slug}/{job.stem}.html" if good.exists() else None,
+        failed_html=f"{job.slug}/{job.stem}.failed.html",
+        failed_ipynb=failed_ipynb,
+        error=error,
+        cell_seconds=cell_seconds(nb),
+    )
+
+
+def _worker_init(env: dict, log_dir: str) -> None:
+    """Worker setup: the parent handles Ctrl-C; SIGTERM stops kernels and removes temps.
+
+    The worker's stderr (inherited by its kernels, which log connection warnings
+    there) goes to a log file in the run's scratch folder, so the terminal shows
+    only the progress bar; notebook errors are reported through the results.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_terminate)
+    os.environ.update(env)
+    log = os.open(os.path.join(log_dir, f"worker-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 2)
+    os.close(log)
+
+
+def _worker_terminate(signum, frame) -> None:  # pragma: no cover - runs in a killed worker
+    try:
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            child.kill()
+    except Exception:
+        pass
+    remove_open_temps()
+    os._exit(128 + signum)
+
+
+# --------------------------------------------------------------------------- #
+# The pool (runs in the parent)
+# --------------------------------------------------------------------------- #
+def run_pool(jobs: list[Job], workers: int, env: dict, progress: bool, lang: str, log_dir: str,
+             while_running: Callable[[], None] | None = None) -> list[PageResult]:
+    """Run ``jobs`` in a pool of ``workers`` spawned processes with one progress bar; Ctrl-C stops everything.
+
+    ``while_running`` is called in this process once the jobs are submitted (the index
+    pages' KPIs are computed meanwhile). Returns one result per job, in ``jobs`` order.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), disable=not progress,
+    )
+    results: dict[int, PageResult] = {}
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=_worker_init, initargs=(env, log_dir)
+    )
+    try:
+        with bar:
+            task = bar.add_task(t("report.progress", lang), total=len(jobs))
+            futures = {executor.submit(run_job, job): i for i, job in enumerate(jobs)}
+            if while_running is not None:
+                while_running()
+            for future in as_completed(futures):
+                i = futures[future]
+                job = jobs[i]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:  # the worker died (killed, out of memory)
+                    results[i] = _record_failure(job, None, _error_of(exc), time.perf_counter())
+                bar.update(task, advance=1, description=f"{t('report.progress', lang)} · {job.team} {job.number}")
+    except BaseException:
+        _stop_pool(executor)
+        raise
+    executor.shutdown(wait=True)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _stop_pool(executor: ProcessPoolExecutor) -> None:
+    """Cancel pending jobs and terminate the workers (they stop their kernels)."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=15)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CskitError, OptionError
-from ..io import Dataset
+from ..dataset import Dataset
 from . import families
 from .health import HealthConfig, health_matrix
 from .matrix import MonthAxis

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
-from ..io import Dataset
+from ..dataset import Dataset
 from .engine import resolve_months
 from .families import mrr_movements
 from .matrix import MonthAxis, mrr_matrix

@@ -1,9 +1,10 @@
 """Data where it already lives: push the monthly revenue aggregation down to a database.
 
-:func:`monthly_revenue` runs the MRR movement definitions of the KPI registry as one
-portable SQL query (tested on SQLite and DuckDB; written for warehouses such as
-PostgreSQL, BigQuery or Snowflake through a SQLAlchemy URL), so a 5 GB ``mrr`` table is
-reduced to one row per month in the database instead of being loaded into pandas.
+:func:`monthly_revenue` runs the MRR movement definitions of the KPI registry
+(:data:`cskit.kpi.movements.MOVEMENTS`, the same the engine uses) as one portable SQL
+query (tested on SQLite and DuckDB; written for warehouses such as PostgreSQL,
+BigQuery or Snowflake through a SQLAlchemy URL), so a 5 GB ``mrr`` table is reduced to
+one row per month in the database instead of being loaded into pandas.
 Reading a dataset from a database is :class:`cskit.io.sources.SqlSource`.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .errors import CskitError
 from .io.sources import Connection, quote
+from .kpi.movements import MOVEMENTS, movement_sql
 
 #: Registry KPIs the pushed-down query returns (same ids and definitions as the engine).
 PUSHDOWN_KPIS = (
@@ -20,10 +22,18 @@ PUSHDOWN_KPIS = (
 )
 
 
-# The MRR movement definitions of the registry in one portable query. Months are
-# 'YYYY-MM' text and mrr is cast to DECIMAL (exports often store text); month_index =
-# year * 12 + month - 1. A dense account x month grid
-# makes a missing month 0 MRR, as the contract says.
+def _movement_columns() -> str:
+    """The SELECT list of the movements' monthly sums (and the counts that are KPIs)."""
+    operands = {"cur": "mv.mrr", "prev": "mv.prev", "paid_before": "COALESCE(mv.paid_before, 0)"}
+    lines = [f"SUM({movement_sql(m, 'amount', **operands)}) AS {m.kpi}," for m in MOVEMENTS]
+    lines += [f"SUM({movement_sql(m, 'count', **operands)}) AS {m.count}," for m in MOVEMENTS if m.count in PUSHDOWN_KPIS]
+    return "\n       ".join(lines)
+
+
+# The registry's revenue KPIs in one portable query; the five movements' CASE
+# expressions come from cskit.kpi.movements. Months are 'YYYY-MM' text and mrr is cast
+# to DECIMAL (exports often store text); month_index = year * 12 + month - 1. A dense
+# account x month grid makes a missing month 0 MRR, as the contract says.
 MONTHLY_REVENUE_SQL = """
 WITH RECURSIVE
 team_accounts AS (
@@ -69,13 +79,7 @@ year_ago AS (
 SELECT c.month_index,
        COALESCE(SUM(mv.mrr), 0) AS mrr,
        COALESCE(SUM(CASE WHEN mv.mrr > 0 THEN 1 ELSE 0 END), 0) AS customers,
-       SUM(CASE WHEN mv.prev IS NULL THEN NULL WHEN mv.prev = 0 AND mv.mrr > 0 AND COALESCE(mv.paid_before, 0) = 0 THEN mv.mrr ELSE 0 END) AS new_mrr,
-       SUM(CASE WHEN mv.prev IS NULL THEN NULL WHEN mv.prev = 0 AND mv.mrr > 0 AND mv.paid_before = 1 THEN mv.mrr ELSE 0 END) AS reactivation_mrr,
-       SUM(CASE WHEN mv.prev IS NULL THEN NULL WHEN mv.prev > 0 AND mv.mrr > mv.prev THEN mv.mrr - mv.prev ELSE 0 END) AS expansion_mrr,
-       SUM(CASE WHEN mv.prev IS NULL THEN NULL WHEN mv.prev > 0 AND mv.mrr > 0 AND mv.mrr < mv.prev THEN mv.prev - mv.mrr ELSE 0 END) AS contraction_mrr,
-       SUM(CASE WHEN mv.prev IS NULL THEN NULL WHEN mv.prev > 0 AND mv.mrr = 0 THEN mv.prev ELSE 0 END) AS churned_mrr,
-       SUM(CASE WHEN mv.prev IS NULL THEN NULL WHEN mv.prev = 0 AND mv.mrr > 0 AND COALESCE(mv.paid_before, 0) = 0 THEN 1 ELSE 0 END) AS new_customers,
-       SUM(CASE WHEN mv.prev IS NULL THEN NULL WHEN mv.prev > 0 AND mv.mrr = 0 THEN 1 ELSE 0 END) AS churned_customers,
+       {movements}
        MAX(CASE WHEN y.base_mrr > 0 THEN 1.0 * y.kept_mrr / y.base_mrr END) AS nrr_12m,
        MAX(CASE WHEN y.base_mrr > 0 THEN 1.0 * y.capped_mrr / y.base_mrr END) AS grr_12m
 FROM calendar c
@@ -83,7 +87,7 @@ LEFT JOIN moves mv ON mv.month_index = c.month_index
 LEFT JOIN year_ago y ON y.month_index = c.month_index
 GROUP BY c.month_index
 ORDER BY c.month_index
-"""
+""".replace("{movements}", _movement_columns())
 
 
 def monthly_revenue(url: str, team: str = "all", team_column: str = "team",

@@ -12,7 +12,7 @@ from broken_cases import write_case
 from cskit.io import load_dataset
 from cskit.kpi.engine import compute_kpis
 from cskit.io.sources import Connection
-from cskit.warehouse import PUSHDOWN_KPIS, monthly_revenue
+from cskit.kpi.sql import PUSHDOWN_KPIS, monthly_revenue
 
 
 def to_sqlite(folder, path):

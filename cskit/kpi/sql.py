@@ -1,19 +1,21 @@
-"""Data where it already lives: push the monthly revenue aggregation down to a database.
+"""The registry's revenue KPIs as one portable SQL query, run where the data lives.
 
-:func:`monthly_revenue` runs the MRR movement definitions of the KPI registry
-(:data:`cskit.kpi.movements.MOVEMENTS`, the same the engine uses) as one portable SQL
-query (tested on SQLite and DuckDB; written for warehouses such as PostgreSQL,
-BigQuery or Snowflake through a SQLAlchemy URL), so a 5 GB ``mrr`` table is reduced to
-one row per month in the database instead of being loaded into pandas.
-Reading a dataset from a database is :class:`cskit.io.sources.SqlSource`.
+:func:`monthly_revenue` reduces a (possibly very large) ``mrr`` table to one row per
+month inside the database: SQLite, DuckDB, or a warehouse such as PostgreSQL,
+BigQuery or Snowflake through a SQLAlchemy URL, or DuckDB over a dataset folder's files
+in place. The five MRR movements are not written here: their ``CASE`` expressions are
+generated from :data:`cskit.kpi.movements.MOVEMENTS`, the definition the pandas engine
+uses too.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .errors import CskitError
-from .io.sources import Connection, quote
-from .kpi.movements import MOVEMENTS, movement_sql
+from ..io.sources import Connection, quote
+from ..options import check_choice
+from .movements import MOVEMENTS, movement_sql
+
+__all__ = ["PUSHDOWN_KPIS", "MONTHLY_REVENUE_SQL", "monthly_revenue"]
 
 #: Registry KPIs the pushed-down query returns (same ids and definitions as the engine).
 PUSHDOWN_KPIS = (
@@ -30,10 +32,9 @@ def _movement_columns() -> str:
     return "\n       ".join(lines)
 
 
-# The registry's revenue KPIs in one portable query; the five movements' CASE
-# expressions come from cskit.kpi.movements. Months are 'YYYY-MM' text and mrr is cast
-# to DECIMAL (exports often store text); month_index = year * 12 + month - 1. A dense
-# account x month grid makes a missing month 0 MRR, as the contract says.
+# Months are 'YYYY-MM' text and mrr is cast to DECIMAL (exports often store text);
+# month_index = year * 12 + month - 1. A dense account x month grid makes a missing
+# month 0 MRR, as the contract says.
 MONTHLY_REVENUE_SQL = """
 WITH RECURSIVE
 team_accounts AS (
@@ -114,9 +115,19 @@ def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
     DataFrame
         Tidy ``team, month, kpi, value`` like :func:`cskit.kpi.engine.compute_kpis`, for
         :data:`PUSHDOWN_KPIS` (money in the data's currency, rates as fractions).
+
+    Raises
+    ------
+    OptionError
+        If ``team_column`` is neither ``team`` nor ``sales_team``.
+
+    Examples
+    --------
+    >>> revenue = monthly_revenue("data/sample", team="all")
+    >>> list(revenue.columns), revenue["kpi"].unique()[:3].tolist()
+    (['team', 'month', 'kpi', 'value'], ['mrr', 'customers', 'new_mrr'])
     """
-    if team_column not in ("team", "sales_team"):
-        raise CskitError("cli.bad_option", option="team_column", value=team_column, reason="team | sales_team")
+    check_choice("team_column", team_column, ("team", "sales_team"))
     names = {"accounts": "accounts", "mrr": "mrr", **(tables or {})}
     sql = MONTHLY_REVENUE_SQL.format(accounts=quote(names["accounts"]), mrr=quote(names["mrr"]), team_column=quote(team_column))
     wide = Connection(url, duckdb_connection).query(sql, {"team": team})

@@ -5,7 +5,7 @@ For each size the same dataset folder (`cskit sample`, 36 months) is run twice:
     every KPI of the registry;
   * `cskit kpi --engine duckdb`: the `mrr` file checked and aggregated inside DuckDB
     (memory limit 2 GB, spilling to disk beyond it); the other tables through pandas;
-    the revenue KPIs only (`cskit.warehouse.PUSHDOWN_KPIS`).
+    the revenue KPIs only (`cskit.kpi.sql.PUSHDOWN_KPIS`).
 The revenue KPIs of both runs are cross-checked equal. Printed: wall time and the
 peak memory of each run, and the ratio of the peaks. Goal (issue: scale and speed):
 the DuckDB route's peak memory must not grow with the `mrr` file like the pandas
@@ -29,7 +29,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="300000,1000000")
     args = parser.parse_args()
-    from cskit.warehouse import PUSHDOWN_KPIS
+    from cskit.kpi.sql import PUSHDOWN_KPIS
 
     rows, ok = [], True
     for accounts in [int(s) for s in args.sizes.split(",")]:

@@ -11,6 +11,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+local"
 
 from .errors import CskitError, DataValidationError, Problem  # noqa: E402
-from .io import Dataset, inspect_dataset, load_dataset  # noqa: E402
+from .dataset import Dataset  # noqa: E402
+from .io import inspect_dataset, load_dataset  # noqa: E402
 
 __all__ = ["CskitError", "DataValidationError", "Dataset", "Problem", "inspect_dataset", "load_dataset", "__version__"]

@@ -150,24 +150,16 @@ def kpi(
     lang: Optional[str] = LangOption,
 ) -> None:
     """Compute every registry KPI per team and month (tidy: team, month, kpi, value)."""
-    from .io import load_dataset
-    from .kpi.engine import KPI_COLUMNS, compute_kpis
+    from .kpi.engine import run_kpis
     from .kpi.export import render_summary, to_csv, to_json
-    from .pushdown import ENGINES, choose_engine
+    from .kpi.route import ENGINES
 
     _one_of("--format", fmt, ("csv", "json", "table"))
     _one_of("--engine", engine, ENGINES)
-    if choose_engine(data, engine) == "duckdb":
-        from .kpi.registry import registry
-        from .pushdown import revenue_kpis
-        from .warehouse import PUSHDOWN_KPIS
-
-        kpis, dataset = revenue_kpis(data, teams=team, start=start, end=end)
-        skipped = [k for k in registry() if k not in PUSHDOWN_KPIS]
-        typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(skipped)), err=True)
-    else:
-        dataset = load_dataset(data, columns=KPI_COLUMNS)  # every cell is checked; only what KPIs use is kept
-        kpis = compute_kpis(dataset, teams=team, start=start, end=end, gross_margin=gross_margin)
+    run = run_kpis(data, teams=team, start=start, end=end, gross_margin=gross_margin, engine=engine)
+    if run.not_computed:
+        typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
+    kpis, dataset = run.kpis, run.dataset
     if fmt == "csv":
         sys.stdout.write(to_csv(kpis))
     elif fmt == "json":

@@ -35,6 +35,11 @@ class Column:
         Numbers must be whole.
     references : str or None
         ``"table.column"`` the value must exist in (checked when that table is present).
+
+    Examples
+    --------
+    >>> TABLES["mrr"].column("mrr")
+    Column(name='mrr', kind='number', required=True, nullable=False, allowed=(), low=0, high=None, integer=False, references=None)
     """
 
     name: str
@@ -65,6 +70,14 @@ class Table:
         ``(earlier, later)`` column pairs: ``later`` must not be before ``earlier``.
     not_above : tuple of (str, str)
         ``(small, large)`` pairs: ``small`` must not exceed ``large``.
+    description : dict
+        ``{"ja": ..., "en": ...}`` one-line description.
+
+    Examples
+    --------
+    >>> table = TABLES["usage"]
+    >>> table.file_name, table.unique, table.not_above
+    ('usage.csv', ('account_id', 'month'), (('active_users', 'licensed_seats'),))
     """
 
     name: str
@@ -76,10 +89,12 @@ class Table:
     description: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> Column:
+        """The column called ``name`` (``StopIteration`` if there is none)."""
         return next(c for c in self.columns if c.name == name)
 
     @property
     def file_name(self) -> str:
+        """The CSV name messages use for the table (``mrr.csv``)."""
         return f"{self.name}.csv"
 
 
@@ -254,6 +269,3 @@ SURVEY_SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}
 
 #: File types the loader reads, in order of preference when several share a stem.
 FILE_SUFFIXES = (".csv", ".xlsx", ".parquet")
-
-REQUIRED_TABLES = tuple(name for name, table in TABLES.items() if table.required)
-OPTIONAL_TABLES = tuple(name for name, table in TABLES.items() if not table.required)

@@ -1,4 +1,4 @@
-"""The DuckDB route of `cskit kpi` for large exports (cskit.pushdown).
+"""The DuckDB route of `cskit kpi` for large exports (cskit.kpi.pushdown).
 
 Every test compares with the pandas route, which is the reference: the same figures
 for the revenue KPIs, the same messages (file, row, column) for broken data.
@@ -16,8 +16,9 @@ from broken_cases import BASE, BROKEN_CASES, NORMALISED_CASES, write_case
 from cskit.cli import app
 from cskit.errors import CskitError, DataValidationError
 from cskit.kpi.engine import compute_kpis
-from cskit.pushdown import ROWS_LISTED, TABLES_READ, choose_engine, revenue_kpis
-from cskit.warehouse import PUSHDOWN_KPIS
+from cskit.kpi.pushdown import ROWS_LISTED, TABLES_READ, revenue_kpis
+from cskit.kpi.route import choose_engine
+from cskit.kpi.sql import PUSHDOWN_KPIS
 
 
 def kpi_command(folder, engine: str, *extra: str):
@@ -191,3 +192,55 @@ def test_revenue_kpis_raises_one_error_listing_every_problem(tmp_path):
     codes = {(p.code, p.rows, p.column) for p in raised.value.problems}
     assert codes == {("data.bad_month", (2,), "month"), ("data.negative", (3,), "mrr"),
                      ("data.unknown_reference", (3,), "account_id")}
+
+
+# --------------------------------------------------------------------------- #
+# The DuckDB checks come from the contract
+# --------------------------------------------------------------------------- #
+def _with_mrr_rule(monkeypatch, change: str) -> None:
+    """Add one rule to the contract's ``mrr`` table for this test only."""
+    from dataclasses import replace as changed
+
+    from cskit.contract import TABLES, Column
+
+    table = TABLES["mrr"]
+    if change == "maximum":
+        columns = tuple(changed(c, high=5000) if c.name == "mrr" else c for c in table.columns)
+    elif change == "whole_numbers":
+        columns = tuple(changed(c, integer=True) if c.name == "mrr" else c for c in table.columns)
+    else:  # a new required column with allowed values
+        columns = table.columns + (Column("currency", "enum", allowed=("JPY", "USD")),)
+    monkeypatch.setitem(TABLES, "mrr", changed(table, columns=columns))
+
+
+@pytest.mark.parametrize("change,edit,expected", [
+    ("maximum", None, "mrr.csv rows 6, 7, column mrr: Value 9000 is out of range (0 to 5000)."),
+    ("whole_numbers", ("A2,2024-03,500", "A2,2024-03,500.5"), "mrr.csv row 5, column mrr: Value 500.5 is not a whole number."),
+    ("new_column", None, "mrr.csv, column currency: Required column currency is missing (columns present: account_id, month, mrr)."),
+    ("new_column", ("account_id,month,mrr\n", "account_id,month,mrr,currency\n"), None),
+])
+def test_a_rule_added_to_the_contract_is_enforced_on_both_routes(tmp_path, monkeypatch, change, edit, expected):
+    _with_mrr_rule(monkeypatch, change)
+    folder = write_case(tmp_path / "d")
+    if edit:
+        path = folder / "mrr.csv"
+        text = path.read_text(encoding="utf-8").replace(*edit)
+        if change == "new_column":  # every row gets a currency, one of them not allowed
+            lines = text.splitlines()
+            text = "\n".join([lines[0]] + [f"{line},JPY" for line in lines[1:-1]] + [f"{lines[-1]},EUR"]) + "\n"
+            expected = "mrr.csv row 7, column currency: Value 'EUR' is not allowed; expected one of: JPY, USD."
+        path.write_text(text, encoding="utf-8")
+    duck, pandas_route = kpi_command(folder, "duckdb"), kpi_command(folder, "pandas")
+    assert duck.exit_code == pandas_route.exit_code == 2, duck.output
+    assert problem_lines(duck.output) == problem_lines(pandas_route.output) == {"- " + expected}
+
+
+def test_a_contract_rule_the_duckdb_route_cannot_check_is_refused_not_skipped(tmp_path, monkeypatch):
+    from dataclasses import replace as changed
+
+    from cskit.contract import TABLES, Column
+
+    table = TABLES["mrr"]
+    monkeypatch.setitem(TABLES, "mrr", changed(table, columns=table.columns + (Column("paid_at", "timestamp", required=False),)))
+    result = kpi_command(write_case(tmp_path / "d"), "duckdb")
+    assert result.exit_code == 2 and "--engine pandas" in result.output and "paid_at" in result.output

@@ -11,7 +11,8 @@ import pytest
 from broken_cases import write_case
 from cskit.io import load_dataset
 from cskit.kpi.engine import compute_kpis
-from cskit.warehouse import PUSHDOWN_KPIS, _Connection, monthly_revenue
+from cskit.io.sources import Connection
+from cskit.kpi.sql import PUSHDOWN_KPIS, monthly_revenue
 
 
 def to_sqlite(folder, path):
@@ -67,8 +68,8 @@ def test_pushed_down_revenue_equals_the_engine(small_sample, tmp_path, make_url,
 def test_sql_source_reads_only_the_contract_tables(small_sample, tmp_path, monkeypatch):
     url = to_sqlite(small_sample, tmp_path / "crm.db")
     statements = []
-    original = _Connection.query
-    monkeypatch.setattr(_Connection, "query", lambda self, sql, parameters=None: statements.append(sql) or original(self, sql, parameters))
+    original = Connection.query
+    monkeypatch.setattr(Connection, "query", lambda self, sql, parameters=None: statements.append(sql) or original(self, sql, parameters))
     load_dataset(url)
     assert statements and all("secrets" not in s and "password" not in s for s in statements)
     assert all(s.startswith('SELECT "') for s in statements)

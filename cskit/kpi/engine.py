@@ -9,15 +9,28 @@ no call activities of its own.
 """
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from ..errors import CskitError, OptionError
-from ..io import Dataset
+from ..dataset import Dataset
+from ..io import load_dataset
+from ..options import check_choice, check_fraction
 from . import families
 from .health import HealthConfig, health_matrix
 from .matrix import MonthAxis
+from .pushdown import revenue_kpis
 from .registry import registry
+from .route import choose_engine
+from .scope import resolve_months, teams_to_compute
+from .sql import PUSHDOWN_KPIS
+
+__all__ = [
+    "DEFAULT_GROSS_MARGIN", "TIDY_COLUMNS", "KPI_COLUMNS", "KpiRun", "compute_kpis", "run_kpis", "account_health",
+    "resolve_months", "teams_to_compute",
+]
 
 DEFAULT_GROSS_MARGIN = 0.8
 TIDY_COLUMNS = ["team", "month", "kpi", "value"]
@@ -113,45 +126,22 @@ class _Prepared:
         return frame if len(frame) else None
 
 
-def resolve_months(dataset: Dataset, start: str | None, end: str | None) -> tuple[pd.Period, pd.Period]:
-    """Check ``--from/--to`` (``YYYY-MM``) against the data; defaults are the data's first and last month."""
-    months = dataset.months
-    try:
-        first = pd.Period(start, freq="M") if start else months[0]
-        last = pd.Period(end, freq="M") if end else months[-1]
-    except (ValueError, TypeError) as exc:
-        raise OptionError("--from/--to", f"{start}/{end}", "YYYY-MM") from exc
-    if first > last:
-        raise OptionError("--from/--to", f"{start}/{end}", f"{first} > {last}")
-    return first, last
-
-
-def teams_to_compute(dataset: Dataset, teams: str | list[str] | None) -> list[str]:
-    """``["all", <every team>]`` for ``None``/``"all"``, else the named teams (checked)."""
-    known = list(dataset.teams["team"])
-    if teams is None or teams == "all":
-        return ["all"] + known
-    chosen = [teams] if isinstance(teams, str) else list(teams)
-    for team in chosen:
-        if team != "all" and team not in known:
-            raise CskitError("cli.unknown_team", team=team, teams=", ".join(known))
-    return chosen
-
-
 def compute_kpis(
-    dataset: Dataset,
+    data: Dataset | str | os.PathLike,
     teams: str | list[str] | None = None,
     start: str | None = None,
     end: str | None = None,
     gross_margin: float = DEFAULT_GROSS_MARGIN,
     health: HealthConfig | None = None,
+    engine: str = "auto",
 ) -> pd.DataFrame:
     """Every KPI of the registry, per team and month, as a tidy table.
 
     Parameters
     ----------
-    dataset : Dataset
-        A loaded dataset (:func:`cskit.io.load_dataset`).
+    data : Dataset, str or path
+        A loaded dataset (:func:`cskit.io.load_dataset`), or where to load one from (a
+        folder or a database URL; see :func:`run_kpis`, which also says which engine ran).
     teams : str, list of str or None
         ``None`` or ``"all"``: the company (team ``"all"``) and every team; else the
         named teams (``"all"`` may be among them).
@@ -162,6 +152,10 @@ def compute_kpis(
         Share of revenue kept after cost of service (0-1; default 0.8).
     health : HealthConfig or None
         Health score weights and threshold.
+    engine : {"auto", "pandas", "duckdb"}
+        For a location: ``auto`` takes DuckDB for a large ``mrr`` export
+        (:func:`cskit.kpi.route.choose_engine`), which computes the revenue KPIs only.
+        A loaded dataset is always computed by pandas.
 
     Returns
     -------
@@ -170,19 +164,29 @@ def compute_kpis(
         registry id, ``value`` in the KPI's unit (rates as fractions 0-1, money in the
         dataset's currency). Rates with a zero denominator are NaN.
 
+    Raises
+    ------
+    OptionError
+        A bad month, gross margin or engine.
+    CskitError
+        A team the data does not have.
+
     Examples
     --------
-    >>> kpis = compute_kpis(load_dataset("data/sample"), teams="cs_smb")  # doctest: +SKIP
-    >>> kpis.query("kpi == 'nrr_12m'").tail(1)  # doctest: +SKIP
+    >>> kpis = compute_kpis("data/sample", teams="all")
+    >>> list(kpis.columns), kpis["kpi"].iloc[0], bool((kpis.query("kpi == 'mrr'")["value"] > 0).all())
+    (['team', 'month', 'kpi', 'value'], 'mrr', True)
     """
-    if not 0 < gross_margin <= 1:
-        raise OptionError("--gross-margin", gross_margin, "0 < G <= 1")
-    first, last = resolve_months(dataset, start, end)
-    prepared = _Prepared(dataset, health or HealthConfig())
-    prepared.prepare_groups(teams_to_compute(dataset, teams))
+    if not isinstance(data, Dataset):
+        return run_kpis(data, teams, start, end, gross_margin, health, engine).kpis
+    check_choice("engine", engine, ("auto", "pandas"))
+    check_fraction("--gross-margin", gross_margin)
+    first, last = resolve_months(data, start, end)
+    prepared = _Prepared(data, health or HealthConfig())
+    prepared.prepare_groups(teams_to_compute(data, teams))
 
     frames = []
-    for team in teams_to_compute(dataset, teams):
+    for team in teams_to_compute(data, teams):
         values = _team_kpis(prepared, team, gross_margin)
         if not values:
             continue
@@ -196,10 +200,78 @@ def compute_kpis(
     result = result[(result["month"] >= first) & (result["month"] <= last)]
     # rows ordered by team ("all" first, then as listed in the data), registry order, month
     order = {kpi: i for i, kpi in enumerate(registry())}
-    team_order = {t: i for i, t in enumerate(teams_to_compute(dataset, teams))}
+    team_order = {t: i for i, t in enumerate(teams_to_compute(data, teams))}
     result = result.assign(_team=result["team"].map(team_order), _order=result["kpi"].map(order))
     result = result.sort_values(["_team", "_order", "month"], kind="stable")
     return result.drop(columns=["_order", "_team"]).reset_index(drop=True)[TIDY_COLUMNS]
+
+
+@dataclass(frozen=True)
+class KpiRun:
+    """What :func:`run_kpis` computed, and how.
+
+    Attributes
+    ----------
+    kpis : DataFrame
+        Tidy ``team, month, kpi, value`` (see :func:`compute_kpis`).
+    dataset : Dataset
+        The dataset as loaded (on the DuckDB route: without ``mrr``), for team names and currency.
+    engine : {"pandas", "duckdb"}
+        The engine that ran.
+    not_computed : tuple of str
+        Registry KPIs this engine leaves out (the DuckDB route computes the revenue KPIs only).
+    """
+
+    kpis: pd.DataFrame
+    dataset: Dataset
+    engine: str
+    not_computed: tuple[str, ...] = ()
+
+
+def run_kpis(
+    location: str | os.PathLike,
+    teams: str | list[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    gross_margin: float = DEFAULT_GROSS_MARGIN,
+    health: HealthConfig | None = None,
+    engine: str = "auto",
+) -> KpiRun:
+    """Load a dataset and compute its KPIs on the engine the location calls for.
+
+    Parameters
+    ----------
+    location : str or path
+        Dataset folder or database URL.
+    engine : {"auto", "pandas", "duckdb"}
+        ``pandas``: load every table (only the columns the KPIs read are kept) and
+        compute every KPI. ``duckdb``: check and aggregate ``mrr`` inside DuckDB and
+        compute the revenue KPIs (:data:`cskit.kpi.sql.PUSHDOWN_KPIS`). ``auto``:
+        :func:`cskit.kpi.route.choose_engine` picks by the ``mrr`` file's size.
+    teams, start, end, gross_margin, health
+        As :func:`compute_kpis`.
+
+    Returns
+    -------
+    KpiRun
+
+    Raises
+    ------
+    DataValidationError
+        The dataset breaks its contract (every problem listed).
+
+    Examples
+    --------
+    >>> run = run_kpis("data/sample", teams="all", engine="duckdb")
+    >>> run.engine, "win_rate" in run.not_computed, run.dataset.currency
+    ('duckdb', True, 'JPY')
+    """
+    check_fraction("--gross-margin", gross_margin)
+    if choose_engine(location, engine) == "duckdb":
+        kpis, dataset = revenue_kpis(location, teams=teams, start=start, end=end)
+        return KpiRun(kpis, dataset, "duckdb", tuple(k for k in registry() if k not in PUSHDOWN_KPIS))
+    dataset = load_dataset(location, columns=KPI_COLUMNS)  # every cell is checked; only what KPIs use is kept
+    return KpiRun(compute_kpis(dataset, teams, start, end, gross_margin, health), dataset, "pandas")
 
 
 def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
@@ -238,11 +310,28 @@ def account_health(
 ) -> pd.DataFrame:
     """Health score of each paying account of ``team`` in ``month`` (default: last month).
 
+    Parameters
+    ----------
+    dataset : Dataset
+        A loaded dataset.
+    team : str
+        A team id, or ``"all"``.
+    month : str or None
+        ``YYYY-MM``.
+    health : HealthConfig or None
+        Weights and the at-risk threshold.
+
     Returns
     -------
     DataFrame
         ``account_id, account_name, health_score`` (0-100) and ``at_risk`` (bool),
         lowest score first.
+
+    Examples
+    --------
+    >>> health = account_health(load_dataset("data/sample"))
+    >>> list(health.columns), bool(health["health_score"].between(0, 100).all())
+    (['account_id', 'account_name', 'health_score', 'at_risk'], True)
     """
     health = health or HealthConfig()
     prepared = _Prepared(dataset, health)

@@ -14,9 +14,23 @@ import pandas as pd
 from ..i18n import t
 from .registry import format_change, format_value, get_kpi
 
+__all__ = ["json_number", "to_records", "to_csv", "to_json", "year_over_year", "render_summary"]
+
+
+def _example() -> pd.DataFrame:
+    """A small tidy KPI table for the examples below (two months of MRR, a year apart)."""
+    return pd.DataFrame({"team": "all", "month": pd.PeriodIndex(["2023-06", "2024-06"], freq="M"),
+                         "kpi": "mrr", "value": [1000.0, 1250.5]})
+
 
 def json_number(value: float) -> float | int | None:
-    """A value as written to CSV/JSON: 12 significant digits, whole numbers as int, NaN as None."""
+    """A value as written to CSV/JSON: 12 significant digits, whole numbers as int, NaN as None.
+
+    Examples
+    --------
+    >>> json_number(2.0), json_number(1 / 3), json_number(float("nan"))
+    (2, 0.333333333333, None)
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     rounded = float(format(float(value), ".12g"))
@@ -24,7 +38,13 @@ def json_number(value: float) -> float | int | None:
 
 
 def to_records(kpis: pd.DataFrame) -> list[dict]:
-    """Tidy KPI rows as JSON-ready dicts ``{team, month, kpi, value}`` (value None when missing)."""
+    """Tidy KPI rows as JSON-ready dicts ``{team, month, kpi, value}`` (value None when missing).
+
+    Examples
+    --------
+    >>> to_records(_example())[0]
+    {'team': 'all', 'month': '2023-06', 'kpi': 'mrr', 'value': 1000}
+    """
     return [
         {"team": team, "month": str(month), "kpi": kpi, "value": json_number(value)}
         for team, month, kpi, value in kpis[["team", "month", "kpi", "value"]].itertuples(index=False)
@@ -32,7 +52,15 @@ def to_records(kpis: pd.DataFrame) -> list[dict]:
 
 
 def to_csv(kpis: pd.DataFrame) -> str:
-    """CSV text with columns ``team,month,kpi,value``."""
+    """CSV text with columns ``team,month,kpi,value`` (values in the KPI's unit, missing = empty).
+
+    Examples
+    --------
+    >>> print(to_csv(_example()), end="")
+    team,month,kpi,value
+    all,2023-06,mrr,1000
+    all,2024-06,mrr,1250.5
+    """
     buffer = io.StringIO()
     buffer.write("team,month,kpi,value\n")
     for record in to_records(kpis):
@@ -42,7 +70,13 @@ def to_csv(kpis: pd.DataFrame) -> str:
 
 
 def to_json(kpis: pd.DataFrame) -> str:
-    """JSON text: a list of ``{team, month, kpi, value}`` objects."""
+    """JSON text: a list of ``{team, month, kpi, value}`` objects (missing value = ``null``).
+
+    Examples
+    --------
+    >>> to_json(_example()).count('"kpi": "mrr"')
+    2
+    """
     return json.dumps(to_records(kpis), ensure_ascii=False, indent=1) + "\n"
 
 
@@ -53,6 +87,11 @@ def year_over_year(kpis: pd.DataFrame, month: pd.Period | None = None) -> pd.Dat
     -------
     DataFrame
         ``team, kpi, month, value, year_ago, change`` (change = value - year_ago, in the KPI's unit).
+
+    Examples
+    --------
+    >>> year_over_year(_example())[["kpi", "value", "year_ago", "change"]].values.tolist()
+    [['mrr', 1250.5, 1000.0, 250.5]]
     """
     month = month or kpis["month"].max()
     now = kpis[kpis["month"] == month].set_index(["team", "kpi"])["value"]
@@ -64,8 +103,26 @@ def year_over_year(kpis: pd.DataFrame, month: pd.Period | None = None) -> pd.Dat
     return frame
 
 
-def render_summary(kpis: pd.DataFrame, team_names: dict[str, str], lang: str, currency: str = "JPY") -> str:
-    """A readable summary (one table per team, :func:`cskit.terminal.render_table`) of the last month against a year earlier."""
+def render_summary(kpis: pd.DataFrame, team_names: dict[str, str], lang: str | None = None,
+                   currency: str = "JPY") -> str:
+    """A readable summary (one table per team, :func:`cskit.terminal.render_table`) of the last month against a year earlier.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        Tidy ``team, month, kpi, value``.
+    team_names : dict of str to str
+        Display name per team id (:meth:`cskit.dataset.Dataset.team_name`).
+    lang : {"ja", "en"} or None
+        ``None``: ``$CSKIT_LANG``, else Japanese.
+    currency : str
+        ISO code of money values.
+
+    Examples
+    --------
+    >>> "¥1,250" in render_summary(_example(), {"all": "Company"}, "en")
+    True
+    """
     from ..terminal import render_table
 
     summary = year_over_year(kpis)

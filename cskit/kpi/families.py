@@ -7,12 +7,13 @@ accounts, or the rows of an event table attributed to one team.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .matrix import MonthAxis, dense, previous, safe_divide
+from .movements import MOVEMENTS, movement_arrays
 
 #: Months of history the LTV churn average needs at the least.
 LTV_MIN_MONTHS = 3
@@ -24,7 +25,7 @@ Series = dict[str, np.ndarray]
 
 @dataclass(frozen=True)
 class Movements:
-    """MRR movements per account and month (money), and the masks that define them.
+    """MRR movements per account and month (money), as :func:`mrr_movements` returns them.
 
     Month 0 of the axis has no known previous month, so its movements are NaN.
     """
@@ -49,36 +50,27 @@ def mrr_movements(mrr: np.ndarray) -> Movements:
     Returns
     -------
     Movements
-        ``new`` (prev 0, cur > 0, never paid before), ``reactivation`` (prev 0, cur > 0,
-        paid before), ``expansion`` (cur - prev when cur > prev > 0), ``contraction``
-        (prev - cur when prev > cur > 0), ``churned`` (prev when prev > 0, cur 0).
+        The amounts of :data:`cskit.kpi.movements.MOVEMENTS` per account and month
+        (money; NaN in month 0, whose previous month is unknown).
         Identity: ``mrr - prev = new + reactivation + expansion - contraction - churned``.
+
+    Examples
+    --------
+    >>> moves = mrr_movements(np.array([[100.0, 120.0, 0.0, 90.0]]))
+    >>> moves.expansion.tolist(), moves.churned.tolist()
+    ([[nan, 20.0, 0.0, 0.0]], [[nan, 0.0, 120.0, 0.0]])
     """
-    cur = mrr
     prev = previous(mrr)
-    paying = cur > 0
-    # paid in any month strictly before this one
-    paid_before = np.zeros_like(paying)
-    if paying.shape[1] > 1:
-        paid_before[:, 1:] = np.maximum.accumulate(paying, axis=1)[:, :-1]
-    was_paying = prev > 0
-    start = ~was_paying & paying
-    zero = np.zeros_like(cur)
-    known = ~np.isnan(prev)
-    new = np.where(start & ~paid_before, cur, zero)
-    reactivation = np.where(start & paid_before, cur, zero)
-    expansion = np.where(was_paying & (cur > prev), cur - np.nan_to_num(prev), zero)
-    contraction = np.where(was_paying & paying & (cur < prev), np.nan_to_num(prev) - cur, zero)
-    churned = np.where(was_paying & ~paying, np.nan_to_num(prev), zero)
-    unknown = lambda a: np.where(known, a, np.nan)  # noqa: E731 - month 0 is unknown
-    return Movements(cur, prev, unknown(new), unknown(reactivation), unknown(expansion), unknown(contraction), unknown(churned))
+    unknown = np.isnan(prev)  # month 0
+    amounts = {name: np.where(unknown, np.nan, amount) for name, (_, amount) in movement_arrays(mrr).items()}
+    return Movements(mrr=mrr, prev=prev, **amounts)
 
 
 #: Monthly sums per group of accounts that the revenue family is computed from
 #: (see :func:`revenue_inputs`).
 REVENUE_INPUTS = (
-    "mrr", "customers", "new", "reactivation", "expansion", "contraction", "churned",
-    "new_customers", "churned_customers", "expanded_customers", "kept_12m", "capped_12m", "base_12m",
+    "mrr", "customers", *(m.name for m in MOVEMENTS), *(m.count for m in MOVEMENTS if m.count),
+    "kept_12m", "capped_12m", "base_12m",
 )
 
 
@@ -86,8 +78,9 @@ def revenue_inputs(mrr: np.ndarray, members: np.ndarray) -> dict[str, np.ndarray
     """Monthly sums of each group of accounts that the revenue family needs.
 
     Every movement is a property of one account and one month, so it is computed once
-    for all accounts and then summed per group (a matrix product with the 0/1
-    membership matrix), instead of being recomputed for each team.
+    for all accounts (:func:`cskit.kpi.movements.movement_arrays`) and then summed per
+    group (a matrix product with the 0/1 membership matrix), instead of being
+    recomputed for each team.
 
     Parameters
     ----------
@@ -101,11 +94,17 @@ def revenue_inputs(mrr: np.ndarray, members: np.ndarray) -> dict[str, np.ndarray
     dict of str to ndarray, shape (groups, months)
         Keys of :data:`REVENUE_INPUTS`: ``mrr`` (money), ``customers`` (accounts with
         MRR > 0), the five movements (money; NaN in month 0, whose previous month is
-        unknown), ``new_customers``, ``churned_customers``, ``expanded_customers``
+        unknown), ``new_customers``, ``expanded_customers``, ``churned_customers``
         (accounts; NaN in month 0), and for 12-month retention ``kept_12m`` (this
         month's MRR of the accounts paying 12 months before), ``capped_12m`` (the same,
         each capped at its MRR 12 months before) and ``base_12m`` (their MRR 12 months
         before); the 12-month sums are NaN in the first 12 months.
+
+    Examples
+    --------
+    >>> sums = revenue_inputs(np.array([[100.0, 120.0], [0.0, 50.0]]), np.array([[True, True]]))
+    >>> sums["mrr"].tolist(), sums["expansion"].tolist(), sums["new_customers"].tolist()
+    ([[100.0, 170.0]], [[nan, 20.0]], [[nan, 1.0]])
     """
     weights = np.asarray(members, dtype=np.float64)
     accounts, months = mrr.shape
@@ -113,56 +112,25 @@ def revenue_inputs(mrr: np.ndarray, members: np.ndarray) -> dict[str, np.ndarray
     def group_sum(values: np.ndarray) -> np.ndarray:
         return weights @ values if accounts else np.zeros((len(weights), values.shape[1]))
 
-    cur = mrr
-    paying = cur > 0
-    prev = np.zeros_like(cur)  # month 0: a placeholder, its movements are set to NaN below
-    prev[:, 1:] = cur[:, :-1]
-    was_paying = prev > 0
-    paid_before = np.zeros_like(paying)  # paid in any month strictly before this one
-    if months > 1:
-        paid_before[:, 1:] = np.maximum.accumulate(paying, axis=1)[:, :-1]
-    start = paying & ~was_paying
-    new = start & ~paid_before
-    grew = was_paying & (cur > prev)
-    shrank = was_paying & paying & (cur < prev)
-    left = was_paying & ~paying
-    out = {
-        "mrr": group_sum(cur),
-        "customers": group_sum(paying),
-        "new": group_sum(np.where(new, cur, 0.0)),
-        "reactivation": group_sum(np.where(start & paid_before, cur, 0.0)),
-        "expansion": group_sum(np.where(grew, cur - prev, 0.0)),
-        "contraction": group_sum(np.where(shrank, prev - cur, 0.0)),
-        "churned": group_sum(np.where(left, prev, 0.0)),
-        "new_customers": group_sum(new),
-        "churned_customers": group_sum(left),
-        "expanded_customers": group_sum(grew),
-    }
-    for key in ("new", "reactivation", "expansion", "contraction", "churned",
-                "new_customers", "churned_customers", "expanded_customers"):
-        out[key][:, :1] = np.nan
+    out = {"mrr": group_sum(mrr), "customers": group_sum(mrr > 0)}
+    moves = movement_arrays(mrr)
+    for movement in MOVEMENTS:
+        mask, amount = moves[movement.name]
+        out[movement.name] = group_sum(amount)
+        if movement.count:
+            out[movement.count] = group_sum(mask)
+    for movement in MOVEMENTS:  # month 0 has no known previous month
+        for key in (movement.name, movement.count):
+            if key:
+                out[key][:, :1] = np.nan
     for key in ("kept_12m", "capped_12m", "base_12m"):
         out[key] = np.full((len(weights), months), np.nan)
     if months > 12:
-        now, year_ago = cur[:, 12:], cur[:, :-12]
+        now, year_ago = mrr[:, 12:], mrr[:, :-12]
         out["kept_12m"][:, 12:] = group_sum(np.where(year_ago > 0, now, 0.0))
         out["capped_12m"][:, 12:] = group_sum(np.minimum(now, year_ago))  # 0 when not paying a year ago
         out["base_12m"][:, 12:] = group_sum(year_ago)
     return out
-
-
-def revenue_family(mrr: np.ndarray, gross_margin: float) -> Series:
-    """MRR, customers, movements, retention and efficiency KPIs of one group of accounts.
-
-    Parameters
-    ----------
-    mrr : ndarray, shape (accounts, months)
-        The group's MRR matrix (money per month).
-    gross_margin : float
-        Share of revenue kept after cost of service (0-1), for ``ltv`` and ``cac_payback_months``.
-    """
-    inputs = revenue_inputs(mrr, np.ones((1, mrr.shape[0]), dtype=bool))
-    return revenue_from_inputs({key: values[0] for key, values in inputs.items()}, gross_margin)
 
 
 def revenue_from_inputs(inputs: dict[str, np.ndarray], gross_margin: float) -> Series:
@@ -174,6 +142,21 @@ def revenue_from_inputs(inputs: dict[str, np.ndarray], gross_margin: float) -> S
         One group's row of each :func:`revenue_inputs` result.
     gross_margin : float
         Share of revenue kept after cost of service (0-1), for ``ltv``.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (months,)
+        The revenue family's registry KPIs: money in the data's currency, rates as
+        fractions, counts of accounts; NaN where a denominator is 0 or unknown.
+
+    Examples
+    --------
+    One account grows from 100 to 120 while another (50) leaves:
+
+    >>> sums = revenue_inputs(np.array([[100.0, 120.0], [50.0, 0.0]]), np.ones((1, 2), dtype=bool))
+    >>> kpis = revenue_from_inputs({key: values[0] for key, values in sums.items()}, gross_margin=0.8)
+    >>> {key: kpis[key].tolist() for key in ("mrr", "churned_mrr", "nrr_1m", "quick_ratio")}
+    {'mrr': [150.0, 120.0], 'churned_mrr': [nan, 50.0], 'nrr_1m': [nan, 0.8], 'quick_ratio': [nan, 0.4]}
     """
     months = len(inputs["mrr"])
     total = inputs["mrr"].astype(float)
@@ -229,8 +212,25 @@ def cac_family(costs: pd.DataFrame | None, axis: MonthAxis, revenue: Series, gro
     costs : DataFrame or None
         The team's rows of ``costs`` (sales and marketing, money per month); ``None`` when
         the team has no cost rows at all, which makes both KPIs missing rather than 0.
+    axis : MonthAxis
+        The months computed.
     revenue : dict
-        Output of :func:`revenue_family` for the same team (needs ``new_customers``, ``arpa``).
+        Output of :func:`revenue_from_inputs` for the same team (needs ``new_customers``, ``arpa``).
+    gross_margin : float
+        Share of revenue kept (0-1), for the payback time.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (months,)
+        ``cac`` (money per new customer) and ``cac_payback_months`` (months).
+
+    Examples
+    --------
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-02", freq="M"))
+    >>> costs = pd.DataFrame({"month": pd.PeriodIndex(["2024-02"], freq="M"), "amount": [30000.0]})
+    >>> revenue = {"new_customers": np.array([np.nan, 2.0]), "arpa": np.array([100.0, 1000.0])}
+    >>> {key: values.tolist() for key, values in cac_family(costs, axis, revenue, 0.75).items()}
+    {'cac': [nan, 15000.0], 'cac_payback_months': [nan, 20.0]}
     """
     if costs is None:
         return {}
@@ -281,8 +281,23 @@ def cs_outcomes_family(tables: dict[str, pd.DataFrame], axis: MonthAxis, revenue
     tables : dict
         The team's rows of ``opportunities``, ``usage``, ``onboarding``, ``surveys``
         (only those the dataset has).
+    axis : MonthAxis
+        The months computed.
     revenue : dict
-        :func:`revenue_family` output of the same accounts (``customers(m-1)`` is the base).
+        :func:`revenue_from_inputs` output of the same accounts (``customers(m-1)`` is the base).
+
+    Returns
+    -------
+    dict of str to ndarray, shape (months,)
+        Rates as fractions (0-1), ``nps`` from -100 to 100, for the tables present.
+
+    Examples
+    --------
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-01", freq="M"))
+    >>> surveys = pd.DataFrame({"date": pd.to_datetime(["2024-01-05", "2024-01-09"]), "survey": ["nps", "nps"],
+    ...                         "score": [10.0, 5.0]})
+    >>> cs_outcomes_family({"surveys": surveys}, axis, {"customers": np.array([2.0])})["nps"].tolist()
+    [0.0]
     """
     out: Series = {}
     prev_customers = previous(revenue["customers"])
@@ -327,6 +342,25 @@ def sales_family(opportunities: pd.DataFrame, axis: MonthAxis) -> Series:
     ----------
     opportunities : DataFrame
         Rows of ``opportunities`` whose ``team`` is the team (money in ``amount``).
+    axis : MonthAxis
+        The months computed.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (months,)
+        ``opportunities_created`` (count, by creation month), ``win_rate`` (fraction of
+        the deals closed that month), ``avg_deal_size`` (money), ``sales_cycle_days``
+        (median days from creation to a win).
+
+    Examples
+    --------
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-02", freq="M"))
+    >>> opportunities = pd.DataFrame({
+    ...     "stage": ["won", "lost", "won"], "amount": [1000.0, 500.0, 3000.0],
+    ...     "created_date": pd.to_datetime(["2024-01-02", "2024-01-05", "2024-01-10"]),
+    ...     "close_date": pd.to_datetime(["2024-01-20", "2024-02-01", "2024-02-10"])})
+    >>> {key: values.tolist() for key, values in sales_family(opportunities, axis).items()}
+    {'opportunities_created': [3.0, 0.0], 'win_rate': [1.0, 0.5], 'avg_deal_size': [1000.0, 3000.0], 'sales_cycle_days': [18.0, 31.0]}
     """
     opp = opportunities
     closed = opp[opp["stage"].isin(["won", "lost"])]
@@ -355,8 +389,25 @@ def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis, lead_codes: n
     ----------
     activities : DataFrame
         Rows of ``activities`` whose ``team`` is the team.
+    axis : MonthAxis
+        The months computed.
     lead_codes : ndarray of int, optional
         ``lead_id`` of each row as integer codes (-1 = none), if the caller has them.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (months,)
+        Counts (``contacts``, ``meetings_set``, ``meetings_held``) and rates as fractions.
+
+    Examples
+    --------
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-01", freq="M"))
+    >>> activities = pd.DataFrame({"date": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04"]),
+    ...                            "channel": ["call", "call", "email"], "lead_id": ["L1", "L2", "L1"],
+    ...                            "outcome": ["connected", "no_answer", "meeting_set"]})
+    >>> kpis = inside_sales_family(activities, axis)
+    >>> kpis["contacts"].tolist(), kpis["contact_rate"].tolist(), kpis["meeting_conversion_rate"].tolist()
+    ([3.0], [0.5], [0.5])
     """
     act = activities
     pos = _month_pos(axis, act["date"])
@@ -379,12 +430,30 @@ def inside_sales_family(activities: pd.DataFrame, axis: MonthAxis, lead_codes: n
 
 
 def marketing_family(leads: pd.DataFrame, axis: MonthAxis) -> Series:
-    """Leads created per month."""
+    """Leads created per month (count, by ``created_date``).
+
+    Examples
+    --------
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-02", freq="M"))
+    >>> leads = pd.DataFrame({"created_date": pd.to_datetime(["2024-01-02", "2024-02-05", "2024-02-06"])})
+    >>> marketing_family(leads, axis)["leads_created"].tolist()
+    [1.0, 2.0]
+    """
     return {"leads_created": _per_month(axis, _month_pos(axis, leads["created_date"]))}
 
 
 def support_family(tickets: pd.DataFrame, axis: MonthAxis) -> Series:
-    """Tickets opened, resolution rate and median response and resolution times (hours)."""
+    """Tickets opened, resolution rate and median response and resolution times (hours).
+
+    Examples
+    --------
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-01", freq="M"))
+    >>> tickets = pd.DataFrame({"opened_at": pd.to_datetime(["2024-01-02 09:00", "2024-01-03 09:00"]),
+    ...                         "first_response_at": pd.to_datetime(["2024-01-02 10:00", None]),
+    ...                         "resolved_at": pd.to_datetime(["2024-01-02 15:00", None])})
+    >>> {key: values.tolist() for key, values in support_family(tickets, axis).items()}
+    {'tickets_opened': [2.0], 'resolution_rate': [0.5], 'median_first_response_hours': [1.0], 'median_resolution_hours': [6.0]}
+    """
     pos = _month_pos(axis, tickets["opened_at"])
     hour = pd.Timedelta(hours=1)
     first_response = ((tickets["first_response_at"] - tickets["opened_at"]) / hour).to_numpy(dtype=float)

@@ -31,6 +31,11 @@ class HealthConfig:
         Tickets in the last 3 months at which the ticket signal reaches 0.
     trend_months : int
         MRR trend compares this month with this many months before.
+
+    Examples
+    --------
+    >>> HealthConfig(at_risk_below=50).weights["usage"]
+    0.4
     """
 
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -51,6 +56,18 @@ def health_signals(
 
     ``rows`` optionally gives, per table, the position in ``account_ids`` of each row's
     account (as ``account_ids.get_indexer`` would), when the caller has it already.
+
+    Examples
+    --------
+    An account whose MRR grew by half in three months, using 8 of its 10 seats:
+
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-04", freq="M"))
+    >>> usage = pd.DataFrame({"account_id": ["A1"], "month": pd.PeriodIndex(["2024-04"], freq="M"),
+    ...                       "active_users": [8], "licensed_seats": [10]})
+    >>> signals = health_signals(np.array([[100.0, 100.0, 100.0, 150.0]]), pd.Index(["A1"]), {"usage": usage},
+    ...                          axis, HealthConfig())
+    >>> {name: float(values[0, -1]) for name, values in signals.items()}
+    {'usage': 0.8, 'mrr_trend': 0.75}
     """
     return dict(_signals(mrr, account_ids, tables, axis, config, rows or {}))
 
@@ -117,7 +134,26 @@ def health_matrix(
     tables : dict
         ``usage``, ``surveys``, ``tickets`` rows of these accounts (those present).
     axis : MonthAxis
+        The months of ``mrr``'s columns.
     config : HealthConfig
+        Weights and limits.
+    rows : dict, optional
+        As :func:`health_signals`.
+
+    Returns
+    -------
+    ndarray of float, shape (accounts, months)
+        Score 0-100 (100 = healthy).
+
+    Examples
+    --------
+    The account of :func:`health_signals`: (0.8 x 0.4 + 0.75 x 0.25) / (0.4 + 0.25):
+
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-04", freq="M"))
+    >>> usage = pd.DataFrame({"account_id": ["A1"], "month": pd.PeriodIndex(["2024-04"], freq="M"),
+    ...                       "active_users": [8], "licensed_seats": [10]})
+    >>> health_matrix(np.array([[100.0, 100.0, 100.0, 150.0]]), pd.Index(["A1"]), {"usage": usage}, axis).round(1)
+    array([[ nan,  nan,  nan, 78.1]])
     """
     weighted = np.zeros(mrr.shape)
     weight_sum = np.zeros(mrr.shape)

@@ -20,12 +20,19 @@ class MonthAxis:
     ----------
     months : PeriodIndex
         Consecutive monthly periods, first to last.
+
+    Examples
+    --------
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-03", freq="M"))
+    >>> len(axis), axis.positions(pd.Series(pd.PeriodIndex(["2024-03", "2023-12"], freq="M"))).tolist()
+    (3, [2, -1])
     """
 
     months: pd.PeriodIndex
 
     @property
     def first_ordinal(self) -> int:
+        """Ordinal of the first month (whole months since 1970-01)."""
         return int(self.months[0].ordinal)
 
     def __len__(self) -> int:
@@ -70,6 +77,16 @@ def dense(
         Values to add (``None`` counts rows).
     how : {"sum", "last"}
         ``"last"`` keeps the last value per cell (input order), NaN elsewhere.
+
+    Returns
+    -------
+    ndarray of float, shape ``shape``
+        Sums (0 where nothing was added) or last values (NaN where none).
+
+    Examples
+    --------
+    >>> dense(np.array([0, 0, 1]), np.array([1, 1, 0]), np.array([2.0, 3.0, 4.0]), (2, 2)).tolist()
+    [[0.0, 5.0], [4.0, 0.0]]
     """
     keep = (rows >= 0) & (cols >= 0)
     rows, cols = rows[keep], cols[keep]
@@ -96,6 +113,15 @@ def mrr_matrix(mrr: pd.DataFrame, account_ids: pd.Index, axis: MonthAxis) -> np.
     Returns
     -------
     ndarray of float, shape (len(account_ids), len(axis))
+        Money per account and month.
+
+    Examples
+    --------
+    >>> mrr = pd.DataFrame({"account_id": ["A2", "A1"], "month": pd.PeriodIndex(["2024-02", "2024-01"], freq="M"),
+    ...                     "mrr": [50.0, 100.0]})
+    >>> axis = MonthAxis(pd.period_range("2024-01", "2024-02", freq="M"))
+    >>> mrr_matrix(mrr, pd.Index(["A1", "A2"]), axis).tolist()
+    [[100.0, 0.0], [0.0, 50.0]]
     """
     rows = account_ids.get_indexer(mrr["account_id"])
     cols = axis.positions(mrr["month"])
@@ -103,7 +129,13 @@ def mrr_matrix(mrr: pd.DataFrame, account_ids: pd.Index, axis: MonthAxis) -> np.
 
 
 def safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """Element-wise ratio that is NaN (missing), never 0 or infinity, where the denominator is 0."""
+    """Element-wise ratio that is NaN (missing), never 0 or infinity, where the denominator is 0.
+
+    Examples
+    --------
+    >>> safe_divide(np.array([1.0, 1.0, 3.0]), np.array([2.0, 0.0, np.nan])).tolist()
+    [0.5, nan, nan]
+    """
     numerator = np.asarray(numerator, dtype=float)
     denominator = np.asarray(denominator, dtype=float)
     out = np.full(np.broadcast(numerator, denominator).shape, np.nan)
@@ -112,7 +144,13 @@ def safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def previous(values: np.ndarray, lag: int = 1) -> np.ndarray:
-    """Shift columns right by ``lag`` months; the first ``lag`` columns are NaN (unknown)."""
+    """Shift columns right by ``lag`` months; the first ``lag`` columns are NaN (unknown).
+
+    Examples
+    --------
+    >>> previous(np.array([[1.0, 2.0, 3.0]])).tolist()
+    [[nan, 1.0, 2.0]]
+    """
     out = np.full(values.shape, np.nan)
     if values.shape[-1] > lag:
         out[..., lag:] = values[..., :-lag]

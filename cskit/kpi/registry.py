@@ -64,6 +64,12 @@ class Kpi:
     value_range : tuple of float
         ``(low, high)`` values the KPI can take, in its unit (``inf`` = unbounded): the
         entry's ``range``, else rates 0-1, scores 0-100, other units 0 or more.
+
+    Examples
+    --------
+    >>> kpi = get_kpi("nrr_12m")
+    >>> kpi.short_label("en"), kpi.unit, kpi.is_rate, kpi.higher_is_better
+    ('NRR 12m', 'rate', True, True)
     """
 
     id: str
@@ -93,10 +99,12 @@ class Kpi:
 
     @property
     def is_rate(self) -> bool:
+        """True for a rate (a fraction 0-1, shown as %)."""
         return self.unit == "rate"
 
     @property
     def higher_is_better(self) -> bool:
+        """True when a higher value is better (``direction == "higher"``)."""
         return self.direction == "higher"
 
 
@@ -112,6 +120,8 @@ def _load() -> dict[str, Kpi]:
     raw = safe_load(files("cskit.kpi").joinpath("registry.yml").read_text(encoding="utf-8"))
     registry: dict[str, Kpi] = {}
     for entry in raw:
+        if entry["unit"] not in UNITS or entry["direction"] not in DIRECTIONS:
+            raise ValueError(f"registry.yml, {entry['id']}: unit must be one of {UNITS}, direction one of {DIRECTIONS}")
         registry[entry["id"]] = Kpi(
             id=entry["id"],
             family=entry["family"],
@@ -134,7 +144,13 @@ def _load() -> dict[str, Kpi]:
 
 
 def registry() -> dict[str, Kpi]:
-    """Return every KPI keyed by id, in registry order."""
+    """Return every KPI keyed by id, in registry order.
+
+    Examples
+    --------
+    >>> list(registry())[:3]
+    ['mrr', 'customers', 'new_mrr']
+    """
     return _load()
 
 
@@ -145,6 +161,11 @@ def get_kpi(kpi_id: str) -> Kpi:
     ------
     CskitError
         If the id is not in the registry (the message lists the known ids).
+
+    Examples
+    --------
+    >>> get_kpi("nrr_12m").label("en")
+    'Net revenue retention (NRR, 12 months)'
     """
     try:
         return _load()[kpi_id]
@@ -153,7 +174,13 @@ def get_kpi(kpi_id: str) -> Kpi:
 
 
 def path_to_kgi(kpi_id: str) -> list[str]:
-    """Ids from ``kpi_id`` up through its parents to a KGI, e.g. ``[logo_churn_rate, grr_12m, nrr_12m, mrr]``."""
+    """Ids from ``kpi_id`` up through its parents to a KGI.
+
+    Examples
+    --------
+    >>> path_to_kgi("logo_churn_rate")
+    ['logo_churn_rate', 'grr_12m', 'nrr_12m', 'mrr']
+    """
     path, seen = [kpi_id], {kpi_id}
     kpi = get_kpi(kpi_id)
     while kpi.parent is not None:
@@ -166,7 +193,13 @@ def path_to_kgi(kpi_id: str) -> list[str]:
 
 
 def kpi_frame(lang: str | None = None) -> pd.DataFrame:
-    """The registry as a table (one row per KPI) with text in ``lang``."""
+    """The registry as a table (one row per KPI) with text in ``lang``.
+
+    Examples
+    --------
+    >>> kpi_frame("en").loc[0, ["id", "name", "unit"]].tolist()
+    ['mrr', 'Monthly recurring revenue (MRR)', 'money']
+    """
     rows = [
         {
             "id": k.id,
@@ -185,7 +218,13 @@ def kpi_frame(lang: str | None = None) -> pd.DataFrame:
 
 
 def kpis_for_role(role: str) -> list[Kpi]:
-    """KPIs a role owns (shared ones included), in registry order."""
+    """KPIs a role owns (shared ones included), in registry order.
+
+    Examples
+    --------
+    >>> [k.id for k in kpis_for_role("support")][:2]
+    ['csat', 'tickets_opened']
+    """
     return [k for k in _load().values() if role in k.roles]
 
 
@@ -197,9 +236,19 @@ def format_value(kpi_id: str, value: float, lang: str | None = None, currency: s
     kpi_id : str
     value : float
         In the KPI's unit (rates as fractions 0-1).
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
+        ``None``: ``$CSKIT_LANG``, else Japanese.
     currency : str
         ISO code of money values.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_value("nrr_12m", 1.052), format_value("mrr", 1234567), format_value("sales_cycle_days", 12.25, "en")
+    ('105.2%', '¥1,234,567', '12.2 d')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "—"

@@ -22,6 +22,16 @@ def churn_over_period(monthly_churn: float, months: int = 12) -> float:
         Fraction of customers lost each month (0-1).
     months : int
         Length of the period in months.
+
+    Returns
+    -------
+    float
+        Fraction of customers lost (0-1).
+
+    Examples
+    --------
+    >>> round(churn_over_period(0.08), 2)
+    0.63
     """
     return 1.0 - (1.0 - monthly_churn) ** months
 
@@ -33,17 +43,34 @@ def net_revenue_retention(revenue_before: float, revenue_after: float) -> float:
     ----------
     revenue_before, revenue_after : float
         Money, same currency; ``revenue_after`` counts only last year's customers.
+
+    Examples
+    --------
+    >>> net_revenue_retention(1_000_000, 1_200_000)
+    1.2
     """
     return revenue_after / revenue_before
 
 
 def growth_from_nrr(nrr: float) -> float:
-    """Yearly revenue growth from existing customers alone (NRR 1.2 -> 0.2 = +20 %)."""
+    """Yearly revenue growth from existing customers alone (fraction; NRR 1.2 -> 0.2 = +20 %).
+
+    Examples
+    --------
+    >>> round(growth_from_nrr(1.2), 2)
+    0.2
+    """
     return nrr - 1.0
 
 
 def ltv_simple(average_purchase: float, purchases_per_year: float, years: float) -> float:
-    """LTV the simple way: average purchase x purchases per year x years as a customer (money)."""
+    """LTV the simple way: average purchase x purchases per year x years as a customer (money).
+
+    Examples
+    --------
+    >>> ltv_simple(5_000, 4, 3)
+    60000
+    """
     return average_purchase * purchases_per_year * years
 
 
@@ -58,6 +85,16 @@ def ltv_saas(arpa: float, gross_margin: float, monthly_churn: float) -> float:
         Share of revenue kept (0-1).
     monthly_churn : float
         Monthly logo churn rate (0-1); ``1 / churn`` is the expected lifetime in months.
+
+    Returns
+    -------
+    float
+        Money per account over its lifetime.
+
+    Examples
+    --------
+    >>> ltv_saas(10_000, 0.8, 0.02)
+    400000.0
     """
     return float("nan") if monthly_churn == 0 else arpa * gross_margin / monthly_churn
 
@@ -69,6 +106,11 @@ def acquisition_cost_comparison(cost_to_keep: float, ratio: float = 5.0) -> dict
     -------
     dict
         ``keep`` and ``acquire`` costs (money) and ``saving_per_customer_kept``.
+
+    Examples
+    --------
+    >>> acquisition_cost_comparison(10_000)
+    {'keep': 10000, 'acquire': 50000.0, 'saving_per_customer_kept': 40000.0}
     """
     acquire = cost_to_keep * ratio
     return {"keep": cost_to_keep, "acquire": acquire, "saving_per_customer_kept": acquire - cost_to_keep}
@@ -98,13 +140,21 @@ def project_mrr(
     monthly_churn, monthly_expansion : float
         Fractions per month (0-1).
     new_customers_per_month : float
+        Accounts joining each month.
     months : int
+        Months projected.
     gross_margin : float
+        Share of revenue kept (0-1), for ``ltv``.
 
     Returns
     -------
     DataFrame
         ``month`` (1..months), ``customers``, ``arpa``, ``mrr`` (money), ``ltv`` (money).
+
+    Examples
+    --------
+    >>> project_mrr(100, 10_000, 0.02, 0.01, months=2)[["month", "customers", "mrr"]].round(1).values.tolist()
+    [[1.0, 98.0, 989800.0], [2.0, 96.0, 979704.0]]
     """
     rows = []
     total_customers, mrr = float(customers), float(customers) * float(arpa)

@@ -1,0 +1,306 @@
+"""Where a dataset is read from: a folder of files or a database, behind a small registry.
+
+A source hands each contract table to the same parsing and checks
+(:func:`cskit.io.parsing.parse_table`), so a table reads the same from a CSV file, an
+Excel sheet, a Parquet file or a SQL table.
+
+* :class:`FolderSource`: one ``.csv``, ``.xlsx`` or ``.parquet`` file per table, and
+  the optional ``dataset.yml``.
+* :class:`SqlSource`: a SQLAlchemy URL (``sqlite:///crm.db``, ``postgresql://...``) or
+  ``duckdb:///file.duckdb``; only the contract's tables are read, and of them only the
+  contract's columns, identifiers quoted.
+
+:class:`Connection` is the smallest common interface over DuckDB and SQLAlchemy that
+:func:`cskit.kpi.sql.monthly_revenue` also runs its query on.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Protocol
+
+import pandas as pd
+import yaml
+
+from ..contract import Table
+from ..errors import CskitError, Problem
+from .context import TableContext
+from .parsing import parse_table
+from .readers import EmptyFile, find_table_file, read_raw, text_table, typed_to_text
+
+__all__ = [
+    "Source", "SOURCES", "register_source", "open_source", "is_database_url", "FolderSource", "SqlSource",
+    "Connection", "quote", "read_dataset_config", "one_line",
+]
+
+#: ``ctx_factory(file name) -> TableContext``: how a source asks for the problem collector of one file.
+ContextFactory = Callable[[str], TableContext]
+
+
+class Source(Protocol):
+    """What :func:`cskit.io.inspect_dataset` asks of a source."""
+
+    def config(self) -> tuple[dict, list[Problem]]:
+        """The dataset's settings (``currency``...) and the problems reading them."""
+
+    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
+        """``(name shown in messages, parsed frame or None when broken)``, or None when the table is absent."""
+
+
+#: Source kinds in the order they are tried: name -> (accepts(location text), factory).
+SOURCES: dict[str, tuple[Callable[[str], bool], Callable[[str], Source]]] = {}
+
+
+def register_source(name: str, accepts: Callable[[str], bool]):
+    """Register the decorated class as the source of the locations ``accepts`` says yes to.
+
+    Sources are tried in the order they were registered.
+
+    Examples
+    --------
+    >>> list(SOURCES)
+    ['sql', 'folder']
+    """
+
+    def decorate(cls):
+        SOURCES[name] = (accepts, cls)
+        return cls
+
+    return decorate
+
+
+def is_database_url(location: str | Path) -> bool:
+    """True for a database URL (``scheme://...``), False for a folder path.
+
+    Examples
+    --------
+    >>> is_database_url("sqlite:///crm.db"), is_database_url("data/sample")
+    (True, False)
+    """
+    return "://" in str(location)
+
+
+def open_source(location: str | Path) -> Source:
+    """The source for ``location``: a database URL or a folder (see :data:`SOURCES`).
+
+    Examples
+    --------
+    >>> type(open_source("data/sample")).__name__
+    'FolderSource'
+    """
+    text = str(location)
+    for accepts, factory in SOURCES.values():
+        if accepts(text):
+            return factory(location)
+    raise CskitError("data.dir_missing", path=text)  # pragma: no cover - the folder source takes the rest
+
+
+def one_line(exc: Exception) -> str:
+    """An exception as one short line for a message (at most 300 characters).
+
+    Examples
+    --------
+    >>> one_line(ValueError(" bad   header "))
+    'bad header'
+    """
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+def quote(identifier: str) -> str:
+    """Quote a (possibly schema-qualified) identifier the SQL standard way.
+
+    Examples
+    --------
+    >>> quote("crm.mrr_export"), quote('odd"name')
+    ('"crm"."mrr_export"', '"odd""name"')
+    """
+    return ".".join('"' + part.replace('"', '""') + '"' for part in identifier.split("."))
+
+
+def read_dataset_config(folder: Path) -> tuple[dict, list[Problem]]:
+    """Read the optional ``dataset.yml`` of a folder (``currency`` and a free description).
+
+    Examples
+    --------
+    >>> read_dataset_config(Path("no/such/folder"))
+    ({}, [])
+    """
+    path = Path(folder) / "dataset.yml"
+    if not path.is_file():
+        return {}, []
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(config, dict):
+            raise ValueError("expected a mapping")
+        return config, []
+    except Exception as exc:
+        return {}, [Problem("dataset.yml", "data.dataset_yml", params={"reason": one_line(exc)})]
+
+
+@register_source("sql", is_database_url)
+class SqlSource:
+    """A dataset in a database: one table per contract table, same names and columns.
+
+    Only the contract's tables are read, and of them only the contract's columns,
+    with identifiers quoted; nothing else in the database is touched.
+
+    Examples
+    --------
+    >>> from cskit.contract import TABLES
+    >>> SqlSource("sqlite://").read(TABLES["mrr"], TableContext) is None  # an empty database has no mrr table
+    True
+    """
+
+    def __init__(self, url: str):
+        self.connection = Connection(str(url))
+
+    def config(self) -> tuple[dict, list[Problem]]:
+        """No settings in a database (currency: the default)."""
+        return {}, []
+
+    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
+        """``("<table> (SQL)", parsed frame or None)``, or None when the database has no such table."""
+        present = self.connection.columns(table.name)
+        if present is None:
+            return None
+        label = f"{table.name} (SQL)"
+        ctx = ctx_factory(label)
+        wanted = [c.name for c in table.columns if c.name in present]
+        missing = [c.name for c in table.columns if c.required and c.name not in present]
+        if missing:
+            for name in missing:
+                ctx.add("data.column_missing", column=name, field=name, present=", ".join(present) or "-")
+            return label, None
+        frame = self.connection.query(f"SELECT {', '.join(quote(c) for c in wanted)} FROM {quote(table.name)}")
+        return label, parse_table(text_table(frame.apply(typed_to_text)), table, ctx)
+
+
+@register_source("folder", lambda location: not is_database_url(location))
+class FolderSource:
+    """A dataset folder: one ``.csv``, ``.xlsx`` or ``.parquet`` file per table.
+
+    Examples
+    --------
+    >>> from cskit.contract import TABLES
+    >>> name, frame = FolderSource("data/sample").read(TABLES["teams"], TableContext)
+    >>> name, list(frame.columns)
+    ('teams.csv', ['team', 'role', 'name_ja', 'name_en'])
+    """
+
+    def __init__(self, location: str | Path):
+        self.folder = Path(location)
+        if not self.folder.is_dir():
+            raise CskitError("data.dir_missing", path=str(self.folder))
+
+    def config(self) -> tuple[dict, list[Problem]]:
+        """The folder's ``dataset.yml`` (see :func:`read_dataset_config`)."""
+        return read_dataset_config(self.folder)
+
+    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
+        """``(file name, parsed frame or None)``, or None when the folder has no file for the table."""
+        file = find_table_file(self.folder, table.name)
+        if file is None:
+            return None
+        ctx = ctx_factory(file.name)
+        try:
+            raw, notes = read_raw(file)
+        except EmptyFile:
+            ctx.add("data.file_empty")
+            return file.name, None
+        except Exception as exc:  # any parser failure is a property of the file, said plainly
+            ctx.add("data.file_unreadable", reason=one_line(exc))
+            return file.name, None
+        for note in notes:
+            ctx.add("data.encoding", severity="warning", encoding=note)
+        return file.name, parse_table(raw, table, ctx)
+
+
+class Connection:
+    """The smallest common interface over DuckDB and SQLAlchemy: columns of a table, run a query.
+
+    Parameters
+    ----------
+    url : str
+        ``duckdb:///file.duckdb``, any SQLAlchemy URL, or a dataset folder (its
+        ``accounts`` and ``mrr`` files become DuckDB views read in place).
+    duckdb_connection : duckdb.DuckDBPyConnection, optional
+        Use this open connection instead.
+
+    Examples
+    --------
+    >>> Connection("sqlite://").query("SELECT :n + 1 AS answer", {"n": 41})["answer"].tolist()
+    [42]
+    """
+
+    def __init__(self, url: str, duckdb_connection=None):
+        self.url = url
+        self._duck, self._engine = None, None
+        if duckdb_connection is not None:  # an open DuckDB connection (cskit.kpi.pushdown)
+            self._duck = duckdb_connection
+        elif not is_database_url(url):
+            self._duck = _duckdb_over_files(url)
+        elif url.startswith("duckdb://"):
+            import duckdb
+
+            path = url[len("duckdb:///"):] or ":memory:"
+            self._duck = duckdb.connect(path, read_only=path != ":memory:")
+            self._duck.execute("SET enable_progress_bar = false")
+        else:
+            import sqlalchemy
+
+            try:
+                self._engine = sqlalchemy.create_engine(url)
+            except Exception as exc:
+                raise CskitError("data.sql_unreachable", url=_redact(url), reason=str(exc).splitlines()[0]) from exc
+
+    def columns(self, table: str) -> list[str] | None:
+        """Column names of ``table``, or None when it does not exist."""
+        if self._duck is not None:
+            found = self._duck.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
+            ).fetchall()
+            return [row[0] for row in found] or None
+        import sqlalchemy
+
+        inspector = sqlalchemy.inspect(self._engine)
+        schema, _, name = table.rpartition(".")
+        if not inspector.has_table(name, schema=schema or None):
+            return None
+        return [c["name"] for c in inspector.get_columns(name, schema=schema or None)]
+
+    def query(self, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+        """Run ``sql`` with named parameters (``:name``) and return a DataFrame."""
+        if self._duck is not None:
+            for name in sorted(parameters or {}, key=len, reverse=True):
+                sql = sql.replace(f":{name}", f"${name}")  # DuckDB names parameters $name
+            return self._duck.execute(sql, parameters or {}).df() if parameters else self._duck.execute(sql).df()
+        import sqlalchemy
+
+        with self._engine.connect() as connection:
+            return pd.read_sql_query(sqlalchemy.text(sql), connection, params=parameters or {})
+
+
+def _duckdb_over_files(folder: str):
+    """An in-memory DuckDB whose views read a dataset folder's ``accounts`` and ``mrr`` files in place.
+
+    This is the path for exports too large for pandas: DuckDB streams the CSV or
+    Parquet files and only the monthly aggregates come back.
+    """
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    for name in ("accounts", "mrr"):
+        file = find_table_file(Path(folder), name)
+        if file is None:
+            raise CskitError("data.file_missing", table=name)
+        reader = "read_parquet(?)" if file.suffix == ".parquet" else "read_csv(?, all_varchar = true)"
+        # a view cannot take a bound parameter, so the path is quoted as an SQL string literal
+        literal = "'" + str(file).replace("'", "''") + "'"
+        connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM {reader.replace('?', literal)}")
+    return connection
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a URL before it is shown."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)

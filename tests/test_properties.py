@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES_RUN
 from cskit.cohorts import cohort_retention
-from cskit.io import Dataset
+from cskit.dataset import Dataset
 from cskit.kpi.engine import compute_kpis
 from cskit.kpi.registry import registry
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
-from ..io import Dataset
+from ..dataset import Dataset
 from ..options import check_choice, check_month
 
 #: Cohort periods and their length in months.
@@ -31,7 +31,7 @@ def available_splits(dataset: Dataset) -> list[str]:
 
     Examples
     --------
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> accounts = pd.DataFrame({"account_id": ["A"], "team": ["cs1"], "segment": [None]})
     >>> available_splits(Dataset({"accounts": accounts}))
     ['team']

@@ -10,7 +10,7 @@ import json
 
 import pandas as pd
 
-from ..io import Dataset
+from ..dataset import Dataset
 from ..kpi.export import json_number
 from ..options import check_choice
 from .retention import cohort_retention
@@ -42,7 +42,7 @@ def cohort_records(
 
     Examples
     --------
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> mrr = pd.DataFrame({"account_id": ["A", "A", "B"], "mrr": [100.0, 100.0, 50.0],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-01"], freq="M")})
     >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B"], "team": "cs1"}), "mrr": mrr})

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..io import Dataset
+from ..dataset import Dataset
 from ..kpi.matrix import safe_divide
 from ..options import check_choice
 from .aged import PERIODS, TIDY_COLUMNS, aged_matrix, check_split, cohort_grid, empty_frame, known_cells, tidy_frame
@@ -77,7 +77,7 @@ def cohort_retention(
     Two accounts start in January, C in February, whose age 2 lies after the data (NaN):
 
     >>> import pandas as pd
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> mrr = pd.DataFrame({"account_id": list("AAABBCC"), "mrr": [100.0, 100, 100, 50, 50, 80, 120],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
     ...                                              "2024-02", "2024-03"], freq="M")})
@@ -139,7 +139,7 @@ def retention_matrix(tidy: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
     ...                                              "2024-02", "2024-03"], freq="M"),
@@ -187,7 +187,7 @@ def pooled_curve(tidy: pd.DataFrame, method: str = "chain") -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
     ...                                              "2024-02", "2024-03"], freq="M"),
@@ -287,7 +287,7 @@ def cohort_ltv(
     Examples
     --------
     >>> import pandas as pd
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> mrr = pd.DataFrame({"account_id": ["A", "A", "B"], "mrr": [100.0, 100.0, 50.0],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-01"], freq="M")})
     >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B"], "team": "cs1"}), "mrr": mrr})

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
-from ..io import Dataset
+from ..dataset import Dataset
 from ..options import check_fraction
 from .aged import aged_matrix, check_split, empty_frame
 
@@ -137,7 +137,7 @@ def lifetimes(dataset: Dataset, team: str = "all", split: str | None = None, as_
     Examples
     --------
     >>> import pandas as pd
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
     ...                                              "2024-02", "2024-03"], freq="M"),
@@ -199,7 +199,7 @@ def survival_curve(
     Examples
     --------
     >>> import pandas as pd
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
     ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
     ...                                              "2024-02", "2024-03"], freq="M"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..i18n import t
-from ..io import Dataset
+from ..dataset import Dataset
 from ..kpi.registry import format_value, get_kpi, registry
 from ..options import check_lang
 from ..terminal import render_table
@@ -63,7 +63,7 @@ def results_table(results: pd.DataFrame, lang: str | None = None) -> pd.DataFram
 
     Examples
     --------
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
     >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
     ...                     "mrr": [100.0 + 10 * i for i in range(24)]})
@@ -114,7 +114,7 @@ def verdict_notes(results: pd.DataFrame, lang: str | None = None) -> str:
 
     Examples
     --------
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
     >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
     ...                     "mrr": [100.0 + 10 * i for i in range(24)]})
@@ -147,7 +147,7 @@ def to_records(results: pd.DataFrame) -> list[dict]:
 
     Examples
     --------
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
     >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
     ...                     "mrr": [100.0 + 10 * i for i in range(24)]})
@@ -189,7 +189,7 @@ def check_rewrite(entry: dict, dataset: Dataset, lang: str | None = None, as_of:
 
     Examples
     --------
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
     >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
     ...                     "mrr": [100.0 + 10 * i for i in range(24)]})

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import t
-from ..io import Dataset
+from ..dataset import Dataset
 from ..kpi.registry import format_change, format_value, get_kpi, path_to_kgi, registry
 from ..options import check_lang, check_month
 from .spec import Target, readings, target_value, value_range
@@ -413,7 +413,7 @@ def evaluate_targets(dataset: Dataset, targets: list[Target], as_of: str | None 
 
     Examples
     --------
-    >>> from cskit.io import Dataset
+    >>> from cskit.dataset import Dataset
     >>> from cskit.targets import parse_amount
     >>> months = pd.period_range("2023-01", periods=24, freq="M")
     >>> mrr = pd.DataFrame({"account_id": "A", "month": months, "mrr": [100.0 + 10 * i for i in range(24)]})

@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import CskitError, DataValidationError, Problem
-from ..io import Dataset, detect_encoding
+from ..dataset import Dataset
+from ..io import detect_encoding
 from ..kpi.registry import get_kpi
 from ..options import MONTH_PATTERN
 

@@ -49,28 +49,17 @@ from .errors import CskitError, OptionError
 from .files import atomic_write, fingerprint, remove_open_temps, slugify, sweep_temps
 from .i18n import MESSAGES, resolve_lang, t
 from .io import Dataset, load_dataset
+from .roles.registry import ROLE_TABLE, per_role
 
 # --------------------------------------------------------------------------- #
 # Registries
 # --------------------------------------------------------------------------- #
 #: Notebooks (by number) each role gets a report of. Sales teams get 04 too: their
 #: cohorts are the accounts they won (``accounts.sales_team``).
-NOTEBOOKS_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "cs": ("01", "02", "03", "04"),
-    "inside_sales": ("01", "02", "03", "04"),
-    "field_sales": ("01", "02", "03", "04"),
-    "support": ("01", "02", "03"),
-    "marketing": ("01", "02", "03"),
-}
+NOTEBOOKS_BY_ROLE: dict[str, tuple[str, ...]] = per_role("notebooks")
 
 #: KPIs shown for a team on the index pages (names and formats from the KPI registry).
-HEADLINE_KPIS: dict[str, tuple[str, ...]] = {
-    "cs": ("mrr", "nrr_12m", "logo_churn_rate"),
-    "inside_sales": ("contacts", "contact_rate", "meeting_conversion_rate"),
-    "field_sales": ("win_rate", "new_customers", "mrr"),
-    "support": ("tickets_opened", "resolution_rate"),
-    "marketing": ("leads_created", "cac"),
-}
+HEADLINE_KPIS: dict[str, tuple[str, ...]] = per_role("headline_kpis")
 
 #: Markdown cell tag of each language; a report keeps only its language's cells.
 LANG_TAGS: dict[str, str] = {"ja": "lang-ja", "en": "lang-en"}
@@ -689,7 +678,7 @@ def build_reports(
     started = time.perf_counter()
     created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     lang = _check_lang(lang)
-    from .roles_view import check_audience
+    from .roles.view import check_audience
 
     audience = check_audience(audience)
     data_dir = Path(data_dir).resolve()
@@ -829,7 +818,7 @@ def write_indexes(result: ReportResult, context: dict) -> None:
             "team": team,
             "slug": slug,
             "name": dataset.team_name(team, lang),
-            "role_name": t(f"report.role.{role}", lang) if f"report.role.{role}" in MESSAGES else role,
+            "role_name": t(ROLE_TABLE[role].name_key, lang) if role in ROLE_TABLE else role,
             "kpis": context["headline"].get(team, []),
             "pages": _page_rows([p for p in result.pages if p.team == team], slug, lang),
         }

@@ -191,7 +191,7 @@ def build_slides(
 
     from .io import load_dataset
     from .kpi.engine import resolve_months
-    from .roles_view import check_audience
+    from .roles.view import check_audience
 
     lang = resolve_lang(lang)
     notebook = Path(notebook_path) if notebook_path else NOTEBOOK

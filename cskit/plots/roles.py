@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import t
+from ..roles.registry import PAY_CHART_ORDER
 from .style import PALETTE
 
 #: Colour of what was lost between two stages (drawn behind the stage's bar).
@@ -107,7 +108,7 @@ def funnel_pair(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, 
     return list(axes)
 
 
-def pay_ranges(lang: str, ax=None, roles: tuple[str, ...] = ("field_sales", "cs", "support", "inside_sales", "marketing")):
+def pay_ranges(lang: str, ax=None, roles: tuple[str, ...] = PAY_CHART_ORDER):
     """Average annual pay range per role (millions of yen), from the role knowledge base.
 
     Roles whose pay the sources do not give are named in a note instead of drawn.
@@ -118,13 +119,13 @@ def pay_ranges(lang: str, ax=None, roles: tuple[str, ...] = ("field_sales", "cs"
     lang : {"ja", "en"}
     ax : matplotlib Axes, optional
     roles : tuple of str
-        Role ids (:data:`cskit.roles.ROLE_IDS`), top to bottom.
+        Role ids (:data:`cskit.roles.registry.ROLE_IDS`), top to bottom.
 
     Returns
     -------
     matplotlib Axes
     """
-    from ..roles import load_knowledge, role_profile
+    from ..roles.content import load_knowledge, role_profile
 
     labels = load_knowledge(lang)["labels"]
     profiles = {role: role_profile(role, lang) for role in roles}

@@ -4,14 +4,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..contract import ROLES
 from ..i18n import t
 from ..kpi.registry import get_kpi, path_to_kgi, registry
+from ..roles.registry import ROLE_IDS, ROLE_TABLE, SALES_ROLES
 from ..targets import evaluation_month, target_path
 from .style import PALETTE, money_axis, month_axis, percent_axis
 
-_SALES = {"field_sales", "inside_sales"}
-ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLES)}
+ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLE_IDS)}
 
 
 def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax=None, currency: str = "JPY"):
@@ -169,10 +168,10 @@ def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset
             ax.plot([x_parent, x_parent, depth * indent], [y_of[parent] - 0.35, y_of[kpi_id], y_of[kpi_id]],
                     color="#aaaaaa", linewidth=0.8, zorder=1)
 
-    roles = [role for role in ROLES if any(role in kpis[k].roles for k, _ in rows)]
+    roles = [role for role in ROLE_IDS if any(role in kpis[k].roles for k, _ in rows)]
     for kpi_id, depth in rows:
         kpi = kpis[kpi_id]
-        shared = "cs" in kpi.roles and bool(_SALES & set(kpi.roles))
+        shared = "cs" in kpi.roles and bool(set(SALES_ROLES) & set(kpi.roles))
         computable = dataset is None or all(dataset.has(name) for name in kpi.tables)
         if kpi.kgi:
             face, text_colour = PALETTE[0], "white"
@@ -190,7 +189,7 @@ def kpi_tree(lang: str, highlight: set[str] | None = None, kpi_ids=None, dataset
 
     top, header_lines = 0.9, 1
     for column, role in enumerate(roles):
-        header = t(f"plot.role_short.{role}", lang)
+        header = t(ROLE_TABLE[role].short_name_key, lang)
         if dataset is not None:
             teams = list(dataset.teams.loc[dataset.teams["role"] == role, "team"])
             if teams:

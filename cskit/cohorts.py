@@ -735,9 +735,13 @@ MIN_COHORT_FOR_RANKING = 5
 
 
 
-def text(key: str, lang: str | None = None, **fields) -> str:
-    """One sentence of the ``cohort.*`` messages (``content/messages/cohorts.yml``) in ``lang``."""
-    return t(f"cohort.{key}", lang, **fields)
+#: Message keys (``content/messages/cohorts.yml``) written out in full, so a search for a key finds its users.
+PERIOD_KEYS = {"month": "cohort.period.month", "quarter": "cohort.period.quarter"}
+METRIC_KEYS = {"logo": "cohort.metric.logo", "revenue": "cohort.metric.revenue"}
+SPLIT_KEYS = {"team": "cohort.split.team", "segment": "cohort.split.segment", "touch_model": "cohort.split.touch_model"}
+_UNIT_KEYS = {"month": "cohort.unit.month", "quarter": "cohort.unit.quarter"}
+_UNIT1_KEYS = {"month": "cohort.unit1.month", "quarter": "cohort.unit1.quarter"}
+_AT_KEYS = {"month": "cohort.at.month", "quarter": "cohort.at.quarter"}
 
 
 def _pct(value: float) -> str:
@@ -747,13 +751,13 @@ def _pct(value: float) -> str:
 def _age_text(age: float, period: str, lang: str) -> str:
     """A duration: ``12か月`` / ``12 months`` (``未到達`` / ``not reached`` for inf)."""
     if not np.isfinite(age):
-        return text("not_reached", lang)
-    return text(f"unit1.{period}" if int(age) == 1 else f"unit.{period}", lang, n=int(age))
+        return t("cohort.not_reached", lang)
+    return t(_UNIT1_KEYS[period] if int(age) == 1 else _UNIT_KEYS[period], lang, n=int(age))
 
 
 def _at_text(age: int, period: str, lang: str) -> str:
     """A point in time: ``12か月目`` / ``month 12``."""
-    return text(f"at.{period}", lang, n=int(age))
+    return t(_AT_KEYS[period], lang, n=int(age))
 
 
 def _period_of(tidy: pd.DataFrame) -> str:
@@ -853,56 +857,56 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
     metric = tidy.attrs.get("metric", "logo")
     period = _period_of(tidy) if len(tidy) else tidy.attrs.get("period", "month")
     if tidy.empty or tidy["value"].notna().sum() == 0:
-        return "- " + text("no_data", lang)
+        return "- " + t("cohort.no_data", lang)
     whole = combine_splits(tidy) if "split" in tidy else tidy
     curve = pooled_curve(whole)
     horizon = _horizon(curve, period)
     if horizon == 0:
-        return "- " + text("too_short", lang)
+        return "- " + t("cohort.too_short", lang)
     at = curve.set_index("age").loc[horizon]
     age_text = _age_text(horizon, period, lang)
-    lines = [text("overall", lang, cohorts=int(at["cohorts"]), accounts=f"{int(at['accounts']):,}",
-                  metric=text(f"metric.{metric}", lang), age=age_text, value=_pct(at["value"]))]
+    lines = [t("cohort.overall", lang, cohorts=int(at["cohorts"]), accounts=f"{int(at['accounts']):,}",
+                  metric=t(METRIC_KEYS[metric], lang), age=age_text, value=_pct(at["value"]))]
     if metric == "revenue":
-        lines[-1] += (" " if lang == "en" else "") + text("revenue_above" if at["value"] > 1 else "revenue_below", lang)
+        lines[-1] += (" " if lang == "en" else "") + t("cohort.revenue_above" if at["value"] > 1 else "cohort.revenue_below", lang)
 
     cells = whole[(whole["age"] == horizon) & whole["value"].notna()]
     ranked = cells[cells["cohort_size"] >= MIN_COHORT_FOR_RANKING]
     ranked = ranked if len(ranked) >= 2 else cells
     if len(ranked) >= 2:
         best, worst = ranked.loc[ranked["value"].idxmax()], ranked.loc[ranked["value"].idxmin()]
-        lines.append(text("best_worst", lang, age=age_text, best=best["cohort"], best_value=_pct(best["value"]),
+        lines.append(t("cohort.best_worst", lang, age=age_text, best=best["cohort"], best_value=_pct(best["value"]),
                           worst=worst["cohort"], worst_value=_pct(worst["value"])))
         ordered = ranked.sort_values("cohort")
         half = len(ordered) // 2
         if half >= 1:
             old = _weighted(ordered.iloc[:half])
             new = _weighted(ordered.iloc[len(ordered) - half:])
-            key = "trend_flat" if abs(new - old) < 0.02 else ("trend_better" if new > old else "trend_worse")
-            lines.append(text(key, lang, new=_pct(new), old=_pct(old)))
+            key = "cohort.trend_flat" if abs(new - old) < 0.02 else ("cohort.trend_better" if new > old else "cohort.trend_worse")
+            lines.append(t(key, lang, new=_pct(new), old=_pct(old)))
 
     flat_age, recent_loss, last_age = _flattening(whole, period)
     values = curve.set_index("age")["value"]
     if flat_age is not None:
-        limit = text("points", lang, n=FLAT_LOSS_PER_MONTH * PERIODS[period] * 100)
-        lines.append(text("flattens", lang, age=_at_text(flat_age, period, lang), limit=limit,
+        limit = t("cohort.points", lang, n=FLAT_LOSS_PER_MONTH * PERIODS[period] * 100)
+        lines.append(t("cohort.flattens", lang, age=_at_text(flat_age, period, lang), limit=limit,
                           last=_at_text(last_age, period, lang)))
     elif np.isfinite(recent_loss):
         limit_value = FLAT_LOSS_PER_MONTH * PERIODS[period]
         if recent_loss < -limit_value:
-            key = "rising"
+            key = "cohort.rising"
         elif recent_loss < limit_value:
-            key = "levelling"
+            key = "cohort.levelling"
         else:
-            key = "not_flat"
-        lines.append(text(key, lang, loss=text("points", lang, n=abs(recent_loss) * 100),
+            key = "cohort.not_flat"
+        lines.append(t(key, lang, loss=t("cohort.points", lang, n=abs(recent_loss) * 100),
                           last=_at_text(last_age, period, lang)))
 
     early = 3 // PERIODS[period] or 1
     if metric == "logo" and horizon > early and 1 - at["value"] > 0.01:
         share = (1 - values[early]) / (1 - at["value"])
         if share >= 0.4:
-            lines.append(text("early_loss", lang, share=_pct(share), horizon=age_text,
+            lines.append(t("cohort.early_loss", lang, share=_pct(share), horizon=age_text,
                               early=_age_text(early, period, lang)))
 
     if "split" in tidy and tidy["split"].nunique() > 1:
@@ -911,8 +915,8 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
         if len(row) >= 2:
             row = row.sort_values("value", ascending=False)
             values_text = ", ".join(f"{s} {_pct(v)}" for s, v in zip(row["split"], row["value"]))
-            split_name = text(f"split.{tidy.attrs.get('split') or 'segment'}", lang)
-            lines.append(text("splits", lang, split=split_name, age=age_text, values=values_text, best=row["split"].iloc[0]))
+            split_name = t(SPLIT_KEYS[tidy.attrs.get("split") or "segment"], lang)
+            lines.append(t("cohort.splits", lang, split=split_name, age=age_text, values=values_text, best=row["split"].iloc[0]))
     return "\n".join("- " + line for line in lines)
 
 
@@ -932,25 +936,25 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
     """
     lang = resolve_lang(lang)
     if curve.empty:
-        return "- " + text("no_data", lang)
+        return "- " + t("cohort.no_data", lang)
     lines = []
     if "split" in curve:
         medians = median_lifetime(curve)
         values = ", ".join(f"{s} {_age_text(m, 'month', lang)}" for s, m in medians.items())
-        split_name = text(f"split.{curve.attrs.get('split') or 'segment'}", lang)
-        lines.append(text("survival.split", lang, split=split_name, values=values))
+        split_name = t(SPLIT_KEYS[curve.attrs.get("split") or "segment"], lang)
+        lines.append(t("cohort.survival.split", lang, split=split_name, values=values))
         return "\n".join("- " + line for line in lines)
     median = median_lifetime(curve)
     if np.isfinite(median):
         low, high = median_lifetime(curve, "lower"), median_lifetime(curve, "upper")
-        lines.append(text("survival.median", lang, median=_age_text(median, "month", lang),
+        lines.append(t("cohort.survival.median", lang, median=_age_text(median, "month", lang),
                           low=_age_text(low, "month", lang), high=_age_text(high, "month", lang)))
     else:
         last = curve.iloc[-1]
-        lines.append(text("survival.no_median", lang, age=_age_text(last["age"], "month", lang), value=_pct(last["survival"])))
+        lines.append(t("cohort.survival.no_median", lang, age=_age_text(last["age"], "month", lang), value=_pct(last["survival"])))
     at = min(at_age, int(curve["age"].max()))
     row = curve.set_index("age").loc[at]
-    lines.append(text("survival.at", lang, age=_age_text(at, "month", lang), value=_pct(row["survival"]),
+    lines.append(t("cohort.survival.at", lang, age=_age_text(at, "month", lang), value=_pct(row["survival"]),
                       low=_pct(row["lower"]), high=_pct(row["upper"])))
-    lines.append(text("survival.censored", lang, censored=f"{int(curve['censored'].sum()):,}"))
+    lines.append(t("cohort.survival.censored", lang, censored=f"{int(curve['censored'].sum()):,}"))
     return "\n".join("- " + line for line in lines)

@@ -37,6 +37,7 @@ from .contract import (
     Table,
 )
 from .errors import CskitError, DataValidationError, Problem
+from .i18n import t
 
 #: Bytes sniffed to choose an encoding (a multi-byte character cut at the edge is fine).
 ENCODING_SNIFF_BYTES = 4 * 1024 * 1024
@@ -99,7 +100,7 @@ class Dataset:
     def team_name(self, team: str, lang: str = "ja") -> str:
         """Display name of ``team`` in ``lang`` (falls back to the id)."""
         if team == "all":
-            return {"ja": "全社", "en": "Company"}[lang]
+            return t("data.all_teams", lang)
         row = self.teams.set_index("team").loc[team]
         name = row.get(f"name_{lang}")
         return team if name is None or pd.isna(name) or name == "" else str(name)

@@ -29,7 +29,7 @@ import yaml
 from .errors import CskitError, DataValidationError, OptionError, Problem
 from .i18n import resolve_lang, t
 from .io import Dataset, detect_encoding
-from .kpi.registry import format_value, get_kpi, path_to_kgi, registry
+from .kpi.registry import UNIT_SUFFIX_KEYS, format_value, get_kpi, path_to_kgi, registry
 
 LETTERS = ("specific", "measurable", "achievable", "related", "time_bound")
 REQUIRED_FIELDS = ("id", "team", "kpi", "target")
@@ -345,7 +345,14 @@ def _fmt(kpi_id: str, value: float, lang: str) -> str:
     return format_value(kpi_id, value, lang) if kpi_id in registry() else f"{value:g}"
 
 
-_UNIT_SUFFIX = {"days": {"ja": "日", "en": " d"}, "hours": {"ja": "時間", "en": " h"}, "months": {"ja": "か月", "en": " mo"}}
+#: Message keys written out in full (a search for a key finds every user).
+_READING_KEYS = {"level": "targets.reading.level", "relative": "targets.reading.relative", "points": "targets.reading.points"}
+STATUS_KEYS = {"pass": "targets.status.pass", "warn": "targets.status.warn", "fail": "targets.status.fail"}
+PROGRESS_KEYS = {"on_track": "targets.progress.on_track", "behind": "targets.progress.behind",
+                  "not_started": "targets.progress.not_started", "unknown": "targets.progress.unknown"}
+LETTER_KEYS = {"specific": "targets.letter.specific", "measurable": "targets.letter.measurable",
+                "achievable": "targets.letter.achievable", "related": "targets.letter.related",
+                "time_bound": "targets.letter.time_bound"}
 
 
 def _change_text(kpi_id: str, change: float, lang: str) -> str:
@@ -357,7 +364,7 @@ def _change_text(kpi_id: str, change: float, lang: str) -> str:
         return format_value(kpi_id, change, lang)
     size = abs(change)
     number = f"{change:,.0f}" if size >= 100 else f"{change:.1f}" if size >= 1 else f"{change:.3g}"
-    return number + _UNIT_SUFFIX.get(unit, {}).get(lang, "")
+    return number + (t(UNIT_SUFFIX_KEYS[unit], lang) if unit in UNIT_SUFFIX_KEYS else "")
 
 
 def check_specific(target: Target, ctx: _Context, baseline: float | None) -> Verdict:
@@ -382,7 +389,7 @@ def check_specific(target: Target, ctx: _Context, baseline: float | None) -> Ver
             low, high = value_range(target.kpi)
             shown = []
             for name, value in options.items():
-                text = t(f"targets.reading.{name}", lang, value=_fmt(target.kpi, value, lang) if value is not None else "?")
+                text = t(_READING_KEYS[name], lang, value=_fmt(target.kpi, value, lang) if value is not None else "?")
                 if value is not None and not low <= value <= high:
                     text += t("targets.reading.impossible", lang)
                 shown.append(text)
@@ -393,7 +400,7 @@ def check_specific(target: Target, ctx: _Context, baseline: float | None) -> Ver
                                      level=f"{target.target.value:g}", relative=f"{sign}{number}%", points=f"{sign}{number}pt"))
         (name, value), = options.items()
         return Verdict("warn", t("targets.specific.ambiguous_sign", lang, amount=target.target.text,
-                                 reading=t(f"targets.reading.{name}", lang, value=_fmt(target.kpi, value, lang) if value is not None else "?")))
+                                 reading=t(_READING_KEYS[name], lang, value=_fmt(target.kpi, value, lang) if value is not None else "?")))
     if target.target.kind == "relative" and baseline == 0:
         return Verdict("warn", t("targets.specific.zero_baseline", lang, amount=target.target.text))
     goal = target_value(target.target, baseline if baseline is not None else 0.0, target.kpi)
@@ -698,15 +705,15 @@ def results_table(results: list[dict], lang: str) -> pd.DataFrame:
                t("targets.col.target", lang): _fmt(kpi, result["target"], lang) if result["target"] is not None else "—",
                t("targets.col.deadline", lang): result["deadline"] or "—"}
         for letter in LETTERS:
-            row[letter[0].upper() if letter != "time_bound" else "T"] = t(f"targets.status.{result['checks'][letter]['status']}", lang)
-        row[t("targets.col.progress", lang)] = t(f"targets.progress.{result['progress']['status']}", lang)
+            row[letter[0].upper() if letter != "time_bound" else "T"] = t(STATUS_KEYS[result["checks"][letter]["status"]], lang)
+        row[t("targets.col.progress", lang)] = t(PROGRESS_KEYS[result["progress"]["status"]], lang)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def letter_name(letter: str, lang: str) -> str:
     """``"S (Specific)"`` for ``"specific"``, in ``lang`` (R is *Related*, as the sources define it)."""
-    return t(f"targets.letter.{letter}", lang)
+    return t(LETTER_KEYS[letter], lang)
 
 
 #: Cell colours of the verdict table (colour-blind safe pairs of background and text).
@@ -719,7 +726,7 @@ def styled_results(results: list[dict], lang: str):
     frame = results_table(results, lang)
     colours = {}
     for status, (background, text) in STATUS_COLOURS.items():
-        key = f"targets.progress.{status}" if status in ("on_track", "behind") else f"targets.status.{status}"
+        key = PROGRESS_KEYS[status] if status in ("on_track", "behind") else STATUS_KEYS[status]
         colours[t(key, lang)] = f"background-color: {background}; color: {text}"
     columns = [c for c in frame.columns if c in ("S", "M", "A", "R", "T", t("targets.col.progress", lang))]
     return frame.style.map(lambda value: colours.get(value, ""), subset=columns).hide(axis="index")
@@ -727,7 +734,7 @@ def styled_results(results: list[dict], lang: str):
 
 def verdict_notes(results: list[dict], lang: str) -> str:
     """Markdown list of every SMART letter that did not pass, with its status and reason (``-`` if none)."""
-    lines = [f"- **{r['id']}** {letter_name(letter, lang)}: {t('targets.status.' + c['status'], lang)} — {c['reason']}"
+    lines = [f"- **{r['id']}** {letter_name(letter, lang)}: {t(STATUS_KEYS[c['status']], lang)} — {c['reason']}"
              for r in results for letter, c in r["checks"].items() if c["status"] != "pass"]
     return "\n".join(lines) or "-"
 
@@ -774,7 +781,7 @@ def check_rewrite(entry: dict, dataset: Dataset, lang: str = "ja", as_of: str | 
     if not failing:
         return t("targets.rewrite.all_pass", lang)
     head = t("targets.rewrite.still", lang, letters=", ".join(letter_name(letter, lang) for letter in failing))
-    details = [f"- {letter_name(letter, lang)}: {t('targets.status.' + check['status'], lang)} — {check['reason']}"
+    details = [f"- {letter_name(letter, lang)}: {t(STATUS_KEYS[check['status']], lang)} — {check['reason']}"
                for letter, check in failing.items()]
     return "\n".join([head, ""] + details)
 
@@ -795,6 +802,6 @@ def render_table(results: list[dict], lang: str, as_of: str) -> str:
     for result in results:
         for letter, check in result["checks"].items():
             if check["status"] != "pass":
-                console.print(f"{result['id']} {letter_name(letter, lang)}: {t('targets.status.' + check['status'], lang)} — {check['reason']}",
+                console.print(f"{result['id']} {letter_name(letter, lang)}: {t(STATUS_KEYS[check['status']], lang)} — {check['reason']}",
                               markup=False)
     return console.export_text()

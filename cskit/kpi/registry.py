@@ -15,7 +15,7 @@ import pandas as pd
 
 from .._yaml import safe_load
 from ..errors import CskitError
-from ..i18n import pick
+from ..i18n import pick, t
 
 
 UNITS = ("count", "rate", "money", "score", "days", "hours", "months", "ratio")
@@ -186,6 +186,10 @@ def kpis_for_role(role: str) -> list[Kpi]:
     return [k for k in _load().values() if role in k.roles]
 
 
+#: Suffix of a duration in each unit (``12.0日`` / ``12.0 d``).
+UNIT_SUFFIX_KEYS = {"days": "kpi.suffix.days", "hours": "kpi.suffix.hours", "months": "kpi.suffix.months"}
+
+
 def format_value(kpi_id: str, value: float, lang: str | None = None, currency: str = "JPY") -> str:
     """Format a KPI value for people: rates as %, money with the currency, NaN as an em dash.
 
@@ -209,8 +213,7 @@ def format_value(kpi_id: str, value: float, lang: str | None = None, currency: s
     if unit == "count":
         return f"{value:,.0f}"
     if unit in ("days", "hours", "months"):
-        suffix = {"days": {"ja": "日", "en": " d"}, "hours": {"ja": "時間", "en": " h"}, "months": {"ja": "か月", "en": " mo"}}[unit]
-        return f"{value:,.1f}{pick(suffix, lang)}"
+        return f"{value:,.1f}{t(UNIT_SUFFIX_KEYS[unit], lang)}"
     if unit == "ratio":
         return f"{value:.2f}"
     return f"{value:,.1f}"

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..roles.registry import PAY_CHART_ORDER
+from ..roles.view import STAGE_KEYS
 from .style import PALETTE
 
 #: Colour of what was lost between two stages (drawn behind the stage's bar).
@@ -65,7 +66,7 @@ def funnel(data: pd.DataFrame, lang: str, ax=None, title: str | None = None, col
             change = t("roles.funnel.leak", lang, count=_count(leak)) if leak >= 0 else t("roles.funnel.entered", lang, count=_count(-leak))
             ax.text(widest * 0.53, pos, t("roles.funnel.conversion", lang, rate=f"{rate:.0%}") + "\n" + change,
                     ha="left", va="center", fontsize=8, color="#333333")
-    ax.set_yticks(y, [t(f"roles.stage.{stage}", lang) for stage in stages])
+    ax.set_yticks(y, [t(STAGE_KEYS[stage], lang) for stage in stages])
     ax.set_xlim(-widest * 0.52, widest * 0.95)
     ax.set_ylim(y.min() - 0.6, y.max() + 0.6)
     ax.set_xticks([])

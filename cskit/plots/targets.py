@@ -7,7 +7,7 @@ import pandas as pd
 from ..i18n import t
 from ..kpi.registry import get_kpi, path_to_kgi, registry
 from ..roles.registry import ROLE_IDS, ROLE_TABLE, SALES_ROLES
-from ..targets import evaluation_month, target_path
+from ..targets import PROGRESS_KEYS, evaluation_month, target_path
 from .style import PALETTE, money_axis, month_axis, percent_axis
 
 ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLE_IDS)}
@@ -41,7 +41,7 @@ def target_vs_actual(result: dict, actuals: pd.Series, start: str, lang: str, ax
     ax.plot(path.index.to_timestamp(), path.to_numpy(), linestyle="--", color=PALETTE[1], label=t("plot.target.plan", lang))
     ax.scatter([path.index[-1].to_timestamp()], [path.iloc[-1]], marker="*", s=120, color=PALETTE[3], zorder=3, label=t("plot.target.target", lang))
     status = (result.get("progress") or {}).get("status", "unknown")
-    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t('targets.progress.' + status, lang)}", fontsize=10)
+    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t(PROGRESS_KEYS[status], lang)}", fontsize=10)
     if kpi.unit == "rate":
         percent_axis(ax, decimals=1)
     elif kpi.unit == "money":

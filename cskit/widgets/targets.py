@@ -17,7 +17,7 @@ import pandas as pd
 from ..i18n import t
 from ..kpi.registry import get_kpi, kpis_for_role, registry
 from ..roles.registry import per_role
-from ..targets import LETTERS, Target, evaluate_targets, letter_name, parse_amount
+from ..targets import LETTERS, STATUS_KEYS, Target, evaluate_targets, letter_name, parse_amount
 
 #: Static examples per role: (kpi, amount, months to the deadline, parent).
 #: The first is well written, the second ambiguous or unsigned, the third flawed.
@@ -68,7 +68,7 @@ def example_table(dataset, team: str, lang: str, as_of: str | None = None) -> pd
                t("targets.builder.months", lang): months, "parent": parent or "—"}
         for letter in LETTERS:
             check = result["checks"][letter]
-            row[letter_name(letter, lang)] = f"{t('targets.status.' + check['status'], lang)}: {check['reason']}"
+            row[letter_name(letter, lang)] = f"{t(STATUS_KEYS[check['status']], lang)}: {check['reason']}"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -121,7 +121,7 @@ def target_builder(dataset, team: str, lang: str, interactive: bool | None = Non
                 print(t("targets.bad_amount", lang, value=amount.value))
                 return
             checks = result["checks"]
-            display(pd.DataFrame({t("targets.builder.verdict", lang): [t("targets.status." + checks[l]["status"], lang) for l in LETTERS],
+            display(pd.DataFrame({t("targets.builder.verdict", lang): [t(STATUS_KEYS[checks[l]["status"]], lang) for l in LETTERS],
                                   t("targets.builder.reason", lang): [checks[l]["reason"] for l in LETTERS]},
                                  index=[letter_name(l, lang) for l in LETTERS]))
 

@@ -187,7 +187,13 @@ def section_table(section: str, lang: str | None = None, caption: str | None = N
 
 
 def comparison(pair_id: str, lang: str | None = None):
-    """A comparison of two roles (``cs_vs_sales``, ``cs_vs_support``, ``cs_vs_inside_sales``), styled, titled."""
+    """A comparison of two roles (``cs_vs_sales``, ``cs_vs_support``, ``cs_vs_inside_sales``), styled, titled.
+
+    Examples
+    --------
+    >>> comparison("cs_vs_support", "en").caption == load_knowledge("en")["comparisons"][1]["title"]
+    True
+    """
     lang = check_lang(lang)
     frame = comparison_table(pair_id, lang).reset_index(drop=True)
     title = next(c["title"] for c in load_knowledge(lang)["comparisons"] if c["id"] == pair_id)
@@ -248,7 +254,13 @@ def glossary(lang: str | None = None):
 # Role profiles
 # --------------------------------------------------------------------------- #
 def pay_text(role: str, lang: str | None = None) -> str:
-    """A role's pay range with its note and source, or the sources' "no figure"."""
+    """A role's pay range with its note and source, or the sources' "no figure".
+
+    Examples
+    --------
+    >>> pay_text("marketing", "en").startswith(load_knowledge("en")["labels"]["no_pay_figure"])
+    True
+    """
     lang = check_lang(lang)
     pay = role_profile(role, lang)["pay"]
     if pay["min_myen"] is None:
@@ -491,7 +503,13 @@ def compute_question(exercise_id: str, lang: str | None = None) -> str:
 
 
 def compute_ids(lang: str | None = "en") -> list[str]:
-    """Ids of the compute exercises, in order (the same in every language)."""
+    """Ids of the compute exercises, in order (the same in every language).
+
+    Examples
+    --------
+    >>> compute_ids("ja") == compute_ids("en")
+    True
+    """
     return [i["id"] for i in exercises(check_lang(lang))["compute"]]
 
 
@@ -505,7 +523,13 @@ def _answer_text(item: dict, lang: str) -> str:
 
 
 def answer_key_frame(lang: str | None = None) -> pd.DataFrame:
-    """Every exercise with its answer and explanation (for trainers)."""
+    """Every exercise with its answer and explanation (for trainers).
+
+    Examples
+    --------
+    >>> len(answer_key_frame("en")) == sum(len(v) for v in exercises("en").values())
+    True
+    """
     lang = check_lang(lang)
     ex = exercises(lang)
     kind, question = t("roles.view.col_kind", lang), t("roles.view.col_question", lang)

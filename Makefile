@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 
 SAMPLE := data/sample/accounts.csv
 # regenerated when the generator or the example targets change (deterministic: same seed, same bytes)
-$(SAMPLE): $(STAMP) cskit/sample.py cskit/content/sample_targets.yml
+$(SAMPLE): $(STAMP) $(wildcard cskit/sample/*.py) cskit/contract.py cskit/content/sample_targets.yml
 	$(CSKIT) sample --out data/sample
 
 install: $(STAMP) $(SAMPLE) ## Create .venv, install cskit with its dependencies, write the sample data

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Roles a team can have (``teams.role``).
-ROLES = ("cs", "inside_sales", "field_sales", "support", "marketing")
-SALES_ROLES = ("inside_sales", "field_sales")
+from .roles.registry import ROLE_IDS, SALES_ROLES
+
+#: Roles a team can have (``teams.role``): the ids of :data:`cskit.roles.registry.ROLE_TABLE`.
+ROLES = ROLE_IDS
 
 
 @dataclass(frozen=True)

@@ -85,10 +85,10 @@ def load_data(location):
 
 
 def say(key: str, lang: str, **fields) -> None:
-    """Display a ``notebook.*`` message of the catalogue (``content/messages/charts.yml``) as a note."""
+    """Display message ``key`` of the catalogue (e.g. ``"notebook.missing_tables"``) as a note."""
     from IPython.display import Markdown, display
 
-    display(Markdown("> " + t(f"notebook.{key}", lang, **fields)))
+    display(Markdown("> " + t(key, lang, **fields)))
 
 
 def show_context(team_name: str, month, currency: str) -> None:
@@ -110,7 +110,7 @@ def needs(dataset, tables: list[str] | tuple[str, ...], lang: str) -> bool:
     """True if ``dataset`` has every table in ``tables``; otherwise say which are missing."""
     missing = [t for t in tables if not dataset.has(t)]
     if missing:
-        say("missing_tables", lang, tables=", ".join(missing))
+        say("notebook.missing_tables", lang, tables=", ".join(missing))
     return not missing
 
 

@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from cskit.errors import CskitError
 from cskit.roles import aptitude_leaning, comparison_table, load_knowledge, role_profile
+from cskit.roles.registry import MODEL_ORDER, ROLE_IDS as REGISTRY_ROLE_IDS, resolve_role
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "cskit" / "content"
@@ -209,21 +211,37 @@ def test_aptitude_leaning_by_hand():
 
 
 @pytest.mark.parametrize(
-    "answers", [{"q99_nope": 3}, {"q01_customer_goal": 0}, {"q01_customer_goal": 6},
-                {"q01_customer_goal": 2.5}, {"q01_customer_goal": True}, {}]
+    "answers,code", [({"q99_nope": 3}, "roles.unknown_question"), ({"q01_customer_goal": 0}, "roles.bad_answer"),
+                     ({"q01_customer_goal": 6}, "roles.bad_answer"), ({"q01_customer_goal": 2.5}, "roles.bad_answer"),
+                     ({"q01_customer_goal": True}, "roles.bad_answer"), ({}, "roles.no_answers")]
 )
-def test_aptitude_leaning_rejects_bad_answers(answers):
-    with pytest.raises(ValueError):
+def test_aptitude_leaning_rejects_bad_answers(answers, code):
+    # a CskitError, not a ValueError: the message comes from the catalogue in both languages
+    with pytest.raises(CskitError) as caught:
         aptitude_leaning(answers, "en")
+    assert caught.value.code == code
+    assert caught.value.render("ja") != caught.value.render("en")
 
 
 def test_unknown_language_and_ids_raise():
-    with pytest.raises(ValueError):
+    with pytest.raises(CskitError) as caught:
         load_knowledge("fr")
-    with pytest.raises(ValueError):
+    assert caught.value.code == "cli.unknown_lang"
+    with pytest.raises(CskitError) as caught:
         role_profile("ninja", "en")
-    with pytest.raises(ValueError):
+    assert caught.value.code == "roles.unknown_role" and "field_sales" in caught.value.render("en")
+    with pytest.raises(CskitError) as caught:
         comparison_table("cs_vs_marketing", "en")
+    assert caught.value.code == "roles.unknown_comparison" and "cs_vs_sales" in caught.value.render("ja")
+
+
+def test_registry_and_knowledge_base_name_the_same_roles_in_the_same_order(en, ja):
+    assert tuple(ROLE_IDS) == REGISTRY_ROLE_IDS
+    for data in (en, ja):
+        assert tuple(data["roles"]) == REGISTRY_ROLE_IDS
+        # The Model's stages in the knowledge base follow the registry's model order
+        stages = [resolve_role(s["id"]) for s in sorted(data["model_stages"], key=lambda s: s["order"] or 99)]
+        assert tuple(stages) == MODEL_ORDER
 
 
 def test_load_knowledge_returns_a_copy():

@@ -53,8 +53,8 @@ Modules
 from __future__ import annotations
 
 from .aged import NO_VALUE, PERIODS, SPLITS, TIDY_COLUMNS, available_splits
-from .reading import (FLAT_LOSS_PER_MONTH, MIN_COHORT_FOR_RANKING, READING_HORIZON_MONTHS, retention_reading,
-                      survival_reading, text)
+from .reading import (FLAT_LOSS_PER_MONTH, METRIC_KEYS, MIN_COHORT_FOR_RANKING, PERIOD_KEYS, READING_HORIZON_MONTHS,
+                      SPLIT_KEYS, retention_reading, survival_reading)
 from .records import FORMATS, RECORD_COLUMNS, cohort_records, format_records
 from .retention import METRICS, POOLING, cohort_ltv, cohort_retention, combine_splits, period_of, pooled_curve, retention_matrix
 from .survival import CURVE_COLUMNS, LIFETIME_COLUMNS, KaplanMeier, lifetimes, median_lifetime, survival_curve
@@ -64,5 +64,5 @@ __all__ = [
     "NO_VALUE", "PERIODS", "POOLING", "READING_HORIZON_MONTHS", "RECORD_COLUMNS", "SPLITS", "TIDY_COLUMNS",
     "KaplanMeier", "available_splits", "cohort_ltv", "cohort_records", "cohort_retention", "combine_splits",
     "format_records", "lifetimes", "median_lifetime", "period_of", "pooled_curve", "retention_matrix",
-    "retention_reading", "survival_curve", "survival_reading", "text",
+    "retention_reading", "survival_curve", "survival_reading", "PERIOD_KEYS", "METRIC_KEYS", "SPLIT_KEYS",
 ]

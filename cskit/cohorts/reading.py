@@ -26,15 +26,14 @@ READING_HORIZON_MONTHS = 12
 MIN_COHORT_FOR_RANKING = 5
 
 
-def text(key: str, lang: str | None = None, **fields) -> str:
-    """One sentence of the ``cohort.*`` messages in ``lang``.
+#: Message keys (``content/messages/cohorts.yml``) written out in full, so a search for a key finds its users.
+PERIOD_KEYS = {"month": "cohort.period.month", "quarter": "cohort.period.quarter"}
+METRIC_KEYS = {"logo": "cohort.metric.logo", "revenue": "cohort.metric.revenue"}
+SPLIT_KEYS = {"team": "cohort.split.team", "segment": "cohort.split.segment", "touch_model": "cohort.split.touch_model"}
+_UNIT_KEYS = {"month": "cohort.unit.month", "quarter": "cohort.unit.quarter"}
+_UNIT1_KEYS = {"month": "cohort.unit1.month", "quarter": "cohort.unit1.quarter"}
+_AT_KEYS = {"month": "cohort.at.month", "quarter": "cohort.at.quarter"}
 
-    Examples
-    --------
-    >>> text("period.quarter", "en")
-    'quarterly cohorts'
-    """
-    return t(f"cohort.{key}", check_lang(lang), **fields)
 
 def _pct(value: float) -> str:
     return "—" if value is None or not np.isfinite(value) else f"{value * 100:.0f}%"
@@ -43,13 +42,13 @@ def _pct(value: float) -> str:
 def _age_text(age: float, period: str, lang: str) -> str:
     """A duration: ``12か月`` / ``12 months`` (``未到達`` / ``not reached`` for inf)."""
     if not np.isfinite(age):
-        return text("not_reached", lang)
-    return text(f"unit1.{period}" if int(age) == 1 else f"unit.{period}", lang, n=int(age))
+        return t("cohort.not_reached", lang)
+    return t(_UNIT1_KEYS[period] if int(age) == 1 else _UNIT_KEYS[period], lang, n=int(age))
 
 
 def _at_text(age: int, period: str, lang: str) -> str:
     """A point in time: ``12か月目`` / ``month 12``."""
-    return text(f"at.{period}", lang, n=int(age))
+    return t(_AT_KEYS[period], lang, n=int(age))
 
     return "quarter" if tidy["cohort"].astype(str).str.contains("Q").any() else "month"
 
@@ -151,20 +150,20 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
     """
     lang = check_lang(lang)
     if tidy.empty or tidy["value"].notna().sum() == 0:
-        return "- " + text("no_data", lang)
+        return "- " + t("cohort.no_data", lang)
     metric = tidy.attrs.get("metric", "logo")
     period = period_of(tidy)
     whole = combine_splits(tidy) if "split" in tidy else tidy
     curve = pooled_curve(whole)
     horizon = _horizon(curve, period)
     if horizon == 0:
-        return "- " + text("too_short", lang)
+        return "- " + t("cohort.too_short", lang)
     at = curve.set_index("age").loc[horizon]
     age_text = _age_text(horizon, period, lang)
-    overall = text("overall", lang, cohorts=int(at["cohorts"]), accounts=f"{int(at['accounts']):,}",
-                   metric=text(f"metric.{metric}", lang), age=age_text, value=_pct(at["value"]))
+    overall = t("cohort.overall", lang, cohorts=int(at["cohorts"]), accounts=f"{int(at['accounts']):,}",
+                   metric=t(METRIC_KEYS[metric], lang), age=age_text, value=_pct(at["value"]))
     if metric == "revenue":
-        overall += (" " if lang == "en" else "") + text("revenue_above" if at["value"] > 1 else "revenue_below", lang)
+        overall += (" " if lang == "en" else "") + t("cohort.revenue_above" if at["value"] > 1 else "cohort.revenue_below", lang)
     lines = [overall, *_cohort_comparison(whole, horizon, age_text, lang), *_shape(whole, period, lang)]
     lines += _early_loss(curve.set_index("age")["value"], metric, horizon, period, lang)
     lines += _split_comparison(tidy, horizon, age_text, lang)
@@ -179,13 +178,13 @@ def _cohort_comparison(whole: pd.DataFrame, horizon: int, age_text: str, lang: s
     if len(ranked) < 2:
         return []
     best, worst = ranked.loc[ranked["value"].idxmax()], ranked.loc[ranked["value"].idxmin()]
-    lines = [text("best_worst", lang, age=age_text, best=best["cohort"], best_value=_pct(best["value"]),
+    lines = [t("cohort.best_worst", lang, age=age_text, best=best["cohort"], best_value=_pct(best["value"]),
                   worst=worst["cohort"], worst_value=_pct(worst["value"]))]
     ordered = ranked.sort_values("cohort")
     half = len(ordered) // 2
     old, new = _weighted(ordered.iloc[:half]), _weighted(ordered.iloc[len(ordered) - half:])
-    key = "trend_flat" if abs(new - old) < 0.02 else ("trend_better" if new > old else "trend_worse")
-    lines.append(text(key, lang, new=_pct(new), old=_pct(old)))
+    key = "cohort.trend_flat" if abs(new - old) < 0.02 else ("cohort.trend_better" if new > old else "cohort.trend_worse")
+    lines.append(t(key, lang, new=_pct(new), old=_pct(old)))
     return lines
 
 
@@ -195,11 +194,11 @@ def _shape(whole: pd.DataFrame, period: str, lang: str) -> list[str]:
     limit = FLAT_LOSS_PER_MONTH * PERIODS[period]
     last = _at_text(last_age, period, lang)
     if flat_age is not None:
-        return [text("flattens", lang, age=_at_text(flat_age, period, lang), limit=format_points(limit), last=last)]
+        return [t("cohort.flattens", lang, age=_at_text(flat_age, period, lang), limit=format_points(limit), last=last)]
     if not np.isfinite(recent_loss):
         return []
-    key = "rising" if recent_loss < -limit else "levelling" if recent_loss < limit else "not_flat"
-    return [text(key, lang, loss=format_points(abs(recent_loss)), last=last)]
+    key = "cohort.rising" if recent_loss < -limit else "cohort.levelling" if recent_loss < limit else "cohort.not_flat"
+    return [t(key, lang, loss=format_points(abs(recent_loss)), last=last)]
 
 
 def _early_loss(values: pd.Series, metric: str, horizon: int, period: str, lang: str) -> list[str]:
@@ -211,7 +210,7 @@ def _early_loss(values: pd.Series, metric: str, horizon: int, period: str, lang:
     share = (1 - values[early]) / (1 - at)
     if share < 0.4:
         return []
-    return [text("early_loss", lang, share=_pct(share), horizon=_age_text(horizon, period, lang),
+    return [t("cohort.early_loss", lang, share=_pct(share), horizon=_age_text(horizon, period, lang),
                  early=_age_text(early, period, lang))]
 
 
@@ -225,8 +224,8 @@ def _split_comparison(tidy: pd.DataFrame, horizon: int, age_text: str, lang: str
         return []
     row = row.sort_values("value", ascending=False)
     values_text = ", ".join(f"{s} {_pct(v)}" for s, v in zip(row["split"], row["value"]))
-    split_name = text(f"split.{tidy.attrs.get('split') or 'segment'}", lang)
-    return [text("splits", lang, split=split_name, age=age_text, values=values_text, best=row["split"].iloc[0])]
+    split_name = t(SPLIT_KEYS[tidy.attrs.get("split") or "segment"], lang)
+    return [t("cohort.splits", lang, split=split_name, age=age_text, values=values_text, best=row["split"].iloc[0])]
 
 
 def _weighted(cells: pd.DataFrame) -> float:
@@ -268,24 +267,24 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
     """
     lang = check_lang(lang)
     if curve.empty:
-        return "- " + text("no_data", lang)
+        return "- " + t("cohort.no_data", lang)
     if "split" in curve:
         medians = median_lifetime(curve)
         values = ", ".join(f"{s} {_age_text(m, 'month', lang)}" for s, m in medians.items())
-        split_name = text(f"split.{curve.attrs.get('split') or 'segment'}", lang)
-        return "- " + text("survival.split", lang, split=split_name, values=values)
+        split_name = t(SPLIT_KEYS[curve.attrs.get("split") or "segment"], lang)
+        return "- " + t("cohort.survival.split", lang, split=split_name, values=values)
     lines = []
     median = median_lifetime(curve)
     if np.isfinite(median):
         low, high = median_lifetime(curve, "lower"), median_lifetime(curve, "upper")
-        lines.append(text("survival.median", lang, median=_age_text(median, "month", lang),
+        lines.append(t("cohort.survival.median", lang, median=_age_text(median, "month", lang),
                           low=_age_text(low, "month", lang), high=_age_text(high, "month", lang)))
     else:
         last = curve.iloc[-1]
-        lines.append(text("survival.no_median", lang, age=_age_text(last["age"], "month", lang), value=_pct(last["survival"])))
+        lines.append(t("cohort.survival.no_median", lang, age=_age_text(last["age"], "month", lang), value=_pct(last["survival"])))
     at = min(at_age, int(curve["age"].max()))
     row = curve.set_index("age").loc[at]
-    lines.append(text("survival.at", lang, age=_age_text(at, "month", lang), value=_pct(row["survival"]),
+    lines.append(t("cohort.survival.at", lang, age=_age_text(at, "month", lang), value=_pct(row["survival"]),
                       low=_pct(row["lower"]), high=_pct(row["upper"])))
-    lines.append(text("survival.censored", lang, censored=f"{int(curve['censored'].sum()):,}"))
+    lines.append(t("cohort.survival.censored", lang, censored=f"{int(curve['censored'].sum()):,}"))
     return "\n".join("- " + line for line in lines)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import OptionError
 from ..dataset import Dataset
+from ..roles.registry import stage_owners, team_stages
 from .families import mrr_movements
 from .matrix import MonthAxis, mrr_matrix
 from .scope import resolve_months
@@ -32,24 +33,10 @@ __all__ = ["FUNNEL_COLUMNS", "STAGES", "STAGE_OWNER", "TEAM_STAGES", "model_funn
 STAGES = ("leads", "meetings", "opportunities", "won", "retained_12m", "expanded")
 
 #: The role whose work moves prospects or customers into each stage.
-STAGE_OWNER = {
-    "leads": "marketing",
-    "meetings": "inside_sales",
-    "opportunities": "field_sales",
-    "won": "field_sales",
-    "retained_12m": "cs",
-    "expanded": "cs",
-}
+STAGE_OWNER = stage_owners(STAGES)
 
 #: Stages a team of each role is counted on; the others are NaN for that team.
-TEAM_STAGES = {
-    "all": STAGES,
-    "marketing": ("leads",),
-    "inside_sales": ("leads", "meetings"),
-    "field_sales": ("opportunities", "won", "retained_12m", "expanded"),
-    "cs": ("won", "retained_12m", "expanded"),
-    "support": (),
-}
+TEAM_STAGES = team_stages(STAGES)
 
 #: Columns of :func:`model_funnel`'s result.
 FUNNEL_COLUMNS = ["stage", "count", "conversion_from_previous", "leak", "base", "owner_role"]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .._yaml import safe_load
 from ..errors import CskitError
-from ..i18n import pick
+from ..i18n import pick, t
 
 
 UNITS = ("count", "rate", "money", "score", "days", "hours", "months", "ratio")
@@ -25,8 +25,6 @@ CURRENCY_SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€"}
 
 #: Values a KPI of each unit can take, unless its registry entry gives a ``range``.
 UNIT_RANGE = {"rate": (0.0, 1.0), "score": (0.0, 100.0)}
-#: What follows the number of a duration, by unit and language (:func:`format_value`, :func:`format_change`).
-UNIT_SUFFIXES = {"days": {"ja": "日", "en": " d"}, "hours": {"ja": "時間", "en": " h"}, "months": {"ja": "か月", "en": " mo"}}
 _NON_NEGATIVE = (0.0, math.inf)
 DIRECTIONS = ("higher", "lower")
 
@@ -228,6 +226,11 @@ def kpis_for_role(role: str) -> list[Kpi]:
     return [k for k in _load().values() if role in k.roles]
 
 
+#: Message key of what follows the number of a duration, by unit (``12.0日`` / ``12.0 d``;
+#: :func:`format_value`, :func:`format_change`).
+UNIT_SUFFIX_KEYS = {"days": "kpi.suffix.days", "hours": "kpi.suffix.hours", "months": "kpi.suffix.months"}
+
+
 def format_value(kpi_id: str, value: float, lang: str | None = None, currency: str = "JPY") -> str:
     """Format a KPI value for people: rates as %, money with the currency, NaN as an em dash.
 
@@ -260,8 +263,8 @@ def format_value(kpi_id: str, value: float, lang: str | None = None, currency: s
         return f"{symbol}{value:,.0f}"
     if unit == "count":
         return f"{value:,.0f}"
-    if unit in UNIT_SUFFIXES:
-        return f"{value:,.1f}{pick(UNIT_SUFFIXES[unit], lang)}"
+    if unit in UNIT_SUFFIX_KEYS:
+        return f"{value:,.1f}{t(UNIT_SUFFIX_KEYS[unit], lang)}"
     if unit == "ratio":
         return f"{value:.2f}"
     return f"{value:,.1f}"
@@ -336,5 +339,5 @@ def format_change(kpi_id: str, change: float, lang: str | None = None, currency:
     size = abs(float(change))
     if size >= 1 or size == 0 or unit == "money":
         return sign + format_value(kpi_id, size, lang, currency)
-    suffix = pick(UNIT_SUFFIXES[unit], lang) if unit in UNIT_SUFFIXES else ""
+    suffix = t(UNIT_SUFFIX_KEYS[unit], lang) if unit in UNIT_SUFFIX_KEYS else ""
     return sign + _two_digits(size) + suffix

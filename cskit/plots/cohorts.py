@@ -18,8 +18,17 @@ from ..options import check_choice, check_lang
 from .style import fixed_layout, money_axis, percent_axis
 
 
-def _t(key: str, lang: str, **fields) -> str:
-    return t(f"cohort_plot.{key}", lang, **fields)
+#: Message keys (``content/messages/cohorts.yml``) written out in full, so a search for a key finds its users.
+_HEATMAP_TITLE_KEYS = {"logo": "cohort_plot.title.heatmap.logo", "revenue": "cohort_plot.title.heatmap.revenue",
+                       "ltv": "cohort_plot.title.heatmap.ltv"}
+_CURVES_TITLE_KEYS = {"logo": "cohort_plot.title.curves.logo", "revenue": "cohort_plot.title.curves.revenue"}
+_SPLIT_TITLE_KEYS = {"logo": "cohort_plot.title.split.logo", "revenue": "cohort_plot.title.split.revenue"}
+_VALUE_KEYS = {"logo": "cohort_plot.value.logo", "revenue": "cohort_plot.value.revenue",
+               "ltv": "cohort_plot.value.ltv", "survival": "cohort_plot.value.survival"}
+_AGE_KEYS = {"month": "cohort_plot.age.month", "quarter": "cohort_plot.age.quarter"}
+_COHORT_KEYS = {"month": "cohort_plot.cohort.month", "quarter": "cohort_plot.cohort.quarter"}
+_SPLIT_KEYS = {"team": "cohort_plot.split.team", "segment": "cohort_plot.split.segment",
+               "touch_model": "cohort_plot.split.touch_model", "none": "cohort_plot.split.none"}
 
 
 def _metric(tidy: pd.DataFrame, metric: str | None) -> str:
@@ -28,7 +37,7 @@ def _metric(tidy: pd.DataFrame, metric: str | None) -> str:
 
 def _no_data(ax, title: str, lang: str):
     ax.set_axis_off()
-    ax.set_title(title + _t("no_data", lang))
+    ax.set_title(title + t("cohort_plot.no_data", lang))
     return ax
 
 
@@ -75,7 +84,7 @@ def retention_heatmap(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, m
     lang = check_lang(lang)
     metric = _metric(tidy, metric)
     period = period_of(tidy)
-    title = _t(f"title.heatmap.{metric}", lang)
+    title = t(_HEATMAP_TITLE_KEYS[metric], lang)
     tidy = _one_split(tidy, split_value)
     wide = retention_matrix(tidy) if len(tidy) else pd.DataFrame()
     own_figure = ax is None
@@ -92,8 +101,8 @@ def retention_heatmap(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, m
                 cbar_kws={"format": FuncFormatter(lambda v, _: f"{v * 100:.0f}%"), "shrink": 0.8})
     ax.grid(False)  # the theme's grid would show through the blank (censored) cells
     ax.set_title(title + " (%)")
-    ax.set_xlabel(_t(f"age.{period}", lang))
-    ax.set_ylabel(_t(f"cohort.{period}", lang))
+    ax.set_xlabel(t(_AGE_KEYS[period], lang))
+    ax.set_ylabel(t(_COHORT_KEYS[period], lang))
     ax.tick_params(axis="y", rotation=0, labelsize=small + 1)
     ax.tick_params(axis="x", labelsize=small + 1)
     if own_figure:  # hundreds of annotations: skip the second drawing a tight crop needs
@@ -145,15 +154,15 @@ def retention_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, by
     ax = ax or plt.subplots(figsize=(8, 4))[1]
     if by == "split" and "split" not in tidy:
         raise ValueError("by='split' needs cohort_retention(..., split=...) data")
-    split_name = _t(f"split.{tidy.attrs.get('split') or 'none'}", lang)
-    title = _t(f"title.curves.{metric}", lang) if by == "cohort" else _t(f"title.split.{metric}", lang, split=split_name)
+    split_name = t(_SPLIT_KEYS[tidy.attrs.get("split") or "none"], lang)
+    title = t(_CURVES_TITLE_KEYS[metric], lang) if by == "cohort" else t(_SPLIT_TITLE_KEYS[metric], lang, split=split_name)
     if tidy.empty or tidy["value"].notna().sum() == 0:
         return _no_data(ax, title, lang)
     if by == "cohort":
         whole = tidy if "split" not in tidy else combine_splits(tidy)
         _cohort_lines(whole, ax)
         average = _enough(pooled_curve(whole), min_cohorts)
-        ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=_t("average", lang))
+        ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=t("cohort_plot.average", lang))
         ax.legend(fontsize="x-small", ncol=2, loc="lower left")
     else:
         curves = _enough(pooled_curve(tidy), min_cohorts)
@@ -163,8 +172,8 @@ def retention_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, by
         ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
     ax.set_ylim(bottom=0)
     ax.set_title(title)
-    ax.set_xlabel(_t(f"age.{period}", lang))
-    ax.set_ylabel(_t(f"value.{metric}", lang))
+    ax.set_xlabel(t(_AGE_KEYS[period], lang))
+    ax.set_ylabel(t(_VALUE_KEYS[metric], lang))
     percent_axis(ax)
     return ax
 
@@ -185,28 +194,28 @@ def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None):
     """
     lang = check_lang(lang)
     ax = ax or plt.subplots(figsize=(8, 4))[1]
-    title = _t("title.survival", lang)
+    title = t("cohort_plot.title.survival", lang)
     if curve.empty:
         return _no_data(ax, title, lang)
     level = round((1 - curve.attrs.get("alpha", 0.05)) * 100)
     groups = list(curve.groupby("split", sort=True)) if "split" in curve else [(None, curve)]
     palette = sns.color_palette("colorblind", n_colors=max(len(groups), 1))
     for (label, rows), colour in zip(groups, palette):
-        name = label if label is not None else _t("value.survival", lang)
+        name = label if label is not None else t("cohort_plot.value.survival", lang)
         ax.step(rows["age"], rows["survival"], where="post", color=colour, linewidth=1.8, label=name)
         ax.fill_between(rows["age"], rows["lower"], rows["upper"], step="post", color=colour, alpha=0.2,
-                        label=_t("band", lang, level=level) if label is None else "_nolegend_")
+                        label=t("cohort_plot.band", lang, level=level) if label is None else "_nolegend_")
         median = median_lifetime(rows.drop(columns="split", errors="ignore"))
         if np.isfinite(median):
             ax.plot([median, median], [0, 0.5], color=colour, linestyle=":", linewidth=1.2)
-            ax.annotate(_t("median", lang, age=int(median)), (median, 0.5), xytext=(4, 4),
+            ax.annotate(t("cohort_plot.median", lang, age=int(median)), (median, 0.5), xytext=(4, 4),
                         textcoords="offset points", fontsize="small", color=colour)
     ax.axhline(0.5, color="grey", linewidth=0.8, linestyle="--")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.set_title(title)
-    ax.set_xlabel(_t("age.month", lang))
-    ax.set_ylabel(_t("value.survival", lang))
+    ax.set_xlabel(t("cohort_plot.age.month", lang))
+    ax.set_ylabel(t("cohort_plot.value.survival", lang))
     percent_axis(ax)
     ax.legend(fontsize="small", loc="lower left")
     return ax
@@ -233,17 +242,17 @@ def ltv_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, currency
     """
     lang = check_lang(lang)
     ax = ax or plt.subplots(figsize=(8, 4))[1]
-    title = _t("title.ltv", lang)
+    title = t("cohort_plot.title.ltv", lang)
     if tidy.empty or tidy["value"].notna().sum() == 0:
         return _no_data(ax, title, lang)
     whole = tidy if "split" not in tidy else combine_splits(tidy)
     _cohort_lines(whole, ax)
     average = _enough(pooled_curve(whole), min_cohorts)
-    ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=_t("average", lang))
+    ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=t("cohort_plot.average", lang))
     ax.legend(fontsize="x-small", ncol=2, loc="upper left")
     ax.set_ylim(bottom=0)
     ax.set_title(title)
-    ax.set_xlabel(_t(f"age.{period_of(tidy)}", lang))
-    ax.set_ylabel(_t("value.ltv", lang))
+    ax.set_xlabel(t(_AGE_KEYS[period_of(tidy)], lang))
+    ax.set_ylabel(t("cohort_plot.value.ltv", lang))
     money_axis(ax, currency or tidy.attrs.get("currency", "JPY"), lang)  # the same money scale as the KPI charts
     return ax

@@ -13,6 +13,8 @@ import pandas as pd
 
 from ..i18n import t
 from ..options import check_lang
+from ..roles.registry import PAY_CHART_ORDER
+from ..roles.view import STAGE_KEYS
 from .style import PALETTE
 
 #: Colour of what was lost between two stages (drawn behind the stage's bar).
@@ -70,7 +72,7 @@ def funnel(data: pd.DataFrame, *, lang: str | None = None, ax=None, title: str |
             change = t("roles.funnel.leak", lang, count=_count(leak)) if leak >= 0 else t("roles.funnel.entered", lang, count=_count(-leak))
             ax.text(widest * 0.53, pos, t("roles.funnel.conversion", lang, rate=f"{rate:.0%}") + "\n" + change,
                     ha="left", va="center", fontsize=8, color="#333333")
-    ax.set_yticks(y, [t(f"roles.stage.{stage}", lang) for stage in stages])
+    ax.set_yticks(y, [t(STAGE_KEYS[stage], lang) for stage in stages])
     ax.set_xlim(-widest * 0.52, widest * 0.95)
     ax.set_ylim(y.min() - 0.6, y.max() + 0.6)
     ax.set_xticks([])
@@ -118,8 +120,7 @@ def funnel_pair(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, 
     return figure
 
 
-def pay_ranges(roles: tuple[str, ...] = ("field_sales", "cs", "support", "inside_sales", "marketing"), *,
-               lang: str | None = None, ax=None):
+def pay_ranges(roles: tuple[str, ...] = PAY_CHART_ORDER, *, lang: str | None = None, ax=None):
     """Average annual pay range per role (millions of yen), from the role knowledge base.
 
     Roles whose pay the sources do not give are named in a note instead of drawn.
@@ -128,7 +129,7 @@ def pay_ranges(roles: tuple[str, ...] = ("field_sales", "cs", "support", "inside
     Parameters
     ----------
     roles : tuple of str
-        Role ids (:data:`cskit.roles.ROLE_IDS`), top to bottom.
+        Role ids (:data:`cskit.roles.registry.ROLE_IDS`), top to bottom.
     lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
 
@@ -137,7 +138,7 @@ def pay_ranges(roles: tuple[str, ...] = ("field_sales", "cs", "support", "inside
     matplotlib Axes
     """
     lang = check_lang(lang)
-    from ..roles import load_knowledge, role_profile
+    from ..roles.content import load_knowledge, role_profile
 
     labels = load_knowledge(lang)["labels"]
     profiles = {role: role_profile(role, lang) for role in roles}

@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.ticker import Locator, PercentFormatter
 
+from ..i18n import t
+
 #: Team colours, company first; colour-blind safe.
 PALETTE = sns.color_palette("colorblind")
 
@@ -99,10 +101,10 @@ def money_axis(ax, currency: str = "JPY", lang: str = "ja", axis: str = "y"):
     low, high = (ax.get_ylim() if axis == "y" else ax.get_xlim())
     if max(abs(low), abs(high)) >= 1e6:
         target.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:,.1f}"))
-        unit = {"ja": f"百万{'円' if currency == 'JPY' else currency}", "en": f"M {currency}"}[lang]
+        unit = t("plot.money_millions", lang, unit=t("plot.yen", lang) if currency == "JPY" else currency)
     else:
         target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        unit = {"ja": "円" if currency == "JPY" else currency, "en": currency}[lang]
+        unit = t("plot.yen", lang) if currency == "JPY" else currency
     label = ax.get_ylabel() if axis == "y" else ax.get_xlabel()
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(f"{label} ({unit})")
     return ax

@@ -5,15 +5,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..contract import ROLES
 from ..i18n import t
 from ..kpi.registry import get_kpi, path_to_kgi, registry
 from ..options import check_lang
-from ..targets import target_path
+from ..roles.registry import ROLE_IDS, ROLE_TABLE, SALES_ROLES
+from ..targets import PROGRESS_KEYS, target_path
 from .style import PALETTE, money_axis, month_axis, percent_axis
 
-_SALES = {"field_sales", "inside_sales"}
-ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLES)}
+ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLE_IDS)}
 
 
 def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None = None, ax=None,
@@ -49,7 +48,7 @@ def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None 
     ax.plot(path.index.to_timestamp(), path.to_numpy(), linestyle="--", color=PALETTE[1], label=t("plot.target.plan", lang))
     ax.scatter([path.index[-1].to_timestamp()], [path.iloc[-1]], marker="*", s=120, color=PALETTE[3], zorder=3, label=t("plot.target.target", lang))
     status = result.get("progress", "unknown")
-    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t('targets.progress.' + str(status), lang)}", fontsize=10)
+    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t(PROGRESS_KEYS[str(status)], lang)}", fontsize=10)
     if kpi.unit == "rate":
         percent_axis(ax, decimals=1)
     elif kpi.unit == "money":
@@ -186,10 +185,10 @@ def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | Non
             ax.plot([x_parent, x_parent, depth * indent], [y_of[parent] - 0.35, y_of[kpi_id], y_of[kpi_id]],
                     color="#aaaaaa", linewidth=0.8, zorder=1)
 
-    roles = [role for role in ROLES if any(role in kpis[k].roles for k, _ in rows)]
+    roles = [role for role in ROLE_IDS if any(role in kpis[k].roles for k, _ in rows)]
     for kpi_id, depth in rows:
         kpi = kpis[kpi_id]
-        shared = "cs" in kpi.roles and bool(_SALES & set(kpi.roles))
+        shared = "cs" in kpi.roles and bool(set(SALES_ROLES) & set(kpi.roles))
         computable = dataset is None or all(dataset.has(name) for name in kpi.tables)
         if kpi.kgi:
             face, text_colour = PALETTE[0], "white"
@@ -218,7 +217,7 @@ def _role_headers(ax, roles: list[str], x0: float, top: float, dataset, lang: st
     """Write each role's short name (and, with ``dataset``, its teams) over the grid; return the most lines used."""
     lines = 1
     for column, role in enumerate(roles):
-        header = t(f"plot.role_short.{role}", lang)
+        header = t(ROLE_TABLE[role].short_name_key, lang)
         if dataset is not None:
             teams = list(dataset.teams.loc[dataset.teams["role"] == role, "team"])
             if teams:

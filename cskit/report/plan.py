@@ -21,7 +21,8 @@ import cskit
 
 from ..errors import CskitError, OptionError
 from ..files import slugify
-from ..i18n import MESSAGES, t
+from ..i18n import t
+from ..roles.registry import per_role
 from ..options import check_choice, parse_list
 
 __all__ = [
@@ -33,28 +34,14 @@ __all__ = [
 # --------------------------------------------------------------------------- #
 # Per-role facts of the report
 # --------------------------------------------------------------------------- #
-# The ONLY place cskit.report names roles. Both tables are per-role facts: they move
-# to cskit/roles/registry.py (one table of every per-role fact) when that module
-# lands; until then they stay here, and the rest of cskit.report reads them from here.
+#: Notebooks (by number) each role gets a report of, and the KPIs its index shows:
+#: per-role facts, read from the one table of them (:mod:`cskit.roles.registry`).
+NOTEBOOKS_BY_ROLE: dict[str, tuple[str, ...]] = per_role("notebooks")
+HEADLINE_KPIS: dict[str, tuple[str, ...]] = per_role("headline_kpis")
 
-#: Notebooks (by number) each role gets a report of. Sales teams get 04 too: their
-#: cohorts are the accounts they won (``accounts.sales_team``).
-NOTEBOOKS_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "cs": ("01", "02", "03", "04"),
-    "inside_sales": ("01", "02", "03", "04"),
-    "field_sales": ("01", "02", "03", "04"),
-    "support": ("01", "02", "03"),
-    "marketing": ("01", "02", "03"),
-}
-
-#: KPIs shown for a team on the index pages (names and formats from the KPI registry).
-HEADLINE_KPIS: dict[str, tuple[str, ...]] = {
-    "cs": ("mrr", "nrr_12m", "logo_churn_rate"),
-    "inside_sales": ("contacts", "contact_rate", "meeting_conversion_rate"),
-    "field_sales": ("win_rate", "new_customers", "mrr"),
-    "support": ("tickets_opened", "resolution_rate"),
-    "marketing": ("leads_created", "cac"),
-}
+#: Message key of each notebook's title, written out in full (a search for a key finds its users).
+NOTEBOOK_TITLE_KEYS = {"01": "report.notebook.01", "02": "report.notebook.02", "03": "report.notebook.03",
+                       "04": "report.notebook.04"}
 
 # --------------------------------------------------------------------------- #
 # Where the notebooks are
@@ -158,8 +145,8 @@ def notebook_title(number: str, stem: str, lang: str) -> str:
     >>> notebook_title("77", "77_extra", "en")
     '77_extra'
     """
-    key = f"report.notebook.{number}"
-    return t(key, lang) if key in MESSAGES else stem
+    key = NOTEBOOK_TITLE_KEYS.get(number)
+    return t(key, lang) if key else stem
 
 
 @lru_cache(maxsize=32)

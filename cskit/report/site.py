@@ -28,7 +28,8 @@ import pandas as pd
 import cskit
 
 from ..files import atomic_write, slugify
-from ..i18n import MESSAGES, t
+from ..i18n import t
+from ..roles.registry import ROLE_TABLE
 from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title
 from .render import CSP, TEMPLATE_DIR, css
 
@@ -38,6 +39,8 @@ __all__ = ["INDEX", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versio
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 STATUSES = ("ok", "failed", "skipped")
+#: Message key of each status, written out in full (a search for a key finds its users).
+STATUS_KEYS = {"ok": "report.status.ok", "failed": "report.status.failed", "skipped": "report.status.skipped"}
 
 
 @dataclass
@@ -176,7 +179,7 @@ def _page_rows(pages: list[PageResult], lang: str) -> list[dict]:
         rows.append({
             "title": notebook_title(page.number, page.stem, lang),
             "status": page.status,
-            "status_text": t(f"report.status.{page.status}", lang),
+            "status_text": t(STATUS_KEYS[page.status], lang),
             "href": page.html.split("/", 1)[1] if page.html else None,
             "failed_href": page.failed_html.split("/", 1)[1] if page.failed_html else None,
             "seconds": f"{page.seconds:.1f}" if page.status != "skipped" else "",
@@ -220,7 +223,7 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
             "team": team,
             "slug": slug,
             "name": dataset.team_name(team, lang),
-            "role_name": t(f"report.role.{role}", lang) if f"report.role.{role}" in MESSAGES else role,
+            "role_name": t(ROLE_TABLE[role].name_key, lang) if role in ROLE_TABLE else role,
             "kpis": run.headline.get(team, []),
             "pages": _page_rows([p for p in result.pages if p.team == team], lang),
         }
@@ -271,7 +274,7 @@ def print_summary(result: ReportResult, lang: str, console=None) -> None:
         table.add_column(t(key, lang), justify="right" if key.endswith("seconds") else "left")
     colours = {"ok": "green", "failed": "red", "skipped": "yellow"}
     for page in result.pages:
-        status = t(f"report.status.{page.status}", lang)
+        status = t(STATUS_KEYS[page.status], lang)
         table.add_row(Text(page.team), Text(page.stem), Text(status, style=colours[page.status]),
                       f"{page.seconds:.1f}" if page.status != "skipped" else "")
     console.print(table, highlight=False)

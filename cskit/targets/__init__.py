@@ -12,7 +12,7 @@
 """
 from __future__ import annotations
 
-from .present import (LETTER_COLUMNS, STATUS_COLOURS, check_rewrite, letter_name, render_results, results_table,
+from .present import (LETTER_COLUMNS, LETTER_KEYS, PROGRESS_KEYS, STATUS_KEYS, STATUS_COLOURS, check_rewrite, letter_name, render_results, results_table,
                       styled_results, to_records, verdict_notes)
 from .smart import (LETTERS, MAX_MONTHS, PROGRESS, RESULT_COLUMNS, SPARSE_MONTHS, STATUSES, Verdict, achievability,
                     check_achievable, check_measurable, check_related, check_specific, check_time_bound,
@@ -21,6 +21,7 @@ from .spec import (DEFAULT_NAMES, FIELDS, REQUIRED_FIELDS, Amount, Target, defau
                    parse_amount, read_targets, readings, target_from_entry, target_value, value_range)
 
 __all__ = [
+    "LETTER_KEYS", "PROGRESS_KEYS", "STATUS_KEYS",
     "DEFAULT_NAMES", "FIELDS", "LETTERS", "LETTER_COLUMNS", "MAX_MONTHS", "PROGRESS", "REQUIRED_FIELDS", "RESULT_COLUMNS",
     "SPARSE_MONTHS", "STATUSES", "STATUS_COLOURS", "Amount", "Target", "Verdict", "achievability", "check_achievable",
     "check_measurable", "check_related", "check_rewrite", "check_specific", "check_time_bound", "default_targets_path",

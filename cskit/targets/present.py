@@ -16,6 +16,14 @@ from ..terminal import render_table
 from .smart import LETTERS, evaluate_targets, letter_verdicts
 from .spec import entry_problems, target_from_entry
 
+#: Message keys written out in full (a search for a key finds every user).
+STATUS_KEYS = {"pass": "targets.status.pass", "warn": "targets.status.warn", "fail": "targets.status.fail"}
+PROGRESS_KEYS = {"on_track": "targets.progress.on_track", "behind": "targets.progress.behind",
+                 "not_started": "targets.progress.not_started", "unknown": "targets.progress.unknown"}
+LETTER_KEYS = {"specific": "targets.letter.specific", "measurable": "targets.letter.measurable",
+               "achievable": "targets.letter.achievable", "related": "targets.letter.related",
+               "time_bound": "targets.letter.time_bound"}
+
 #: Cell colours of the verdict table (colour-blind safe pairs of background and text).
 STATUS_COLOURS = {"pass": ("#d9f0d3", "#1b5e20"), "warn": ("#fff3c4", "#7a5a00"), "fail": ("#fbd5d5", "#8b1a1a"),
                   "on_track": ("#d9f0d3", "#1b5e20"), "behind": ("#fbd5d5", "#8b1a1a")}
@@ -35,7 +43,7 @@ def letter_name(letter: str, lang: str | None = None) -> str:
     >>> letter_name("related", "en")
     'R (Related: feeds the upper goal)'
     """
-    return t(f"targets.letter.{letter}", check_lang(lang))
+    return t(LETTER_KEYS[letter], check_lang(lang))
 
 
 def _value_text(kpi_id: str, value: float, lang: str, currency: str) -> str:
@@ -84,8 +92,8 @@ def results_table(results: pd.DataFrame, lang: str | None = None) -> pd.DataFram
         t("targets.col.deadline", lang): results["deadline"].fillna("—"),
     })
     for letter, column in LETTER_COLUMNS.items():
-        table[column] = [t(f"targets.status.{status}", lang) for status in results[letter]]
-    table[t("targets.col.progress", lang)] = [t(f"targets.progress.{status}", lang) for status in results["progress"]]
+        table[column] = [t(STATUS_KEYS[status], lang) for status in results[letter]]
+    table[t("targets.col.progress", lang)] = [t(PROGRESS_KEYS[status], lang) for status in results["progress"]]
     return table.reset_index(drop=True)
 
 
@@ -95,7 +103,7 @@ def styled_results(results: pd.DataFrame, lang: str | None = None):
     frame = results_table(results, lang)
     colours = {}
     for status, (background, text) in STATUS_COLOURS.items():
-        key = f"targets.progress.{status}" if status in ("on_track", "behind") else f"targets.status.{status}"
+        key = PROGRESS_KEYS[status] if status in ("on_track", "behind") else STATUS_KEYS[status]
         colours[t(key, lang)] = f"background-color: {background}; color: {text}"
     columns = [*LETTER_COLUMNS.values(), t("targets.col.progress", lang)]
     return frame.style.map(lambda value: colours.get(value, ""), subset=columns).hide(axis="index")
@@ -105,7 +113,7 @@ def _not_passing(results: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
     """``(id, "<letter>: <status> — <reason>")`` for every letter that did not pass, in table order."""
     long = letter_verdicts(results)
     long = long[long["status"] != "pass"]
-    return [(row.id, f"{letter_name(row.letter, lang)}: {t('targets.status.' + row.status, lang)} — {row.reason}")
+    return [(row.id, f"{letter_name(row.letter, lang)}: {t(STATUS_KEYS[row.status], lang)} — {row.reason}")
             for row in long.itertuples(index=False)]
 
 
@@ -215,6 +223,6 @@ def check_rewrite(entry: dict, dataset: Dataset, lang: str | None = None, as_of:
     if failing.empty:
         return t("targets.rewrite.all_pass", lang)
     head = t("targets.rewrite.still", lang, letters=", ".join(letter_name(letter, lang) for letter in failing["letter"]))
-    details = [f"- {letter_name(row.letter, lang)}: {t('targets.status.' + row.status, lang)} — {row.reason}"
+    details = [f"- {letter_name(row.letter, lang)}: {t(STATUS_KEYS[row.status], lang)} — {row.reason}"
                for row in failing.itertuples(index=False)]
     return "\n".join([head, ""] + details)

@@ -12,12 +12,13 @@ import html
 import pandas as pd
 
 from ..i18n import t
-from ..roles import QUIZ_ROLES, aptitude_leaning, load_knowledge
+from ..roles.content import aptitude_leaning, load_knowledge
+from ..roles.registry import QUIZ_GROUPS as QUIZ_ROLES, QUIZ_ROLE
 
 
 def _role_names(lang: str) -> dict[str, str]:
     roles = load_knowledge(lang)["roles"]
-    return {"cs": roles["cs"]["name"], "sales": roles["field_sales"]["name"], "support": roles["support"]["name"]}
+    return {group: roles[QUIZ_ROLE[group]]["name"] for group in QUIZ_ROLES}
 
 
 def questions_table(lang: str) -> pd.DataFrame:
@@ -27,7 +28,7 @@ def questions_table(lang: str) -> pd.DataFrame:
     -------
     DataFrame
         Columns: number, statement, and one weight column per role in
-        :data:`cskit.roles.QUIZ_ROLES` order (headers in ``lang``).
+        :data:`cskit.roles.registry.QUIZ_GROUPS` order (headers in ``lang``).
     """
     quiz = load_knowledge(lang)["aptitude_quiz"]
     names = _role_names(lang)
@@ -95,7 +96,7 @@ def aptitude_check(lang: str, interactive: bool = True):
     from IPython.display import Markdown, display
 
     if not interactive:
-        from ..roles_view import styled
+        from ..roles.view import styled
 
         display(Markdown(t("roles.aptitude.static_note", lang) + "\n\n" + scoring_rule(lang)))
         return styled(questions_table(lang))

@@ -17,22 +17,12 @@ import pandas as pd
 from ..i18n import t
 from ..kpi.registry import get_kpi, kpis_for_role, registry
 from ..options import check_lang
-from ..targets import LETTERS, Target, evaluate_targets, evaluation_month, letter_name, parse_amount
+from ..roles.registry import per_role
+from ..targets import LETTERS, STATUS_KEYS, Target, evaluate_targets, evaluation_month, letter_name, parse_amount
 
 #: Static examples per role: (kpi, amount, months to the deadline, parent).
 #: The first is well written, the second ambiguous or unsigned, the third flawed.
-STATIC_EXAMPLES = {
-    "cs": (("logo_churn_rate", "-10%", 12, "grr_12m"), ("logo_churn_rate", "10%", 12, "grr_12m"),
-           ("nrr_12m", "+30pt", 3, "mrr")),
-    "field_sales": (("win_rate", "+1pt", 12, "new_customers"), ("win_rate", "10%", 12, "new_customers"),
-                    ("new_customers", "+200%", 3, "nrr_12m")),
-    "inside_sales": (("contact_rate", "+2pt", 9, "meeting_conversion_rate"), ("contact_rate", "10%", 9, "meeting_conversion_rate"),
-                     ("contacts", "+200%", 2, "grr_12m")),
-    "support": (("median_first_response_hours", "-10%", 12, "csat"), ("resolution_rate", "1%", 12, "csat"),
-                ("tickets_opened", "-80%", 30, "mrr")),
-    "marketing": (("leads_created", "+10%", 12, "meeting_conversion_rate"), ("leads_created", "15%", 12, "meeting_conversion_rate"),
-                  ("leads_created", "+400%", 30, "nrr_12m")),
-}
+STATIC_EXAMPLES = per_role("target_examples")
 STATIC_EXAMPLES["all"] = (("mrr", "+10%", 12, None), ("logo_churn_rate", "10%", 12, "grr_12m"), ("mrr", "+300%", 6, None))
 
 
@@ -86,7 +76,7 @@ def example_table(dataset, team: str, lang: str | None = None, as_of: str | None
                           t("targets.builder.months", lang): [months for _, _, months, _ in examples],
                           "parent": [parent or "—" for *_, parent in examples]})
     for letter in LETTERS:
-        table[letter_name(letter, lang)] = [f"{t('targets.status.' + status, lang)}: {reason}"
+        table[letter_name(letter, lang)] = [f"{t(STATUS_KEYS[status], lang)}: {reason}"
                                             for status, reason in zip(results[letter], results[f"{letter}_reason"])]
     return table
 
@@ -139,7 +129,7 @@ def target_builder(dataset, team: str, lang: str | None = None, interactive: boo
             except ValueError:
                 print(t("targets.bad_amount", lang, value=amount.value))
                 return
-            display(pd.DataFrame({t("targets.builder.verdict", lang): [t("targets.status." + result[l], lang) for l in LETTERS],
+            display(pd.DataFrame({t("targets.builder.verdict", lang): [t(STATUS_KEYS[result[l]], lang) for l in LETTERS],
                                   t("targets.builder.reason", lang): [result[f"{l}_reason"] for l in LETTERS]},
                                  index=[letter_name(l, lang) for l in LETTERS]))
 

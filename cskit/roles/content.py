@@ -3,13 +3,13 @@
 The content lives as data in ``cskit/content/roles.ja.yml`` and ``roles.en.yml``. The
 two files have exactly the same structure (keys, list lengths, ids, enum values and
 numbers); only the human-readable text differs. KPI names and formulas are not
-repeated there: roles list KPI ids, and :mod:`cskit.kpi.registry` names them.
+repeated there: roles list KPI ids, and :mod:`cskit.kpi.registry` names them. Which
+roles exist and what cskit does with each is :mod:`cskit.roles.registry`.
 
 This module only reads and reshapes that data; it has no side effects.
 
 Examples
 --------
->>> from cskit.roles import comparison_table, aptitude_leaning
 >>> comparison_table("cs_vs_support", "en").columns.tolist()
 ['Aspect', 'Customer Success (CS)', 'Customer Support']
 """
@@ -23,38 +23,21 @@ from importlib.resources import files
 
 import pandas as pd
 
-from ._yaml import safe_load
-from .i18n import LANGS, resolve_lang
+from .._yaml import safe_load
+from ..errors import CskitError
+from ..i18n import LANGS
+from ..options import check_lang
+from .registry import QUIZ_GROUPS, ROLE_IDS, resolve_role
 
-__all__ = [
-    "QUIZ_ROLES",
-    "ROLE_IDS",
-    "aptitude_leaning",
-    "comparison_table",
-    "load_knowledge",
-    "role_profile",
-]
+__all__ = ["aptitude_leaning", "comparison_table", "load_knowledge", "role_profile"]
 
-#: Role ids of the ``roles`` section, in display order.
-ROLE_IDS = ("cs", "inside_sales", "field_sales", "support", "marketing")
-
-#: Roles the aptitude quiz scores, in tie-break order.
-QUIZ_ROLES = ("cs", "sales", "support")
-
-#: Accepted aliases for :func:`role_profile` (the quiz and the sources say "sales").
-_ROLE_ALIASES = {"sales": "field_sales", "customer_success": "cs", "customer_support": "support"}
-
-
-def _lang(lang: str | None) -> str:
-    """Validate ``lang`` ("ja" or "en"; ``None`` means the kit's default language)."""
-    if lang is not None and not isinstance(lang, str):
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    return resolve_lang(lang)  # raises ValueError for anything but ja / en
+#: The knowledge base of each language (one file per language, same structure).
+_FILES = {"ja": "roles.ja.yml", "en": "roles.en.yml"}
 
 
 @lru_cache(maxsize=len(LANGS))
 def _load(lang: str) -> dict:
-    text = files("cskit.content").joinpath(f"roles.{lang}.yml").read_text(encoding="utf-8")
+    text = files("cskit.content").joinpath(_FILES[lang]).read_text(encoding="utf-8")
     return safe_load(text)
 
 
@@ -77,10 +60,15 @@ def load_knowledge(lang: str | None = None) -> dict:
 
     Raises
     ------
-    ValueError
-        If ``lang`` is not ``"ja"`` or ``"en"``.
+    CskitError
+        ``cli.unknown_lang`` if ``lang`` is not ``"ja"`` or ``"en"``.
+
+    Examples
+    --------
+    >>> list(load_knowledge("en")["roles"]) == list(ROLE_IDS)
+    True
     """
-    return copy.deepcopy(_load(_lang(lang)))
+    return copy.deepcopy(_load(check_lang(lang)))
 
 
 def role_profile(role: str, lang: str | None = None) -> dict:
@@ -89,7 +77,8 @@ def role_profile(role: str, lang: str | None = None) -> dict:
     Parameters
     ----------
     role : str
-        A role id from :data:`ROLE_IDS`; ``"sales"`` is accepted for ``field_sales``.
+        A role id from :data:`~cskit.roles.registry.ROLE_IDS` or one of its aliases
+        (``"sales"`` is accepted for ``field_sales``).
     lang : {"ja", "en"} or None
         Language of the text.
 
@@ -102,13 +91,19 @@ def role_profile(role: str, lang: str | None = None) -> dict:
 
     Raises
     ------
-    ValueError
-        If the role or the language is unknown.
+    CskitError
+        ``roles.unknown_role`` for an unknown role, ``cli.unknown_lang`` for an
+        unknown language.
+
+    Examples
+    --------
+    >>> role_profile("sales", "en")["name"]
+    'Sales (Field Sales)'
     """
-    roles = _load(_lang(lang))["roles"]
-    role_id = _ROLE_ALIASES.get(role, role)
-    if role_id not in roles:
-        raise ValueError(f"unknown role {role!r}; known roles: {', '.join(roles)}")
+    roles = _load(check_lang(lang))["roles"]
+    role_id = resolve_role(role)
+    if role_id is None:
+        raise CskitError("roles.unknown_role", role=role, known=", ".join(roles))
     return copy.deepcopy(roles[role_id])
 
 
@@ -131,18 +126,24 @@ def comparison_table(pair_id: str, lang: str | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
-        If ``pair_id`` or ``lang`` is unknown.
+    CskitError
+        ``roles.unknown_comparison`` for an unknown ``pair_id``, ``cli.unknown_lang``
+        for an unknown language.
+
+    Examples
+    --------
+    >>> comparison_table("cs_vs_sales", "en").index[0]
+    'purpose'
     """
-    data = _load(_lang(lang))
+    data = _load(check_lang(lang))
     pairs = {c["id"]: c for c in data["comparisons"]}
     if pair_id not in pairs:
-        raise ValueError(f"unknown comparison {pair_id!r}; known: {', '.join(pairs)}")
+        raise CskitError("roles.unknown_comparison", pair=pair_id, known=", ".join(pairs))
     pair = pairs[pair_id]
     aspect_col = data["labels"]["aspect"]
     left_col = data["roles"][pair["left_role"]]["name"]
     right_col = data["roles"][pair["right_role"]]["name"]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             aspect_col: [r["aspect"] for r in pair["rows"]],
             left_col: [r["left"] for r in pair["rows"]],
@@ -150,15 +151,25 @@ def comparison_table(pair_id: str, lang: str | None = None) -> pd.DataFrame:
         },
         index=pd.Index([r["aspect_id"] for r in pair["rows"]], name="aspect_id"),
     )
-    return frame
+
+
+def _check_answers(answers: Mapping[str, int], weights: dict, low: int, high: int) -> None:
+    if not answers:
+        raise CskitError("roles.no_answers")
+    for question_id, value in answers.items():
+        if question_id not in weights:
+            raise CskitError("roles.unknown_question", question=question_id, known=", ".join(weights))
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+            raise CskitError("roles.bad_answer", question=question_id, value=value, low=low, high=high)
 
 
 def aptitude_leaning(answers: Mapping[str, int], lang: str | None = None) -> dict:
     """Score the aptitude self-check and return the leaning (CS, Sales or Support).
 
-    Each answer (1-5) is multiplied by the question's weight for each role and summed.
-    The leaning is the role with the highest total; ties go to the first role in
-    :data:`QUIZ_ROLES` (cs, sales, support). Unanswered questions count as nothing.
+    Each answer (1-5) is multiplied by the question's weight for each group and summed.
+    The leaning is the group with the highest total; ties go to the first group in
+    :data:`~cskit.roles.registry.QUIZ_GROUPS` (cs, sales, support). Unanswered
+    questions count as nothing.
 
     Parameters
     ----------
@@ -175,28 +186,24 @@ def aptitude_leaning(answers: Mapping[str, int], lang: str | None = None) -> dic
 
     Raises
     ------
-    ValueError
-        If ``answers`` is empty, names an unknown question id, or holds an answer
-        that is not an integer from 1 to 5; or if ``lang`` is unknown.
+    CskitError
+        ``roles.no_answers`` if ``answers`` is empty, ``roles.unknown_question`` for an
+        unknown question id, ``roles.bad_answer`` for an answer that is not an integer
+        from 1 to 5; ``cli.unknown_lang`` for an unknown language.
 
     Examples
     --------
     >>> aptitude_leaning({"q04_calm_listening": 5, "q07_root_cause": 5}, "en")["leaning"]
     'support'
     """
-    quiz = _load(_lang(lang))["aptitude_quiz"]
+    quiz = _load(check_lang(lang))["aptitude_quiz"]
     low, high = quiz["scale"]["min"], quiz["scale"]["max"]
     weights = {q["id"]: q["weights"] for q in quiz["questions"]}
-    if not answers:
-        raise ValueError("no answers given")
-    scores = {role: 0 for role in QUIZ_ROLES}
+    _check_answers(answers, weights, low, high)
+    scores = {group: 0 for group in QUIZ_GROUPS}
     for question_id, value in answers.items():
-        if question_id not in weights:
-            raise ValueError(f"unknown question id {question_id!r}; known: {', '.join(weights)}")
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-            raise ValueError(f"answer to {question_id!r} must be an integer from {low} to {high}, got {value!r}")
-        for role in QUIZ_ROLES:
-            scores[role] += int(value) * int(weights[question_id][role])
+        for group in QUIZ_GROUPS:
+            scores[group] += int(value) * int(weights[question_id][group])
     best = max(scores.values())
-    leaning = next(role for role in QUIZ_ROLES if scores[role] == best)
+    leaning = next(group for group in QUIZ_GROUPS if scores[group] == best)
     return {"leaning": leaning, "scores": scores, "explanation": quiz["explanations"][leaning]}

@@ -1,9 +1,18 @@
 """Display pieces of notebook 01 (roles, The Model funnel, exercises), in ja or en.
 
-Each function turns the role knowledge base (:mod:`cskit.roles`), the KPI registry
-or a funnel (:func:`cskit.kpi.funnel.model_funnel`) into something a notebook shows:
-a pandas ``Styler`` without index, a DataFrame or a Markdown string. Nothing here
-computes a number of its own; the notebook stays a list of calls.
+Each function turns the role knowledge base (:mod:`cskit.roles.content`), the KPI
+registry or a funnel (:func:`cskit.kpi.funnel.model_funnel`) into something a notebook
+shows: a pandas ``Styler`` without index, a DataFrame or a Markdown string. Nothing
+here computes a number of its own; the notebook stays a list of calls.
+
+Every public function checks its ``lang`` once (:func:`cskit.options.check_lang`);
+message keys are written out in full (the ``*_KEYS`` tables below), so a search for a
+key finds every place that shows it.
+
+Examples
+--------
+>>> role_name("inside_sales", "en")
+'Inside Sales (IS)'
 """
 from __future__ import annotations
 
@@ -12,15 +21,51 @@ import math
 
 import pandas as pd
 
-from .errors import OptionError
-from .exercises import Feedback, check_kpi_choice
-from .i18n import t
-from .kpi.funnel import STAGES, TEAM_STAGES
-from .kpi.registry import get_kpi
-from .roles import load_knowledge, role_profile
+from ..i18n import t
+from ..kpi.funnel import STAGES, TEAM_STAGES
+from ..kpi.registry import get_kpi
+from ..options import AUDIENCES, check_choice, check_lang
+from .content import comparison_table, load_knowledge, role_profile
+from .exercises import Feedback, check_kpi_choice, exercises, find_exercise
+from .registry import MODEL_ORDER
 
-#: Audiences of notebook 01: trainers see the answer key and teaching notes.
-AUDIENCES = ("trainer", "new_hire")
+#: Name of each funnel stage (:data:`cskit.kpi.funnel.STAGES`).
+STAGE_KEYS = {
+    "leads": "roles.stage.leads",
+    "meetings": "roles.stage.meetings",
+    "opportunities": "roles.stage.opportunities",
+    "won": "roles.stage.won",
+    "retained_12m": "roles.stage.retained_12m",
+    "expanded": "roles.stage.expanded",
+}
+
+#: Name of each audience (:data:`cskit.options.AUDIENCES`) in the setup line.
+AUDIENCE_KEYS = {"trainer": "roles.view.audience.trainer", "new_hire": "roles.view.audience.new_hire"}
+
+#: Teaching note of each (audience, section) of notebook 01.
+NOTE_KEYS = {
+    ("trainer", "model"): "roles.note.trainer.model",
+    ("new_hire", "model"): "roles.note.new_hire.model",
+    ("trainer", "compare"): "roles.note.trainer.compare",
+    ("new_hire", "compare"): "roles.note.new_hire.compare",
+    ("trainer", "funnel"): "roles.note.trainer.funnel",
+    ("new_hire", "funnel"): "roles.note.new_hire.funnel",
+    ("trainer", "exercises"): "roles.note.trainer.exercises",
+    ("new_hire", "exercises"): "roles.note.new_hire.exercises",
+}
+
+#: How a case figure or an answer is written in each unit.
+UNIT_KEYS = {
+    "rate": "roles.unit.rate",
+    "rate_monthly": "roles.unit.rate_monthly",
+    "rate_yearly": "roles.unit.rate_yearly",
+    "ratio_min": "roles.unit.ratio_min",
+    "usd": "roles.unit.usd",
+    "jpy": "roles.unit.jpy",
+    "people": "roles.unit.people",
+    "teams": "roles.unit.teams",
+    "times": "roles.unit.times",
+}
 
 #: KPI ids offered in the "pick the KPI" exercise besides the right answers (distractors
 #: a learner might plausibly reach for).
@@ -60,29 +105,49 @@ _TABLE_CSS = [
 # Setup line and audience
 # --------------------------------------------------------------------------- #
 def check_audience(audience: str) -> str:
-    """Return ``audience`` if it is ``"trainer"`` or ``"new_hire"``; raise OptionError otherwise."""
-    if audience not in AUDIENCES:
-        raise OptionError("audience", audience, " | ".join(AUDIENCES))
-    return audience
+    """Return ``audience`` if it is one of :data:`cskit.options.AUDIENCES`; raise OptionError otherwise.
+
+    Examples
+    --------
+    >>> check_audience("new_hire")
+    'new_hire'
+    """
+    return check_choice("audience", audience, AUDIENCES)
 
 
-def role_name(role: str, lang: str) -> str:
-    """Display name of a role id (``cs``, ``inside_sales``, ...; ``all`` is the whole company)."""
+def role_name(role: str, lang: str | None = None) -> str:
+    """Display name of a role id (``cs``, ``inside_sales``, ...; ``all`` is the whole company).
+
+    Examples
+    --------
+    >>> role_name("all", "en")
+    'whole company'
+    """
+    lang = check_lang(lang)
     if role == "all":
         return t("roles.view.whole_company", lang)
     return role_profile(role, lang)["name"]
 
 
-def team_line(dataset, team: str, lang: str, audience: str) -> str:
+def team_line(dataset, team: str, lang: str | None, audience: str) -> str:
     """One Markdown line: the team, its role, the data's months and the audience."""
+    lang = check_lang(lang)
     role = "all" if team == "all" else dataset.role_of(team)
     return t("roles.view.team_line", lang, team=dataset.team_name(team, lang), role=role_name(role, lang),
-             first=dataset.months[0], last=dataset.months[-1], audience=t(f"roles.view.audience.{audience}", lang))
+             first=dataset.months[0], last=dataset.months[-1],
+             audience=t(AUDIENCE_KEYS[check_audience(audience)], lang))
 
 
-def audience_note(section: str, audience: str, lang: str) -> str:
-    """The teaching note of ``section`` (``model``, ``compare``, ``funnel``, ``exercises``) for ``audience``."""
-    return t(f"roles.note.{check_audience(audience)}.{section}", lang)
+def audience_note(section: str, audience: str, lang: str | None = None) -> str:
+    """The teaching note of ``section`` (``model``, ``compare``, ``funnel``, ``exercises``) for ``audience``.
+
+    Examples
+    --------
+    >>> audience_note("model", "trainer", "en") == t("roles.note.trainer.model", "en")
+    True
+    """
+    sections = sorted({s for _, s in NOTE_KEYS})
+    return t(NOTE_KEYS[check_audience(audience), check_choice("section", section, sections)], check_lang(lang))
 
 
 # --------------------------------------------------------------------------- #
@@ -100,44 +165,63 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def section_frame(section: str, lang: str) -> pd.DataFrame:
-    """One knowledge-base section (a key of :data:`SECTION_TABLES`) as a DataFrame in ``lang``."""
-    key, columns = SECTION_TABLES[section]
+def section_frame(section: str, lang: str | None = None) -> pd.DataFrame:
+    """One knowledge-base section (a key of :data:`SECTION_TABLES`) as a DataFrame in ``lang``.
+
+    Examples
+    --------
+    >>> section_frame("smart", "en").columns.tolist()
+    ['Letter', 'Name', 'Meaning']
+    """
+    lang = check_lang(lang)
+    key, columns = SECTION_TABLES[check_choice("section", section, SECTION_TABLES)]
     items = load_knowledge(lang)
     for part in key.split("."):
         items = items[part]
     return pd.DataFrame([{t(header, lang): _cell(item[field]) for field, header in columns} for item in items])
 
 
-def section_table(section: str, lang: str, caption: str | None = None):
+def section_table(section: str, lang: str | None = None, caption: str | None = None):
     """:func:`section_frame` as a styled table."""
     return styled(section_frame(section, lang), caption)
 
 
-def comparison(pair_id: str, lang: str):
-    """A comparison of two roles (``cs_vs_sales``, ``cs_vs_support``, ``cs_vs_inside_sales``), styled, titled."""
-    from .roles import comparison_table
+def comparison(pair_id: str, lang: str | None = None):
+    """A comparison of two roles (``cs_vs_sales``, ``cs_vs_support``, ``cs_vs_inside_sales``), styled, titled.
 
+    Examples
+    --------
+    >>> comparison("cs_vs_support", "en").caption == load_knowledge("en")["comparisons"][1]["title"]
+    True
+    """
+    lang = check_lang(lang)
+    frame = comparison_table(pair_id, lang).reset_index(drop=True)
     title = next(c["title"] for c in load_knowledge(lang)["comparisons"] if c["id"] == pair_id)
-    return styled(comparison_table(pair_id, lang).reset_index(drop=True), title)
+    return styled(frame, title)
 
 
 def _percent(value: float) -> str:
     return f"{round(value * 100, 1):g}%"
 
 
-def format_figure(value: float, unit: str, lang: str) -> str:
-    """A case figure in its unit (``rate``, ``rate_monthly``, ``usd``, ``teams`` ...), in ``lang``."""
+def format_figure(value: float, unit: str, lang: str | None = None) -> str:
+    """A case figure in its unit (a key of :data:`UNIT_KEYS`: ``rate``, ``usd``, ``teams`` ...), in ``lang``.
+
+    Examples
+    --------
+    >>> format_figure(0.08, "rate", "en") == t("roles.unit.rate", "en", value="8%")
+    True
+    """
     if unit in ("rate", "rate_monthly", "rate_yearly", "ratio_min"):
         text = _percent(value)
     else:
         text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-    key = f"roles.unit.{unit}"
-    return t(key, lang, value=text)
+    return t(UNIT_KEYS[check_choice("unit", unit, UNIT_KEYS)], check_lang(lang), value=text)
 
 
-def case_figures(lang: str):
+def case_figures(lang: str | None = None):
     """The sources' numbers (subject, figure, what it says, source) as a styled table."""
+    lang = check_lang(lang)
     rows = [{
         t("roles.view.col_subject", lang): item["subject"],
         t("roles.view.col_figure", lang): format_figure(item["figure"], item["unit"], lang),
@@ -147,14 +231,16 @@ def case_figures(lang: str):
     return styled(pd.DataFrame(rows))
 
 
-def history_markdown(lang: str) -> str:
+def history_markdown(lang: str | None = None) -> str:
     """Who is said to have invented CS and The Model, each as its article's claim (Markdown list)."""
+    lang = check_lang(lang)
     return "\n".join("- " + t("roles.view.claim", lang, text=item["text"], source=item["source"])
                      for item in load_knowledge(lang)["history"])
 
 
-def glossary(lang: str):
+def glossary(lang: str | None = None):
     """The glossary in both languages, with the KPI registry's name where a term is a KPI."""
+    lang = check_lang(lang)
     ja, en = load_knowledge("ja")["glossary"], load_knowledge("en")["glossary"]
     rows = [{
         t("roles.view.col_term_ja", lang): a["term"],
@@ -167,8 +253,15 @@ def glossary(lang: str):
 # --------------------------------------------------------------------------- #
 # Role profiles
 # --------------------------------------------------------------------------- #
-def pay_text(role: str, lang: str) -> str:
-    """A role's pay range with its note and source, or the sources' "no figure"."""
+def pay_text(role: str, lang: str | None = None) -> str:
+    """A role's pay range with its note and source, or the sources' "no figure".
+
+    Examples
+    --------
+    >>> pay_text("marketing", "en").startswith(load_knowledge("en")["labels"]["no_pay_figure"])
+    True
+    """
+    lang = check_lang(lang)
     pay = role_profile(role, lang)["pay"]
     if pay["min_myen"] is None:
         return t("roles.view.pay_none", lang, label=load_knowledge(lang)["labels"]["no_pay_figure"], note=pay["note"])
@@ -183,9 +276,16 @@ def _join(items, lang: str) -> str:
     return ("、" if lang == "ja" else ", ").join(items)
 
 
-def profile_markdown(role: str, lang: str) -> str:
+def profile_markdown(role: str, lang: str | None = None) -> str:
     """A role's profile card (Markdown): purpose, activities, KPIs by registry name, skills,
-    aptitudes, mindset, pay with its source, and notes."""
+    aptitudes, mindset, pay with its source, and notes.
+
+    Examples
+    --------
+    >>> profile_markdown("marketing", "en").splitlines()[0]
+    '### Marketing'
+    """
+    lang = check_lang(lang)
     p = role_profile(role, lang)
 
     def bullets(items):
@@ -244,8 +344,9 @@ class ProfileCard:
         )
 
 
-def profile(role: str, lang: str) -> ProfileCard:
+def profile(role: str, lang: str | None = None) -> ProfileCard:
     """A role's profile card for display (HTML in notebooks and slides, Markdown elsewhere)."""
+    lang = check_lang(lang)
     role_profile(role, lang)  # fail early on an unknown role
     return ProfileCard(role, lang)
 
@@ -261,12 +362,13 @@ def _fmt_rate(value: float) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:.1%}"
 
 
-def funnel_frame(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, lang: str,
+def funnel_frame(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, lang: str | None,
                  team_name: str = "", company_name: str = "") -> pd.DataFrame:
     """The funnel(s) as a readable table: stage, who moves people into it, then count,
     conversion and number lost for the team (if any) and for the company."""
+    lang = check_lang(lang)
     frame = pd.DataFrame({
-        t("roles.funnel.col_stage", lang): [t(f"roles.stage.{s}", lang) for s in company_funnel["stage"]],
+        t("roles.funnel.col_stage", lang): [t(STAGE_KEYS[s], lang) for s in company_funnel["stage"]],
         t("roles.funnel.col_owner", lang): [role_name(r, lang) for r in company_funnel["owner_role"]],
     })
     panels = [(team_funnel, team_name)] if team_funnel is not None else []
@@ -278,8 +380,9 @@ def funnel_frame(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame,
     return frame
 
 
-def funnel_table(team_funnel, company_funnel, lang: str, team_name: str = "", company_name: str = ""):
+def funnel_table(team_funnel, company_funnel, lang: str | None, team_name: str = "", company_name: str = ""):
     """:func:`funnel_frame` as a styled table with the window as caption."""
+    lang = check_lang(lang)
     attrs = company_funnel.attrs
     caption = t("roles.funnel.window", lang, start=attrs.get("start"), end=attrs.get("end"), until=attrs.get("observe_until"))
     return styled(funnel_frame(team_funnel, company_funnel, lang, team_name, company_name), caption)
@@ -292,21 +395,22 @@ def _biggest_leak(data: pd.DataFrame, lang: str, name: str) -> str | None:
         return None
     row = leaks.loc[leaks["leak"].idxmax()]
     before = STAGES[STAGES.index(row["stage"]) - 1]
-    return t("roles.funnel.biggest_leak", lang, team=name, from_stage=t(f"roles.stage.{before}", lang),
-             to_stage=t(f"roles.stage.{row['stage']}", lang), lost=_fmt_count(row["leak"]),
+    return t("roles.funnel.biggest_leak", lang, team=name, from_stage=t(STAGE_KEYS[before], lang),
+             to_stage=t(STAGE_KEYS[row["stage"]], lang), lost=_fmt_count(row["leak"]),
              share=_fmt_rate(row["leak"] / row["base"]))
 
 
-def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, lang: str, team_role: str = "all",
-                   team_name: str = "", company_name: str = "") -> str:
+def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, lang: str | None,
+                   team_role: str = "all", team_name: str = "", company_name: str = "") -> str:
     """What the funnel says, in words (Markdown): which stages the team owns, the biggest leak,
     stages that more entered than came from before, the team's conversion beside the
     company's, and how many wins were too recent to judge."""
+    lang = check_lang(lang)
     lines = []
     owned = TEAM_STAGES.get(team_role, ())
     if team_funnel is not None:
         if owned:
-            stage_names = [t(f"roles.stage.{s}", lang) for s in owned]
+            stage_names = [t(STAGE_KEYS[s], lang) for s in owned]
             stages = "".join(f"「{n}」" for n in stage_names) if lang == "ja" else ", ".join(stage_names)
             lines.append(t("roles.funnel.owned_stages", lang, team=team_name, role=role_name(team_role, lang), stages=stages))
         else:
@@ -321,7 +425,7 @@ def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFram
         if leak:
             lines.append(leak)
         for _, row in data[data["leak"] < 0].iterrows():
-            lines.append(t("roles.funnel.entered_note", lang, team=name, stage=t(f"roles.stage.{row['stage']}", lang),
+            lines.append(t("roles.funnel.entered_note", lang, team=name, stage=t(STAGE_KEYS[row["stage"]], lang),
                            count=_fmt_count(-row["leak"])))
         if data.attrs.get("censored_wins"):
             lines.append(t("roles.funnel.censored", lang, team=name, count=f"{data.attrs['censored_wins']:,}"))
@@ -329,7 +433,7 @@ def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFram
         both = team_funnel.set_index("stage")["conversion_from_previous"], company_funnel.set_index("stage")["conversion_from_previous"]
         for stage in owned:
             if not math.isnan(both[0][stage]):
-                lines.append(t("roles.funnel.compare", lang, stage=t(f"roles.stage.{stage}", lang), team=team_name,
+                lines.append(t("roles.funnel.compare", lang, stage=t(STAGE_KEYS[stage], lang), team=team_name,
                                team_rate=_fmt_rate(both[0][stage]), company_rate=_fmt_rate(both[1][stage])))
     return "\n\n".join(f"- {line}" for line in lines)
 
@@ -337,38 +441,44 @@ def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFram
 # --------------------------------------------------------------------------- #
 # Exercises
 # --------------------------------------------------------------------------- #
-def _exercises(lang: str) -> dict:
-    return load_knowledge(lang)["exercises"]
-
-
-def classification_prompt(lang: str):
+def classification_prompt(lang: str | None = None):
     """The activities to classify (id and text) as a styled table, with the role ids to use as caption."""
-    items = _exercises(lang)["classify_activities"]
-    roles = sorted({i["answer"] for i in items}, key=["inside_sales", "field_sales", "cs", "support"].index)
+    lang = check_lang(lang)
+    items = exercises(lang)["classify_activities"]
+    roles = sorted({i["answer"] for i in items}, key=MODEL_ORDER.index)
     caption = t("roles.view.role_choices", lang, roles=_join((f"{r} = {role_name(r, lang)}" for r in roles), lang))
     frame = pd.DataFrame({"id": [i["id"] for i in items], t("roles.view.col_activity", lang): [i["text"] for i in items]})
     return styled(frame, caption)
 
 
-def kpi_candidates(lang: str) -> pd.DataFrame:
-    """KPI ids a learner may choose from in the "pick the KPI" exercise, with their names."""
-    items = _exercises(lang)["pick_kpi"]
+def kpi_candidates(lang: str | None = None) -> pd.DataFrame:
+    """KPI ids a learner may choose from in the "pick the KPI" exercise, with their names.
+
+    Examples
+    --------
+    >>> "nrr_12m" in kpi_candidates("en")["id"].tolist()
+    True
+    """
+    lang = check_lang(lang)
+    items = exercises(lang)["pick_kpi"]
     ids = [i["answer"] for i in items] + [a for i in items for a in i.get("accept", [])] + list(KPI_DISTRACTORS)
     ids = sorted(dict.fromkeys(ids))
     return pd.DataFrame({"id": ids, "KPI": [get_kpi(k).label(lang) for k in ids]})
 
 
-def kpi_choice_prompt(lang: str):
+def kpi_choice_prompt(lang: str | None = None):
     """The goals (id and text) of the "pick the KPI" exercise as a styled table."""
-    items = _exercises(lang)["pick_kpi"]
+    lang = check_lang(lang)
+    items = exercises(lang)["pick_kpi"]
     frame = pd.DataFrame({"id": [i["id"] for i in items], t("roles.view.col_goal_text", lang): [i["goal"] for i in items]})
     return styled(frame)
 
 
-def check_kpi_choices(answers: dict[str, str | None], lang: str):
+def check_kpi_choices(answers: dict[str, str | None], lang: str | None = None):
     """Feedback on each goal's chosen KPI id (Markdown); an empty answer says so."""
     from IPython.display import Markdown
 
+    lang = check_lang(lang)
     lines = []
     for goal, kpi_id in answers.items():
         if not kpi_id:
@@ -379,15 +489,28 @@ def check_kpi_choices(answers: dict[str, str | None], lang: str):
     return Markdown("\n".join(lines))
 
 
-def compute_question(exercise_id: str, lang: str) -> str:
-    """The question of one worked example (Markdown)."""
-    item = next(i for i in _exercises(lang)["compute"] if i["id"] == exercise_id)
+def compute_question(exercise_id: str, lang: str | None = None) -> str:
+    """The question of one worked example (Markdown).
+
+    Examples
+    --------
+    >>> compute_question(compute_ids()[0], "en").startswith("**c01")
+    True
+    """
+    lang = check_lang(lang)
+    item = find_exercise(exercises(lang)["compute"], exercise_id)
     return f"**{exercise_id}.** {item['question']}"
 
 
-def compute_ids(lang: str = "en") -> list[str]:
-    """Ids of the compute exercises, in order."""
-    return [i["id"] for i in _exercises(lang)["compute"]]
+def compute_ids(lang: str | None = "en") -> list[str]:
+    """Ids of the compute exercises, in order (the same in every language).
+
+    Examples
+    --------
+    >>> compute_ids("ja") == compute_ids("en")
+    True
+    """
+    return [i["id"] for i in exercises(check_lang(lang))["compute"]]
 
 
 def _answer_text(item: dict, lang: str) -> str:
@@ -395,14 +518,22 @@ def _answer_text(item: dict, lang: str) -> str:
     if unit in ("rate", "fraction", "ratio"):
         return f"{item['answer']} ({_percent(float(item['answer']))})"
     if unit == "jpy":
-        return t("roles.unit.jpy", lang, value=f"{item['answer']:,.0f}")
+        return t(UNIT_KEYS["jpy"], lang, value=f"{item['answer']:,.0f}")
     return str(item["answer"])
 
 
-def answer_key_frame(lang: str) -> pd.DataFrame:
-    """Every exercise with its answer and explanation (for trainers)."""
-    ex = _exercises(lang)
-    kind, question, answer, hint = (t(f"roles.view.col_{c}", lang) for c in ("kind", "question", "answer", "hint"))
+def answer_key_frame(lang: str | None = None) -> pd.DataFrame:
+    """Every exercise with its answer and explanation (for trainers).
+
+    Examples
+    --------
+    >>> len(answer_key_frame("en")) == sum(len(v) for v in exercises("en").values())
+    True
+    """
+    lang = check_lang(lang)
+    ex = exercises(lang)
+    kind, question = t("roles.view.col_kind", lang), t("roles.view.col_question", lang)
+    answer, hint = t("roles.view.col_answer", lang), t("roles.view.col_hint", lang)
     rows = []
     for item in ex["classify_activities"]:
         rows.append({kind: t("roles.view.kind_classify", lang), "id": item["id"], question: item["text"],
@@ -418,10 +549,11 @@ def answer_key_frame(lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def answer_key(audience: str, lang: str):
+def answer_key(audience: str, lang: str | None = None):
     """The answer key as a styled table for trainers; for new hires a note that it is hidden."""
     from IPython.display import Markdown
 
+    lang = check_lang(lang)
     if check_audience(audience) != "trainer":
         return Markdown(t("roles.view.answers_hidden", lang))
     return styled(answer_key_frame(lang))

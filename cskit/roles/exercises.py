@@ -3,6 +3,16 @@ never the answer itself (how far off, in which direction, and a hint).
 
 Answers come from the roles knowledge base (the sources' worked examples) or are
 computed at run time by the KPI engine, so no expected number is typed twice.
+
+Every checker takes the learner's language (``lang``, checked once with
+:func:`cskit.options.check_lang`) and answers in it.
+
+Examples
+--------
+>>> check_number("0.3", 0.25, "en").correct
+False
+>>> print(check_number(0.25, 0.25, "en"))
+Correct.
 """
 from __future__ import annotations
 
@@ -11,9 +21,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import CskitError
-from .i18n import pick, t
-from .kpi.registry import get_kpi
+from ..errors import CskitError
+from ..i18n import pick, t
+from ..kpi.registry import get_kpi
+from ..options import check_lang
+from .content import load_knowledge
+
+__all__ = ["Feedback", "check_number", "check_compute", "check_kpi_choice", "check_classification",
+           "check_kpi_value", "exercises", "find_exercise"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,8 @@ def _as_number(answer) -> float | None:
         return None
 
 
-def check_number(answer, expected: float, lang: str, tolerance: float = 0.005, hint: str | None = None, is_fraction: bool = True) -> Feedback:
+def check_number(answer, expected: float, lang: str | None, tolerance: float = 0.005, hint: str | None = None,
+                 is_fraction: bool = True) -> Feedback:
     """Check a numeric answer against ``expected`` within ``tolerance`` (absolute).
 
     Parameters
@@ -55,14 +71,20 @@ def check_number(answer, expected: float, lang: str, tolerance: float = 0.005, h
         The learner's answer; ``None`` means not answered yet.
     expected : float
         The right value (for rates, a fraction 0-1).
-    lang : {"ja", "en"}
+    lang : {"ja", "en"} or None
     tolerance : float
         Largest accepted absolute difference, in the unit of ``expected``.
     hint : str, optional
         Shown when the answer is wrong.
     is_fraction : bool
         The answer is a fraction; an answer 100x too large gets a "percent" hint.
+
+    Examples
+    --------
+    >>> check_number(25, 0.25, "en").message == t("exercise.percent_hint", "en")
+    True
     """
+    lang = check_lang(lang)
     if answer is None:
         return Feedback(False, t("exercise.empty", lang))
     value = _as_number(answer)
@@ -81,29 +103,43 @@ def check_number(answer, expected: float, lang: str, tolerance: float = 0.005, h
     return Feedback(False, message)
 
 
-def _exercises(lang: str) -> dict:
-    from .roles import load_knowledge
+def exercises(lang: str | None = None) -> dict:
+    """The ``exercises`` section of the role knowledge base in ``lang``.
 
+    Examples
+    --------
+    >>> sorted(exercises("en"))
+    ['classify_activities', 'compute', 'pick_kpi']
+    """
     return load_knowledge(lang)["exercises"]
 
 
-def _find(items: list[dict], exercise_id: str) -> dict:
+def find_exercise(items: list[dict], exercise_id: str) -> dict:
+    """The item of ``items`` whose ``id`` is ``exercise_id``; ``CskitError("exercise.unknown")`` otherwise."""
     for item in items:
         if item["id"] == exercise_id:
             return item
     raise CskitError("exercise.unknown", exercise=exercise_id, known=", ".join(i["id"] for i in items))
 
 
-def check_compute(exercise_id: str, answer, lang: str) -> Feedback:
-    """Check an answer to one of the sources' worked examples (roles knowledge base)."""
-    item = _find(_exercises(lang)["compute"], exercise_id)
+def check_compute(exercise_id: str, answer, lang: str | None = None) -> Feedback:
+    """Check an answer to one of the sources' worked examples (roles knowledge base).
+
+    Examples
+    --------
+    >>> check_compute("c01_churn_8pct_year", None, "en").correct
+    False
+    """
+    lang = check_lang(lang)
+    item = find_exercise(exercises(lang)["compute"], exercise_id)
     return check_number(answer, float(item["answer"]), lang, float(item.get("tolerance", 0.005)), item.get("hint"),
                         is_fraction=item.get("unit") in ("rate", "fraction", "ratio"))
 
 
-def check_kpi_choice(goal_id: str, kpi_id: str, lang: str) -> Feedback:
+def check_kpi_choice(goal_id: str, kpi_id: str, lang: str | None = None) -> Feedback:
     """Check which registry KPI a learner picked for a goal."""
-    item = _find(_exercises(lang)["pick_kpi"], goal_id)
+    lang = check_lang(lang)
+    item = find_exercise(exercises(lang)["pick_kpi"], goal_id)
     try:
         label = get_kpi(kpi_id).label(lang)
     except CskitError as exc:
@@ -115,9 +151,16 @@ def check_kpi_choice(goal_id: str, kpi_id: str, lang: str) -> Feedback:
     return Feedback(False, t("exercise.kpi_wrong", lang, kpi=label) + " " + t("exercise.hint", lang, hint=item["hint"]))
 
 
-def check_classification(answers: dict[str, str], lang: str) -> Feedback:
-    """Check a mapping activity id -> role; lists the activities to look at again."""
-    items = {i["id"]: i for i in _exercises(lang)["classify_activities"]}
+def check_classification(answers: dict[str, str], lang: str | None = None) -> Feedback:
+    """Check a mapping activity id -> role; lists the activities to look at again.
+
+    Examples
+    --------
+    >>> check_classification({}, "en").correct
+    False
+    """
+    lang = check_lang(lang)
+    items = {i["id"]: i for i in exercises(lang)["classify_activities"]}
     wrong = [items[a]["text"] for a, role in answers.items() if a in items and items[a]["answer"] != role]
     missing = [i["text"] for a, i in items.items() if a not in answers]
     right = len(items) - len(wrong) - len(missing)
@@ -127,7 +170,8 @@ def check_classification(answers: dict[str, str], lang: str) -> Feedback:
     return Feedback(not wrong and not missing, message)
 
 
-def check_kpi_value(kpis: pd.DataFrame, kpi_id: str, team: str, month, answer, lang: str, tolerance: float | None = None) -> Feedback:
+def check_kpi_value(kpis: pd.DataFrame, kpi_id: str, team: str, month, answer, lang: str | None,
+                    tolerance: float | None = None) -> Feedback:
     """Check a learner's hand computation of a KPI against the engine's value.
 
     Parameters
@@ -140,6 +184,7 @@ def check_kpi_value(kpis: pd.DataFrame, kpi_id: str, team: str, month, answer, l
     tolerance : float, optional
         Default: 0.001 for rates, 0.5 % of the value otherwise.
     """
+    lang = check_lang(lang)
     month = pd.Period(month, freq="M")
     hit = kpis[(kpis["team"] == team) & (kpis["kpi"] == kpi_id) & (kpis["month"] == month)]["value"]
     expected = float(hit.iloc[0])

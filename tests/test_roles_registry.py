@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import cskit
-from cskit import contract, reports
+from cskit import contract
+from cskit.report import plan as reports
 from cskit.kpi import funnel
 from cskit.kpi.registry import registry
 from cskit.plots import roles as role_plots, targets as target_plots

@@ -25,7 +25,7 @@ from .context import TableContext, dictionary_codes, show_value, spreadsheet_row
 from .readers import SPACES
 
 __all__ = [
-    "EXCEL_SERIAL_RANGE", "EXCEL_SERIAL_PATTERN", "NUMBER_PATTERN", "THOUSANDS_PATTERN", "TEXT_PATTERNS",
+    "BAD_VALUE_KEYS", "EXCEL_SERIAL_RANGE", "EXCEL_SERIAL_PATTERN", "NUMBER_PATTERN", "THOUSANDS_PATTERN", "TEXT_PATTERNS",
     "excel_serial_date", "expected_key", "parse_column", "parse_table",
 ]
 
@@ -40,7 +40,8 @@ TEXT_PATTERNS = {"date": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}"}
 _TIMESTAMP_PATTERN = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?"
 #: A cell that looks like an Excel day serial (checked against :data:`EXCEL_SERIAL_RANGE`).
 EXCEL_SERIAL_PATTERN = r"\d{5}(\.\d+)?"
-_BAD_CODE = {"date": "data.bad_date", "month": "data.bad_month", "timestamp": "data.bad_timestamp"}
+#: Message key of a cell of each temporal kind that cannot be read (both loading routes use it).
+BAD_VALUE_KEYS = {"date": "data.bad_date", "month": "data.bad_month", "timestamp": "data.bad_timestamp"}
 _EXPECTED = {"date": "expect.date", "month": "expect.month", "timestamp": "expect.timestamp", "number": "expect.number"}
 #: pandas' ordinal of a missing period (NaT).
 _NAT_ORDINAL = np.iinfo(np.int64).min
@@ -267,7 +268,7 @@ def _parse_temporal(values: pd.Series, col: Column, ctx: TableContext) -> pd.Ser
         failed = values.notna() & parsed.isna()
     if failed.any():
         serial = values[failed].map(_is_excel_serial).astype(bool)
-        ctx.add_per_value(_BAD_CODE[col.kind], failed & ~serial.reindex(values.index, fill_value=False), values, col.name)
+        ctx.add_per_value(BAD_VALUE_KEYS[col.kind], failed & ~serial.reindex(values.index, fill_value=False), values, col.name)
         for position in serial[serial].index:
             ctx.add("data.excel_serial", spreadsheet_rows([position]), col.name, value=values[position],
                     date=excel_serial_date(values[position]))

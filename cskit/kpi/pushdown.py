@@ -35,7 +35,7 @@ from ..errors import CskitError, DataValidationError, Problem
 from ..io import find_table_file, inspect_dataset
 from ..io.checks import unique_problem, value_rules
 from ..io.context import show_value
-from ..io.parsing import EXCEL_SERIAL_PATTERN, EXCEL_SERIAL_RANGE, TEXT_PATTERNS, THOUSANDS_PATTERN, excel_serial_date, expected_key
+from ..io.parsing import BAD_VALUE_KEYS, EXCEL_SERIAL_PATTERN, EXCEL_SERIAL_RANGE, TEXT_PATTERNS, THOUSANDS_PATTERN, excel_serial_date, expected_key
 from ..io.readers import SPACES, detect_encoding
 from ..io.references import reference_parent
 from ..options import check_month
@@ -138,7 +138,7 @@ def _kind_checks(col: Column) -> list[SqlCheck]:
         serial = (f"coalesce(regexp_full_match({cell}, {_literal(EXCEL_SERIAL_PATTERN)}) AND "
                   f"TRY_CAST({cell} AS DOUBLE) BETWEEN {EXCEL_SERIAL_RANGE[0]} AND {EXCEL_SERIAL_RANGE[1]}, false)")
         broken = f"{cell} IS NOT NULL AND NOT {_valid(col)}"
-        return [SqlCheck(f"data.bad_{col.kind}", col.name, f"{broken} AND NOT {serial}", cell),
+        return [SqlCheck(BAD_VALUE_KEYS[col.kind], col.name, f"{broken} AND NOT {serial}", cell),
                 SqlCheck("data.excel_serial", col.name, f"{broken} AND {serial}", cell, per_row=True)]
     return []  # ids, text and enums are text: nothing to parse
 

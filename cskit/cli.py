@@ -16,7 +16,8 @@ import typer
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, CskitError
-from .i18n import resolve_lang, t
+from .i18n import t
+from .options import check_choice, check_lang
 
 app = typer.Typer(
     add_completion=False,
@@ -39,11 +40,10 @@ def handles_errors(command: Callable) -> Callable:
 
     @wraps(command)
     def wrapper(*args, **kwargs):
-        lang_arg = kwargs.get("lang")
         try:
-            lang = resolve_lang(lang_arg)
-        except ValueError:
-            _echo_err(t("cli.unknown_lang", "en", value=lang_arg))
+            lang = check_lang(kwargs.get("lang"))
+        except CskitError as exc:  # the language itself is unknown: say so in English
+            _echo_err(exc.render("en"))
             raise typer.Exit(EXIT_BAD_INPUT)
         kwargs["lang"] = lang
         try:
@@ -126,15 +126,6 @@ def validate(
             typer.echo(t("validate.table_absent", lang, table=name))
 
 
-def _one_of(option: str, value: str, allowed) -> str:
-    """``value`` if it is one of ``allowed``; otherwise an input error (exit 2) listing them."""
-    from .errors import OptionError
-
-    if value not in allowed:
-        raise OptionError(option, value, " | ".join(allowed))
-    return value
-
-
 @app.command()
 @handles_errors
 def kpi(
@@ -154,8 +145,8 @@ def kpi(
     from .kpi.export import render_summary, to_csv, to_json
     from .kpi.route import ENGINES
 
-    _one_of("--format", fmt, ("csv", "json", "table"))
-    _one_of("--engine", engine, ENGINES)
+    check_choice("--format", fmt, ("csv", "json", "table"))
+    check_choice("--engine", engine, ENGINES)
     run = run_kpis(data, teams=team, start=start, end=end, gross_margin=gross_margin, engine=engine)
     if run.not_computed:
         typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
@@ -183,9 +174,9 @@ def cohort(
     from .cohorts import FORMATS, METRICS, PERIODS, cohort_records, format_records
     from .io import load_dataset
 
-    _one_of("--metric", metric, METRICS)
-    _one_of("--period", period, tuple(PERIODS))
-    _one_of("--format", fmt, FORMATS)
+    check_choice("--metric", metric, METRICS)
+    check_choice("--period", period, tuple(PERIODS))
+    check_choice("--format", fmt, FORMATS)
     dataset = load_dataset(data)
     records = cohort_records(dataset, team=team, metric=metric, period=period)
     sys.stdout.write(format_records(records, fmt))
@@ -206,7 +197,7 @@ def targets(
     from .io import load_dataset
     from .targets import default_targets_path, evaluate_targets, evaluation_month, read_targets, render_results, to_records
 
-    _one_of("--format", fmt, ("json", "table"))
+    check_choice("--format", fmt, ("json", "table"))
     dataset = load_dataset(data)
     month = evaluation_month(dataset, as_of, option="--as-of")
     path = targets_file or default_targets_path(dataset)

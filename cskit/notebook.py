@@ -177,3 +177,61 @@ def kpi_summary_table(kpis: pd.DataFrame, kpi_ids: list[str], month, lang: str, 
         rows.append(row)
     return pd.DataFrame(rows).set_index("KPI")
 
+
+
+def family_kpis(kpis: pd.DataFrame, family: str) -> list[str]:
+    """The registry's KPIs of ``family`` that ``kpis`` holds values for, in registry order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"team": "all", "month": pd.Period("2024-01", "M"), "kpi": ["nrr_12m", "mrr"], "value": 1.0})
+    >>> family_kpis(frame, "revenue")
+    ['mrr', 'nrr_12m']
+    """
+    from .kpi.registry import registry
+
+    present = set(kpis["kpi"])
+    return [k.id for k in registry().values() if k.family == family and k.id in present]
+
+
+def show_family(kpis: pd.DataFrame, family: str, *, teams: list[str], lang: str | None = None,
+                team_names: dict | None = None, currency: str = "JPY") -> list[str]:
+    """Explain each KPI of a registry family (name, definition, formula) and draw their trends.
+
+    One call per family keeps notebook 02 free of copied blocks: the family's KPIs come
+    from the registry, the text from the registry and the message catalogue, the chart
+    from :func:`cskit.plots.kpi.trend_grid`.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        Tidy output of :func:`cskit.kpi.engine.compute_kpis`.
+    family : str
+        A registry family (``revenue``, ``retention``, ``efficiency``, ...).
+    teams : list of str
+        Teams drawn, the first highlighted (``[team, "all"]``).
+    lang : {"ja", "en"} or None
+    team_names : dict of str to str, optional
+        Display name per team id.
+    currency : str
+        ISO code of money values.
+
+    Returns
+    -------
+    list of str
+        The KPI ids shown (empty when the data has none of the family's tables).
+    """
+    import matplotlib.pyplot as plt
+
+    from .plots import kpi as kpi_plots
+
+    lang = resolve_lang(lang)
+    shown = family_kpis(kpis, family)
+    if not shown:
+        say("notebook.missing_tables", lang, tables=family)
+        return shown
+    for kpi_id in shown:
+        explain_kpi(kpi_id, lang)
+    kpi_plots.trend_grid(kpis, kpi_ids=shown, teams=teams, lang=lang, team_names=team_names, currency=currency)
+    plt.show()
+    return shown

@@ -92,6 +92,8 @@ BROKEN_CASES = [
     Case("bad_timestamp", replace("tickets.csv", "2024-02-01 10:00", "yesterday"), "tickets.csv", "data.bad_timestamp", 2, "first_response_at"),
     Case("negative_mrr", replace("mrr.csv", "A2,2024-03,500", "A2,2024-03,-500"), "mrr.csv", "data.negative", 5, "mrr"),
     Case("text_in_mrr", replace("mrr.csv", "A3,2024-03,9000", "A3,2024-03,nine thousand"), "mrr.csv", "data.bad_number", 7, "mrr"),
+    Case("infinite_mrr", replace("mrr.csv", "A3,2024-03,9000", "A3,2024-03,inf"), "mrr.csv", "data.bad_number", 7, "mrr"),
+    Case("overflowing_mrr", replace("mrr.csv", "A2,2024-03,500", "A2,2024-03,1e400"), "mrr.csv", "data.bad_number", 5, "mrr"),
     Case("missing_mrr_value", replace("mrr.csv", "A3,2024-03,9000", "A3,2024-03,"), "mrr.csv", "data.value_missing", 7, "mrr"),
     Case("duplicate_account_id", replace("accounts.csv", "A2,Beta", "A1,Beta"), "accounts.csv", "data.duplicate_id", 3, "account_id"),
     Case("duplicate_mrr_month", replace("mrr.csv", "A1,2024-02,1200", "A1,2024-01,1200"), "mrr.csv", "data.duplicate_key", 3, "account_id+month"),

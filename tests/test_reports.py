@@ -238,15 +238,6 @@ def test_no_notebook_to_render_is_an_input_error_naming_where_it_looked(tmp_path
     assert not out.exists()
 
 
-@pytest.mark.parametrize("module", ["plan", "render", "run", "site", "build", "slides", "kernels"])
-def test_docstring_examples_of_the_report_modules_run(module):
-    import doctest
-    import importlib
-
-    failures, _ = doctest.testmod(importlib.import_module(f"cskit.report.{module}"), optionflags=doctest.ELLIPSIS)
-    assert failures == 0
-
-
 # --------------------------------------------------------------------------- #
 # Failure isolation
 # --------------------------------------------------------------------------- #

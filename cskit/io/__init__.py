@@ -19,9 +19,9 @@ from .context import TableContext
 from .load import inspect_dataset, load_dataset, read_dataset_config
 from .parsing import parse_table
 from .readers import detect_encoding, find_table_file, read_raw
-from .sources import FolderSource, SqlSource, open_source
+from .sources import FolderSource, FrameSource, SqlSource, open_source
 
 __all__ = [
-    "Dataset", "FolderSource", "SqlSource", "TableContext", "detect_encoding", "find_table_file", "inspect_dataset",
+    "Dataset", "FolderSource", "FrameSource", "SqlSource", "TableContext", "detect_encoding", "find_table_file", "inspect_dataset",
     "load_dataset", "open_source", "parse_table", "read_dataset_config", "read_raw",
 ]

@@ -7,6 +7,7 @@ collected before anything is raised.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -22,15 +23,16 @@ from .sources import open_source, read_dataset_config
 __all__ = ["inspect_dataset", "load_dataset", "read_dataset_config"]
 
 
-def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None,
+def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None,
                     exclude: tuple[str, ...] = ()) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate a dataset, returning every problem instead of raising.
 
     Parameters
     ----------
-    path : str or Path
-        Folder with one file per table, or a SQLAlchemy database URL whose tables
-        carry the contract's names (only those tables are read).
+    path : str, Path or mapping of str to DataFrame
+        Folder with one file per table, a SQLAlchemy database URL whose tables
+        carry the contract's names (only those tables are read), or tables already in
+        memory (``{"accounts": frame, "mrr": frame, ...}``), checked the same way.
     columns : dict of str to tuple of str, optional
         Per table, the columns to keep in the returned dataset (other tables are kept
         whole). Every column of every table is still read and checked, so a bad cell
@@ -89,7 +91,7 @@ def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None
         return None, problems
     dataset = Dataset(
         tables=frames,
-        path=str(path),
+        path=_shown(path),
         currency=str(config.get("currency", "JPY")),
         warnings=tuple(p for p in problems if p.severity == "warning"),
         sources=files,
@@ -97,15 +99,20 @@ def inspect_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None
     return dataset, problems
 
 
-def load_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = None) -> Dataset:
+def _shown(location) -> str:
+    """How messages name where a dataset came from (a folder, a URL, or tables in memory)."""
+    return "(DataFrames)" if isinstance(location, Mapping) else str(location)
+
+
+def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None) -> Dataset:
     """Load a dataset folder or database, raising one error that lists every problem.
 
     Parameters
     ----------
-    path : str or Path
+    path : str, Path or mapping of str to DataFrame
         Folder with ``accounts`` and ``mrr`` (required) and any optional tables,
         each as ``.csv`` (UTF-8, UTF-8 with BOM or Shift_JIS), ``.xlsx`` or ``.parquet``;
-        or a database URL (see :func:`inspect_dataset`).
+        a database URL; or tables in memory (see :func:`inspect_dataset`).
     columns : dict of str to tuple of str, optional
         Columns to keep per table once every cell has been checked (see :func:`inspect_dataset`).
 
@@ -128,5 +135,5 @@ def load_dataset(path: str | Path, columns: dict[str, tuple[str, ...]] | None = 
     """
     dataset, problems = inspect_dataset(path, columns)
     if dataset is None:
-        raise DataValidationError(problems, str(path))
+        raise DataValidationError(problems, _shown(path))
     return dataset

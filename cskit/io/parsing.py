@@ -178,6 +178,11 @@ def _parse_numbers(values: pa.Array, col: Column, ctx: TableContext) -> pd.Serie
     rejected = _positions(pc.and_(pc.is_valid(values), pc.invert(pc.fill_null(well_formed, False))))
     if len(rejected):
         parsed.loc[rejected] = _parse_number(_subset(values, rejected), col, ctx).to_numpy()
+    infinite = np.flatnonzero(np.isinf(parsed.to_numpy()))
+    if len(infinite):  # "inf", "Infinity" or 1e400 is no amount: refused, never carried into a sum
+        cells = _subset(values, infinite)
+        ctx.add_per_value("data.bad_number", pd.Series(True, index=cells.index), cells, col.name)
+        parsed = parsed.where(~np.isinf(parsed.to_numpy()))
     if col.integer:
         fractional = parsed.notna() & (parsed != np.floor(parsed))
         ctx.add_per_value("data.not_integer", fractional, parsed.map(show_value) if fractional.any() else parsed, col.name)

@@ -16,6 +16,8 @@ Excel sheet, a Parquet file or a SQL table.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from os import PathLike
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -29,7 +31,7 @@ from .parsing import parse_table
 from .readers import EmptyFile, find_table_file, read_raw, text_table, typed_to_text
 
 __all__ = [
-    "Source", "SOURCES", "register_source", "open_source", "is_database_url", "FolderSource", "SqlSource",
+    "Source", "SOURCES", "register_source", "open_source", "is_database_url", "FolderSource", "FrameSource", "SqlSource",
     "Connection", "quote", "read_dataset_config", "one_line",
 ]
 
@@ -47,7 +49,7 @@ class Source(Protocol):
         """``(name shown in messages, parsed frame or None when broken)``, or None when the table is absent."""
 
 
-#: Source kinds in the order they are tried: name -> (accepts(location text), factory).
+#: Source kinds in the order they are tried: name -> (accepts(location), factory).
 SOURCES: dict[str, tuple[Callable[[str], bool], Callable[[str], Source]]] = {}
 
 
@@ -59,7 +61,7 @@ def register_source(name: str, accepts: Callable[[str], bool]):
     Examples
     --------
     >>> list(SOURCES)
-    ['sql', 'folder']
+    ['sql', 'frames', 'folder']
     """
 
     def decorate(cls):
@@ -88,11 +90,10 @@ def open_source(location: str | Path) -> Source:
     >>> type(open_source("data/sample")).__name__
     'FolderSource'
     """
-    text = str(location)
     for accepts, factory in SOURCES.values():
-        if accepts(text):
+        if accepts(location):
             return factory(location)
-    raise CskitError("data.dir_missing", path=text)  # pragma: no cover - the folder source takes the rest
+    raise CskitError("data.dir_missing", path=str(location))  # pragma: no cover - the folder source takes the rest
 
 
 def one_line(exc: Exception) -> str:
@@ -175,7 +176,49 @@ class SqlSource:
         return label, parse_table(text_table(frame.apply(typed_to_text)), table, ctx)
 
 
-@register_source("folder", lambda location: not is_database_url(location))
+@register_source("frames", lambda location: isinstance(location, Mapping))
+class FrameSource:
+    """Tables already in memory: ``{table name: DataFrame}``, read as if each were a file.
+
+    Every cell goes through the same parsing and checks as a file's, so a dataset built
+    in memory (:mod:`cskit.datasets`, a notebook's worked example) is as valid as one read
+    from disk. Messages name the table as ``<table> (DataFrame)``; rows are numbered as a
+    spreadsheet would number them (header = 1).
+
+    Examples
+    --------
+    >>> from cskit.contract import TABLES
+    >>> frames = {"teams": pd.DataFrame({"team": ["cs_a"], "role": ["cs"]})}
+    >>> name, frame = FrameSource(frames).read(TABLES["teams"], TableContext)
+    >>> name, frame["role"].tolist()
+    ('teams (DataFrame)', ['cs'])
+    """
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], currency: str = "JPY"):
+        self.frames = dict(frames)
+        self.currency = currency
+
+    def config(self) -> tuple[dict, list[Problem]]:
+        """The currency given to the source (no settings file)."""
+        return {"currency": self.currency}, []
+
+    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
+        """``("<table> (DataFrame)", parsed frame or None)``, or None when no frame has that name."""
+        frame = self.frames.get(table.name)
+        if frame is None:
+            return None
+        label = f"{table.name} (DataFrame)"
+        ctx = ctx_factory(label)
+        missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+        for name in missing:
+            ctx.add("data.column_missing", column=name, field=name, present=", ".join(map(str, frame.columns)) or "-")
+        if missing:
+            return label, None
+        wanted = [c.name for c in table.columns if c.name in frame.columns]
+        return label, parse_table(text_table(frame[wanted].apply(typed_to_text)), table, ctx)
+
+
+@register_source("folder", lambda location: isinstance(location, (str, PathLike)) and not is_database_url(location))
 class FolderSource:
     """A dataset folder: one ``.csv``, ``.xlsx`` or ``.parquet`` file per table.
 

@@ -173,9 +173,13 @@ def compute_kpis(
 
     Examples
     --------
-    >>> kpis = compute_kpis("data/sample", teams="all")
-    >>> list(kpis.columns), kpis["kpi"].iloc[0], bool((kpis.query("kpi == 'mrr'")["value"] > 0).all())
-    (['team', 'month', 'kpi', 'value'], 'mrr', True)
+    >>> from cskit.datasets import load_sample
+    >>> kpis = compute_kpis(load_sample(), teams=["all", "cs_smb"])
+    >>> list(kpis.columns), sorted(kpis["team"].unique())
+    (['team', 'month', 'kpi', 'value'], ['all', 'cs_smb'])
+    >>> mrr = kpis.query("kpi == 'mrr' and team == 'cs_smb'").set_index("month")["value"]
+    >>> bool((mrr > 0).all())
+    True
     """
     if not isinstance(data, Dataset):
         return run_kpis(data, teams, start, end, gross_margin, health, engine).kpis
@@ -329,7 +333,8 @@ def account_health(
 
     Examples
     --------
-    >>> health = account_health(load_dataset("data/sample"))
+    >>> from cskit.datasets import load_sample
+    >>> health = account_health(load_sample())
     >>> list(health.columns), bool(health["health_score"].between(0, 100).all())
     (['account_id', 'account_name', 'health_score', 'at_risk'], True)
     """

@@ -164,8 +164,8 @@ def model_funnel(dataset: Dataset, team: str = "all", start: str | None = None, 
 
     Examples
     --------
-    >>> from cskit.io import load_dataset
-    >>> funnel = model_funnel(load_dataset("data/sample"), team="all")
+    >>> from cskit.datasets import load_sample
+    >>> funnel = model_funnel(load_sample(), team="all")
     >>> funnel["stage"].tolist() == list(STAGES), bool(funnel["count"].iloc[0] >= funnel["count"].iloc[3])
     (True, True)
     """

@@ -99,9 +99,15 @@ def build_reports(
 
     Examples
     --------
-    >>> result = build_reports("data/sample", "reports", teams="cs_smb", notebooks="02", lang="en")  # doctest: +SKIP
-    >>> result.exit_code, result.index  # doctest: +SKIP
-    (0, PosixPath('.../reports/index.html'))
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cskit.sample import write_sample
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_sample(folder / "data", accounts=120, months=14)
+    >>> result = build_reports(folder / "data", folder / "reports", teams="cs_smb", notebooks="03",
+    ...                        lang="en", jobs=1, progress=False)
+    >>> result.exit_code, [page.stem for page in result.succeeded], result.index.name
+    (0, ['03_smart_targets'], 'index.html')
     """
     started = time.perf_counter()
     created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")

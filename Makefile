@@ -10,8 +10,14 @@ LANG_REPORT ?= ja
 
 .PHONY: help install report slides test test-fast bench browser sample clean
 
-help: ## List the targets
+help: ## List the targets and the layout they work on
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "  cskit/      the package: contract, options, dataset(s), io/, kpi/, cohorts/, targets/, roles/,"
+	@echo "              sample/, report/, plots/, widgets/, content/ (all text, ja/en), cli.py"
+	@echo "  notebooks/  01 roles, 02 KPIs, 03 SMART targets, 04 cohorts (run per team by cskit report)"
+	@echo "  data/       the data contract (README.md); data/sample/ is written by make sample"
+	@echo "  reports/    what make report writes;  tests/  make test;  bench/  make bench"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +38,7 @@ report: $(STAMP) $(SAMPLE) ## Run the per-team HTML reports on the bundled sampl
 slides: $(STAMP) $(SAMPLE) ## Build the offline trainer deck of notebook 01 (reports/slides.html)
 	$(CSKIT) slides --data data/sample --team cs_smb --lang $(LANG_REPORT) --out reports/slides.html
 
-test: $(STAMP) $(SAMPLE) browser ## Run the whole test suite (notebooks and browser tests included)
+test: $(STAMP) $(SAMPLE) browser ## Run the whole suite: tests/ and every docstring example in cskit/ (notebooks, browser, wheel included)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
 test-fast: $(STAMP) $(SAMPLE) ## Unit tests only (no notebooks, no browser)

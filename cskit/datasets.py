@@ -22,7 +22,7 @@ from .dataset import Dataset
 from .io import load_dataset
 from .sample import DEFAULT_START, generate_sample
 
-__all__ = ["load_sample", "load_cohort_example", "COHORT_EXAMPLE_MRR"]
+__all__ = ["load_sample", "load_cohort_example", "load_growth_example", "COHORT_EXAMPLE_MRR"]
 
 #: MRR (yen a month) of the five accounts A-E of notebook 04's worked example, January to June 2024.
 COHORT_EXAMPLE_MRR = pd.DataFrame(
@@ -102,3 +102,26 @@ def load_cohort_example() -> Dataset:
            .query("mrr > 0")
            .reset_index(drop=True))
     return load_dataset({"accounts": accounts, "mrr": mrr})
+
+
+def load_growth_example() -> Dataset:
+    """One account of one CS team whose MRR grows by 10 yen a month: the targets' worked example.
+
+    Account ``A`` of team ``cs1`` pays 100 yen in January 2023, then 10 yen more each month,
+    up to 330 yen in December 2024 (24 months), so every SMART check has a baseline, a
+    history and a trend to judge.
+
+    Returns
+    -------
+    Dataset
+        ``accounts`` and ``mrr`` (yen a month).
+
+    Examples
+    --------
+    >>> data = load_growth_example()
+    >>> data["mrr"]["mrr"].iloc[[0, -1]].tolist(), str(data.months[-1])
+    ([100.0, 330.0], '2024-12')
+    """
+    months = pd.period_range("2023-01", periods=24, freq="M").astype(str)
+    mrr = pd.DataFrame({"account_id": "A", "month": months, "mrr": [100 + 10 * i for i in range(24)]})
+    return load_dataset({"accounts": pd.DataFrame({"account_id": ["A"], "team": ["cs1"]}), "mrr": mrr})

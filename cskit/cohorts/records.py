@@ -42,14 +42,25 @@ def cohort_records(
 
     Examples
     --------
-    >>> from cskit.dataset import Dataset
-    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "B"], "mrr": [100.0, 100.0, 50.0],
-    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-01"], freq="M")})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B"], "team": "cs1"}), "mrr": mrr})
+    >>> from cskit.datasets import load_cohort_example
+    >>> data = load_cohort_example()  # notebook 04's five accounts, counted by hand there
     >>> cohort_records(data)
-        cohort  age  cohort_size  value
-    0  2024-01    0            2    1.0
-    1  2024-01    1            2    0.5
+         cohort  age  cohort_size  value
+    0   2024-01    0            2    1.0
+    1   2024-01    1            2    1.0
+    2   2024-01    2            2    0.5
+    3   2024-01    3            2    0.5
+    4   2024-01    4            2    0.5
+    5   2024-01    5            2    0.5
+    6   2024-02    0            2    1.0
+    7   2024-02    1            2    0.5
+    8   2024-02    2            2    1.0
+    9   2024-02    3            2    1.0
+    10  2024-02    4            2    1.0
+    11  2024-03    0            1    1.0
+    12  2024-03    1            1    1.0
+    13  2024-03    2            1    1.0
+    14  2024-03    3            1    1.0
     """
     tidy = cohort_retention(dataset, team=team, metric=metric, period=period, as_of=as_of)
     return tidy.dropna(subset=["value"])[RECORD_COLUMNS].reset_index(drop=True)

@@ -76,17 +76,13 @@ def cohort_retention(
     --------
     Two accounts start in January, C in February, whose age 2 lies after the data (NaN):
 
-    >>> import pandas as pd
-    >>> from cskit.dataset import Dataset
-    >>> mrr = pd.DataFrame({"account_id": list("AAABBCC"), "mrr": [100.0, 100, 100, 50, 50, 80, 120],
-    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
-    ...                                              "2024-02", "2024-03"], freq="M")})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
+    >>> from cskit.datasets import load_cohort_example
+    >>> data = load_cohort_example()  # notebook 04's five accounts, counted by hand there
     >>> cohort_retention(data, metric="logo").tail(3)
-        cohort  age  cohort_size  value  base
-    3  2024-02    0            1    1.0   1.0
-    4  2024-02    1            1    1.0   1.0
-    5  2024-02    2            1    NaN   1.0
+         cohort  age  cohort_size  value  base
+    15  2024-03    3            1    1.0   1.0
+    16  2024-03    4            1    NaN   1.0
+    17  2024-03    5            1    NaN   1.0
     """
     check_choice("metric", metric, METRICS)
     check_choice("period", period, tuple(PERIODS))
@@ -138,18 +134,14 @@ def retention_matrix(tidy: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cskit.dataset import Dataset
-    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
-    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
-    ...                                              "2024-02", "2024-03"], freq="M"),
-    ...                     "mrr": [100.0, 100.0, 100.0, 50.0, 50.0, 80.0, 120.0]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
+    >>> from cskit.datasets import load_cohort_example
+    >>> data = load_cohort_example()  # notebook 04's five accounts, counted by hand there
     >>> retention_matrix(cohort_retention(data, metric="revenue"))
-    age        0    1         2
-    cohort
-    2024-01  1.0  1.0  0.666667
-    2024-02  1.0  1.5       NaN
+    age        0         1    2         3         4    5
+    cohort                                              
+    2024-01  1.0  1.000000  0.5  0.500000  0.500000  0.5
+    2024-02  1.0  0.571429  1.0  1.285714  1.285714  NaN
+    2024-03  1.0  1.000000  1.0  1.000000       NaN  NaN
     """
     index = ["split", "cohort"] if "split" in tidy else ["cohort"]
     wide = tidy.pivot(index=index, columns="age", values="value").sort_index()
@@ -186,18 +178,16 @@ def pooled_curve(tidy: pd.DataFrame, method: str = "chain") -> pd.DataFrame:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cskit.dataset import Dataset
-    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
-    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
-    ...                                              "2024-02", "2024-03"], freq="M"),
-    ...                     "mrr": [100.0, 100.0, 100.0, 50.0, 50.0, 80.0, 120.0]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
+    >>> from cskit.datasets import load_cohort_example
+    >>> data = load_cohort_example()  # notebook 04's five accounts, counted by hand there
     >>> pooled_curve(cohort_retention(data))
        age  cohorts  accounts  value
-    0    0        2         3    1.0
-    1    1        2         3    1.0
-    2    2        1         2    0.5
+    0    0        3         5    1.0
+    1    1        3         5    0.8
+    2    2        3         5    0.8
+    3    3        3         5    0.8
+    4    4        2         4    0.8
+    5    5        1         2    0.8
     """
     check_choice("method", method, POOLING)
     groups = ["split"] if "split" in tidy else []
@@ -286,15 +276,28 @@ def cohort_ltv(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cskit.dataset import Dataset
-    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "B"], "mrr": [100.0, 100.0, 50.0],
-    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-01"], freq="M")})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B"], "team": "cs1"}), "mrr": mrr})
+    >>> from cskit.datasets import load_cohort_example
+    >>> data = load_cohort_example()  # notebook 04's five accounts, counted by hand there
     >>> cohort_ltv(data)[["cohort", "age", "value"]]
-        cohort  age  value
-    0  2024-01    0   75.0
-    1  2024-01    1  125.0
+         cohort  age     value
+    0   2024-01    0  100000.0
+    1   2024-01    1  200000.0
+    2   2024-01    2  250000.0
+    3   2024-01    3  300000.0
+    4   2024-01    4  350000.0
+    5   2024-01    5  400000.0
+    6   2024-02    0  175000.0
+    7   2024-02    1  275000.0
+    8   2024-02    2  450000.0
+    9   2024-02    3  675000.0
+    10  2024-02    4  900000.0
+    11  2024-02    5       NaN
+    12  2024-03    0   80000.0
+    13  2024-03    1  160000.0
+    14  2024-03    2  240000.0
+    15  2024-03    3  320000.0
+    16  2024-03    4       NaN
+    17  2024-03    5       NaN
     """
     check_choice("period", period, tuple(PERIODS))
     check_split(dataset, split)

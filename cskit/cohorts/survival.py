@@ -136,18 +136,15 @@ def lifetimes(dataset: Dataset, team: str = "all", split: str | None = None, as_
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cskit.dataset import Dataset
-    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
-    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
-    ...                                              "2024-02", "2024-03"], freq="M"),
-    ...                     "mrr": [100.0, 100.0, 100.0, 50.0, 50.0, 80.0, 120.0]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
+    >>> from cskit.datasets import load_cohort_example
+    >>> data = load_cohort_example()  # notebook 04's five accounts, counted by hand there
     >>> lifetimes(data)
       account_id   cohort  duration  churned
-    0          A  2024-01         2    False
+    0          A  2024-01         5    False
     1          B  2024-01         2     True
-    2          C  2024-02         1    False
+    2          C  2024-02         4    False
+    3          D  2024-02         1     True
+    4          E  2024-03         3    False
     """
     check_split(dataset, split)
     aged = aged_matrix(dataset, team, split, as_of)
@@ -198,21 +195,19 @@ def survival_curve(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cskit.dataset import Dataset
-    >>> mrr = pd.DataFrame({"account_id": ["A", "A", "A", "B", "B", "C", "C"],
-    ...                     "month": pd.PeriodIndex(["2024-01", "2024-02", "2024-03", "2024-01", "2024-02",
-    ...                                              "2024-02", "2024-03"], freq="M"),
-    ...                     "mrr": [100.0, 100.0, 100.0, 50.0, 50.0, 80.0, 120.0]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A", "B", "C"], "team": "cs1"}), "mrr": mrr})
+    >>> from cskit.datasets import load_cohort_example
+    >>> data = load_cohort_example()  # notebook 04's five accounts, counted by hand there
     >>> curve = survival_curve(data)
     >>> curve[["age", "at_risk", "events", "survival"]]
        age  at_risk  events  survival
-    0    0        3       0       1.0
-    1    1        3       0       1.0
-    2    2        2       1       0.5
+    0    0        5       0       1.0
+    1    1        5       1       0.8
+    2    2        4       1       0.6
+    3    3        3       0       0.6
+    4    4        2       0       0.6
+    5    5        1       0       0.6
     >>> curve.attrs["median"]
-    2.0
+    inf
     """
     check_fraction("alpha", alpha, high=0.5)
     frame = lifetimes(dataset, team, split, as_of)

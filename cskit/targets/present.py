@@ -71,11 +71,9 @@ def results_table(results: pd.DataFrame, lang: str | None = None) -> pd.DataFram
 
     Examples
     --------
-    >>> from cskit.dataset import Dataset
+    >>> from cskit.datasets import load_growth_example
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
-    >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
-    ...                     "mrr": [100.0 + 10 * i for i in range(24)]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A"], "team": ["cs1"]}), "mrr": mrr})
+    >>> data = load_growth_example()
     >>> goal = Target(id="T1", team="cs1", kpi="mrr", target=parse_amount("+10%"))  # no deadline
     >>> results = evaluate_targets(data, [goal], lang="en")
     >>> results_table(results).iloc[0].tolist()
@@ -122,11 +120,9 @@ def verdict_notes(results: pd.DataFrame, lang: str | None = None) -> str:
 
     Examples
     --------
-    >>> from cskit.dataset import Dataset
+    >>> from cskit.datasets import load_growth_example
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
-    >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
-    ...                     "mrr": [100.0 + 10 * i for i in range(24)]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A"], "team": ["cs1"]}), "mrr": mrr})
+    >>> data = load_growth_example()
     >>> goal = Target(id="T1", team="cs1", kpi="mrr", target=parse_amount("+10%"))  # no deadline
     >>> results = evaluate_targets(data, [goal], lang="en")
     >>> print(verdict_notes(results))
@@ -155,11 +151,9 @@ def to_records(results: pd.DataFrame) -> list[dict]:
 
     Examples
     --------
-    >>> from cskit.dataset import Dataset
+    >>> from cskit.datasets import load_growth_example
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
-    >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
-    ...                     "mrr": [100.0 + 10 * i for i in range(24)]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A"], "team": ["cs1"]}), "mrr": mrr})
+    >>> data = load_growth_example()
     >>> goal = Target(id="T1", team="cs1", kpi="mrr", target=parse_amount("+10%"))  # no deadline
     >>> results = evaluate_targets(data, [goal], lang="en")
     >>> record = to_records(results)[0]
@@ -197,11 +191,9 @@ def check_rewrite(entry: dict, dataset: Dataset, lang: str | None = None, as_of:
 
     Examples
     --------
-    >>> from cskit.dataset import Dataset
+    >>> from cskit.datasets import load_growth_example
     >>> from cskit.targets import Target, evaluate_targets, parse_amount
-    >>> mrr = pd.DataFrame({"account_id": "A", "month": pd.period_range("2023-01", periods=24, freq="M"),
-    ...                     "mrr": [100.0 + 10 * i for i in range(24)]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A"], "team": ["cs1"]}), "mrr": mrr})
+    >>> data = load_growth_example()
     >>> entry = {"id": "T1", "team": "cs1", "kpi": "mrr", "target": "+90%", "deadline": "2025-06"}
     >>> print(check_rewrite(entry, data, "en"))
     Letters still not passing: A (Achievable). Read the reasons and try again.

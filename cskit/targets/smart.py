@@ -418,11 +418,9 @@ def evaluate_targets(dataset: Dataset, targets: list[Target], as_of: str | None 
 
     Examples
     --------
-    >>> from cskit.dataset import Dataset
+    >>> from cskit.datasets import load_growth_example
     >>> from cskit.targets import parse_amount
-    >>> months = pd.period_range("2023-01", periods=24, freq="M")
-    >>> mrr = pd.DataFrame({"account_id": "A", "month": months, "mrr": [100.0 + 10 * i for i in range(24)]})
-    >>> data = Dataset({"accounts": pd.DataFrame({"account_id": ["A"], "team": ["cs1"]}), "mrr": mrr})
+    >>> data = load_growth_example()  # account A: 100 yen in 2023-01, 10 more each month, 330 in 2024-12
     >>> goal = Target(id="T1", team="cs1", kpi="mrr", target=parse_amount("430"), deadline="2025-10")
     >>> results = evaluate_targets(data, [goal], lang="en")
     >>> results[["id", "baseline", "target", "specific", "achievable", "time_bound", "progress"]]

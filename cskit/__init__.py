@@ -17,13 +17,7 @@ Examples
 >>> sorted(kpis.columns)
 ['kpi', 'month', 'team', 'value']
 """
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("cskit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+local"
-
+from ._version import __version__
 from . import datasets  # noqa: E402
 from .cohorts import cohort_retention, survival_curve  # noqa: E402
 from .dataset import Dataset  # noqa: E402

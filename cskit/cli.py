@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 import typer
 
-from . import __version__
+from ._version import __version__
 from .errors import EXIT_BAD_INPUT, CskitError
 from .i18n import t
 from .options import check_choice, check_lang

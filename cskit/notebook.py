@@ -184,9 +184,10 @@ def family_kpis(kpis: pd.DataFrame, family: str) -> list[str]:
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"team": "all", "month": pd.Period("2024-01", "M"), "kpi": ["nrr_12m", "mrr"], "value": 1.0})
-    >>> family_kpis(frame, "revenue")
-    ['mrr', 'nrr_12m']
+    >>> frame = pd.DataFrame({"team": "all", "month": pd.Period("2024-01", "M"),
+    ...                       "kpi": ["nrr_12m", "customers", "mrr"], "value": 1.0})
+    >>> family_kpis(frame, "revenue"), family_kpis(frame, "retention")
+    (['mrr', 'customers'], ['nrr_12m'])
     """
     from .kpi.registry import registry
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import cskit
 
 from ..errors import CskitError, OptionError
 from ..files import slugify
@@ -47,9 +46,9 @@ NOTEBOOK_TITLE_KEYS = {"01": "report.notebook.01", "02": "report.notebook.02", "
 # Where the notebooks are
 # --------------------------------------------------------------------------- #
 #: Notebooks shipped inside an installed wheel (the build copies ``notebooks/*.ipynb`` here).
-PACKAGE_NOTEBOOKS = Path(cskit.__file__).resolve().parent / "notebooks"
+PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 #: The repository's notebooks (a source checkout or an editable install).
-REPO_NOTEBOOKS = Path(cskit.__file__).resolve().parents[1] / "notebooks"
+REPO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 _NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 

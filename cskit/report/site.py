@@ -25,9 +25,9 @@ from typing import Iterable
 
 import pandas as pd
 
-import cskit
 
 from ..files import atomic_write, slugify
+from .._version import __version__
 from ..i18n import t
 from ..roles.registry import ROLE_TABLE
 from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title
@@ -195,7 +195,7 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
         "lang": lang,
         "css": css(),
         "csp": CSP,
-        "footer": t("report.footer", lang, version=cskit.__version__),
+        "footer": t("report.footer", lang, version=__version__),
         "subtitle": t("report.subtitle", lang, as_of=run.settings.as_of_label, created=run.created,
                       fingerprint=run.fingerprint[:19]),
         "warnings": result.warnings,

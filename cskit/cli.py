@@ -256,6 +256,23 @@ def slides(
     typer.echo(t("roles.slides.done", lang, path=path))
 
 
+@app.command()
+@handles_errors
+def notebooks(
+    out: Path = typer.Option(Path("lab"), "--out", help="Folder to write the notebooks into."),
+    data: Path = typer.Option(Path("data/sample"), "--data", help="Dataset folder the notebooks read."),
+    team: Optional[str] = typer.Option(None, "--team", help="Team id set in the notebooks (default: each notebook's own)."),
+    which: str = typer.Option("all", "--notebooks", help="'all' or notebook numbers separated by commas (01,02)."),
+    audience: str = typer.Option("new_hire", "--audience", help="new_hire (answers hidden until asked) | trainer"),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Write the notebooks in one language with their parameters set, ready to open in JupyterLab."""
+    from .report.classroom import write_class_notebooks
+
+    written = write_class_notebooks(out, data_dir=data, lang=lang, audience=audience, team=team, notebooks=which)
+    typer.echo(t("classroom.done", lang, count=len(written), path=out))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cskit`` console script."""
     app(args=argv, prog_name="cskit")

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LANG_REPORT ?= ja
 
-.PHONY: help install report slides test test-fast bench browser sample clean
+.PHONY: help install report slides guide test test-fast bench browser sample clean
 
 help: ## List the targets and the layout they work on
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,10 @@ report: $(STAMP) $(SAMPLE) ## Run the per-team HTML reports on the bundled sampl
 
 slides: $(STAMP) $(SAMPLE) ## Build the offline trainer deck of notebook 01 (reports/slides.html)
 	$(CSKIT) slides --data data/sample --team cs_smb --lang $(LANG_REPORT) --out reports/slides.html
+
+GUIDE_FILE := $(if $(filter en,$(LANG_REPORT)),reports/guide.html,reports/guide.$(LANG_REPORT).html)
+guide: $(STAMP) ## Write the facilitator guide for trainers (reports/guide.ja.html; LANG_REPORT=en: reports/guide.html)
+	$(CSKIT) guide --lang $(LANG_REPORT) --minutes $(or $(MINUTES),60) --out $(GUIDE_FILE)
 
 test: $(STAMP) $(SAMPLE) browser ## Run the whole suite: tests/ and every docstring example in cskit/ (notebooks, browser, wheel included)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup

@@ -171,7 +171,7 @@ def answer_keys(lang: str | None = None) -> dict:
     --------
     >>> keys = answer_keys("en")
     >>> keys["classification"][0]["role"]
-    'Inside Sales'
+    'Inside Sales (IS)'
     >>> keys["cohorts"]["logo"]["rows"][0]
     ('2024-01', ['100%', '100%', '50%', '50%', '50%', '50%'])
     """
@@ -198,12 +198,11 @@ def _inline_code(text: str) -> str:
 
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
-    from markupsafe import Markup
 
     folder = Path(__file__).resolve().parent / "templates" / _TEMPLATE_DIR
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["code"] = lambda text: Markup(_inline_code(text))
+    env.filters["code"] = _inline_code  # escapes itself; the template marks its output safe
     return env, folder
 
 

@@ -90,6 +90,15 @@ def test_model_rewrites_pass_every_smart_letter(sample_dataset):
         assert feedback.startswith("Every letter passes"), (row["id"], feedback)
 
 
+def test_there_is_one_model_rewrite_per_flawed_sample_target(sample_dir, sample_dataset):
+    from cskit.targets import LETTERS, default_targets_path, evaluate_targets, read_targets
+
+    results = evaluate_targets(sample_dataset, read_targets(default_targets_path(sample_dataset)), lang="en")
+    flawed = results.loc[(results[list(LETTERS)] != "pass").any(axis=1), "id"].tolist()
+    for lang in LANGS:
+        assert [row["id"] for row in load_guide(lang)["answer_keys"]["nb03"]] == flawed
+
+
 def _sample_targets() -> list[dict]:
     from importlib.resources import files
 

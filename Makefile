@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LANG_REPORT ?= ja
 AUDIENCE ?= new_hire
 
-.PHONY: help install report slides lab test test-fast bench browser sample clean
+.PHONY: help install report slides guide lab test test-fast bench browser sample clean
 
 help: ## List the targets and the layout they work on
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ report: $(STAMP) $(SAMPLE) ## Run the per-team HTML reports on the bundled sampl
 
 slides: $(STAMP) $(SAMPLE) ## Build the offline trainer deck of notebook 01 (reports/slides.html)
 	$(CSKIT) slides --data data/sample --team cs_smb --lang $(LANG_REPORT) --out reports/slides.html
+
+guide: $(STAMP) ## Write the facilitator guide for trainers (reports/guide.<lang>.html; MINUTES=60|90|180)
+	$(CSKIT) guide --lang $(LANG_REPORT) --minutes $(or $(MINUTES),60) --out reports/guide.$(LANG_REPORT).html
 
 lab: $(STAMP) $(SAMPLE) ## Open JupyterLab on the notebooks in one language (LANG_REPORT=ja|en, AUDIENCE=new_hire|trainer)
 	$(CSKIT) notebooks --data data/sample --out lab/$(LANG_REPORT) --lang $(LANG_REPORT) --audience $(AUDIENCE)

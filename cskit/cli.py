@@ -273,6 +273,21 @@ def notebooks(
     typer.echo(t("classroom.done", lang, count=len(written), path=out))
 
 
+@app.command()
+@handles_errors
+def guide(
+    out: Path = typer.Option(Path("reports/guide.html"), "--out", help="HTML file to write: the facilitator guide, self-contained and printable (A4)."),
+    minutes: str = typer.Option("60", "--minutes", help="Class length the agenda is planned for: 60 | 90 | 180."),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Write the facilitator guide: objectives, agenda, prompts, answer keys and a knowledge check for notebooks 01-04."""
+    from .guide import build_guide, check_minutes
+
+    length = check_minutes(minutes, option="--minutes")
+    path = build_guide(out, lang=lang, minutes=length)
+    typer.echo(t("guide.done", lang, path=path, minutes=length))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cskit`` console script."""
     app(args=argv, prog_name="cskit")

@@ -19,7 +19,7 @@ from cskit.errors import CskitError
 from cskit.kpi.registry import get_kpi, registry
 from cskit.report.render import CSP, external_references
 from cskit.roles import load_knowledge
-from cskit.roles.glossary import COLUMNS, GLOSSARY_FILE, glossary, glossary_html, load_glossary
+from cskit.roles.glossary import COLUMNS, GLOSSARY_FILE, GROUP_KEYS, glossary, glossary_html, load_glossary
 from cskit._yaml import safe_load
 from importlib.resources import files
 
@@ -122,6 +122,12 @@ def test_every_registry_kpi_and_every_role_kpi_has_an_entry():
         assert listed <= kpi_ids
 
 
+def test_every_entry_sits_in_a_known_section_and_every_section_has_entries():
+    groups = [e["group"] for e in load_glossary()]
+    assert set(groups) == set(GROUP_KEYS)
+    assert list(dict.fromkeys(groups)) == list(GROUP_KEYS), "entries are grouped in page order"
+
+
 def test_related_ids_exist_and_are_not_the_entry_itself():
     entries = load_glossary()
     ids = {e["id"] for e in entries}
@@ -201,6 +207,8 @@ def test_the_page_is_inert_and_offline_like_the_reports():
         declared = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
         assert declared and unescape(declared.group(1)) == CSP
         assert "<script" not in html and external_references(html) == []
+        for group in GROUP_KEYS:
+            assert f'id="group-{group}"' in html
         for entry in load_glossary():
             assert f'id="{entry["id"]}"' in html
             for ref in entry["see"]:

@@ -30,10 +30,17 @@ from .._yaml import safe_load
 from ..i18n import LANGS, t
 from ..options import check_lang
 
-__all__ = ["COLUMNS", "load_glossary", "glossary", "glossary_html"]
+__all__ = ["COLUMNS", "GROUP_KEYS", "load_glossary", "glossary", "glossary_html"]
 
 #: Columns of :func:`glossary`, in order.
-COLUMNS = ("id", "term", "reading", "definition", "kpi_id", "other_term", "see")
+COLUMNS = ("id", "group", "term", "reading", "definition", "kpi_id", "other_term", "see")
+
+#: Message key of each page section, in page order (an entry's ``group``), written out in full.
+GROUP_KEYS = {
+    "roles": "glossary.group.roles", "funnel": "glossary.group.funnel", "revenue": "glossary.group.revenue",
+    "unit_economics": "glossary.group.unit_economics", "cs_work": "glossary.group.cs_work",
+    "support": "glossary.group.support", "goals": "glossary.group.goals", "cohorts": "glossary.group.cohorts",
+}
 
 #: The file the glossary is read from (in ``cskit/content``).
 GLOSSARY_FILE = "glossary.yml"
@@ -71,7 +78,7 @@ def load_glossary() -> list[dict]:
     Returns
     -------
     list of dict
-        ``{"id", "kpi_id", "see", "ja": {"term", "reading", "definition"},
+        ``{"id", "group", "kpi_id", "see", "ja": {"term", "reading", "definition"},
         "en": {"term", "reading", "definition"}}``; ``reading`` is empty in English,
         ``see`` is a tuple of ids, and a KPI's ``definition`` is the registry's.
 
@@ -86,7 +93,7 @@ def load_glossary() -> list[dict]:
     >>> entry["kpi_id"], entry["ja"]["reading"]
     ('logo_churn_rate', 'かいやくりつ')
     """
-    return [{"id": entry["id"], "kpi_id": entry["kpi_id"], "see": tuple(entry.get("see") or ()),
+    return [{"id": entry["id"], "group": entry["group"], "kpi_id": entry["kpi_id"], "see": tuple(entry.get("see") or ()),
              **{lang: _side(entry, lang) for lang in LANGS}} for entry in _raw()]
 
 
@@ -101,7 +108,8 @@ def glossary(lang: str | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per term, columns :data:`COLUMNS`: ``id``; ``term``, ``reading``
+        One row per term, columns :data:`COLUMNS`: ``id``; ``group`` (the page section,
+        a key of :data:`GROUP_KEYS`); ``term``, ``reading``
         (hiragana or katakana; empty in English) and ``definition`` in ``lang``;
         ``kpi_id`` (the registry id, or ``None`` for a term that is not a KPI);
         ``other_term``, the term in the other language; ``see``, a tuple of related ids.
@@ -122,7 +130,7 @@ def glossary(lang: str | None = None) -> pd.DataFrame:
     """
     lang = check_lang(lang)
     other = next(code for code in LANGS if code != lang)
-    rows = [{"id": e["id"], **e[lang], "kpi_id": e["kpi_id"], "other_term": e[other]["term"], "see": e["see"]}
+    rows = [{"id": e["id"], "group": e["group"], **e[lang], "kpi_id": e["kpi_id"], "other_term": e[other]["term"], "see": e["see"]}
             for e in load_glossary()]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
@@ -143,6 +151,13 @@ def _shown_reading(side: dict) -> str:
     return "" if side["reading"] == _ASIDE.sub("", side["term"]) else side["reading"]
 
 
+def _entry(entry: dict, lang: str, other: str, terms: dict[str, str]) -> dict:
+    """What the page shows of one entry."""
+    return {"id": entry["id"], "kpi_id": entry["kpi_id"], **entry[lang], "reading": _shown_reading(entry[lang]),
+            "other_term": entry[other]["term"], "other_reading": _shown_reading(entry[other]),
+            "see": [{"id": ref, "term": terms[ref]} for ref in entry["see"]]}
+
+
 def _context(lang: str) -> dict:
     other = next(code for code in LANGS if code != lang)
     entries = load_glossary()
@@ -156,9 +171,9 @@ def _context(lang: str) -> dict:
         "colon": _COLONS[lang],
         "labels": {"other_term": t("glossary.other_term", lang), "kpi_source": t("glossary.kpi_source", lang),
                    "see": t("glossary.see", lang)},
-        "entries": [{"id": e["id"], "kpi_id": e["kpi_id"], **e[lang], "reading": _shown_reading(e[lang]),
-                     "other_term": e[other]["term"], "other_reading": _shown_reading(e[other]),
-                     "see": [{"id": ref, "term": terms[ref]} for ref in e["see"]]} for e in entries],
+        "groups": [{"id": group, "title": t(key, lang), "entries": [_entry(e, lang, other, terms) for e in entries
+                                                                    if e["group"] == group]}
+                   for group, key in GROUP_KEYS.items()],
     }
 
 

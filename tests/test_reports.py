@@ -344,7 +344,7 @@ def test_team_names_are_slugged_in_paths_and_nothing_is_written_outside(hostile_
 def test_team_names_are_escaped_in_every_page(hostile_run):
     out = hostile_run["out"]
     pages = list(out.rglob("*.html"))
-    assert len(pages) == 1 + 2 * 3  # run index, then per team an index and one report
+    assert len(pages) == 2 + 2 * 3  # run index and glossary, then per team an index and one report
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert SCRIPT_TEAM not in text, page

@@ -4,6 +4,7 @@ Layout of the output folder::
 
     reports/
       index.html                 teams, headline KPIs, links
+      glossary.html              every term the notebooks use, in the run's language
       manifest.json              parameters, data fingerprint, versions, timings, statuses
       <team-slug>/index.html     the team's pages and their status
       <team-slug>/<stem>.html    one report per notebook (last good one)
@@ -33,11 +34,12 @@ from ..roles.registry import ROLE_TABLE
 from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title
 from .render import CSP, TEMPLATE_DIR, css
 
-__all__ = ["INDEX", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versions", "previous_seconds",
+__all__ = ["INDEX", "GLOSSARY", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versions", "previous_seconds",
            "headline_kpis", "write_indexes", "write_manifest", "print_summary"]
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
+GLOSSARY = "glossary.html"
 STATUSES = ("ok", "failed", "skipped")
 #: Message key of each status, written out in full (a search for a key finds its users).
 STATUS_KEYS = {"ok": "report.status.ok", "failed": "report.status.failed", "skipped": "report.status.skipped"}
@@ -205,13 +207,16 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
             "notebook": t("report.col_notebook", lang), "status": t("report.col_status", lang),
             "seconds": t("report.col_seconds", lang), "failed": t("report.failed_link", lang),
             "failed_page": t("report.failed_link", lang), "previous": t("report.previous_good", lang),
-            "back": t("report.back_to_teams", lang),
+            "back": t("report.back_to_teams", lang), "glossary": t("glossary.title", lang),
         },
+        "glossary_href": GLOSSARY,
     }
 
 
 def write_indexes(result: ReportResult, run: RunRecord) -> None:
-    """Write ``index.html`` of the run and of each team (escaped by jinja2 autoescape)."""
+    """Write ``index.html`` of the run and of each team, and ``glossary.html`` (escaped by jinja2 autoescape)."""
+    from ..roles.glossary import glossary_html
+
     dataset, lang, run_id = run.dataset, run.settings.lang, run.settings.run_id
     env = _index_env()
     common = _common(result, run)
@@ -234,6 +239,7 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
         atomic_write(inside(result.out_dir, result.out_dir / slug / INDEX), page, run_id)
     page = env.get_template("site_index.html.j2").render(common, title=t("report.title", lang), teams=teams)
     atomic_write(result.index, page, run_id)
+    atomic_write(result.out_dir / GLOSSARY, glossary_html(lang, back=True), run_id)
 
 
 # --------------------------------------------------------------------------- #
@@ -255,6 +261,7 @@ def write_manifest(result: ReportResult, run: RunRecord, timings: dict[str, floa
         "versions": versions(),
         "timings": timings,
         "warnings": result.warnings,
+        "glossary": GLOSSARY,
         "teams": [{"team": tm, "slug": slugify(tm), "role": dataset.role_of(tm), "name": dataset.team_name(tm, s.lang),
                    "headline": run.headline.get(tm, [])} for tm in run.teams],
         "pages": [asdict(p) for p in result.pages],

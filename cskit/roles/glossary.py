@@ -1,0 +1,226 @@
+"""The glossary: every term the notebooks use, defined once, in Japanese and English.
+
+The terms live in ``cskit/content/glossary.yml``, one entry per term with a Japanese
+term, reading and definition and an English term and definition. A term that is a
+KPI stores only its ``kpi_id``: its definition (and, unless the entry names the term
+itself, its name) is read from the KPI registry (:mod:`cskit.kpi.registry`), so the
+registry stays the single place a KPI's meaning is written.
+
+:func:`glossary` returns the tidy table; :func:`glossary_html` renders it as an HTML
+fragment or a whole offline page, where the other language's words sit in an element
+carrying their HTML ``lang`` attribute (screen readers and fonts then treat them right).
+
+This module is not imported by :mod:`cskit.roles` itself: it needs the KPI layer.
+
+Examples
+--------
+>>> table = glossary("en")
+>>> table.set_index("id").loc["nrr", ["term", "kpi_id", "other_term"]].tolist()
+['Net revenue retention (NRR, 12 months)', 'nrr_12m', '売上継続率（NRR・12か月）']
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+import pandas as pd
+
+from .._yaml import safe_load
+from ..i18n import LANGS, t
+from ..options import check_lang
+
+__all__ = ["COLUMNS", "GROUP_KEYS", "load_glossary", "glossary", "glossary_html"]
+
+#: Columns of :func:`glossary`, in order.
+COLUMNS = ("id", "group", "term", "reading", "definition", "kpi_id", "other_term", "see")
+
+#: Message key of each page section, in page order (an entry's ``group``), written out in full.
+GROUP_KEYS = {
+    "roles": "glossary.group.roles", "funnel": "glossary.group.funnel", "revenue": "glossary.group.revenue",
+    "unit_economics": "glossary.group.unit_economics", "cs_work": "glossary.group.cs_work",
+    "support": "glossary.group.support", "goals": "glossary.group.goals", "cohorts": "glossary.group.cohorts",
+}
+
+#: The file the glossary is read from (in ``cskit/content``).
+GLOSSARY_FILE = "glossary.yml"
+
+#: Separator between related terms on the page, and the colon after a label, by language.
+_SEPARATORS = {"ja": "、", "en": ", "}
+_COLONS = {"ja": "：", "en": ": "}
+
+#: A parenthesised aside in a Japanese term (an abbreviation or a second name).
+_ASIDE = re.compile(r"（[^）]*）")
+
+
+@lru_cache(maxsize=1)
+def _raw() -> tuple[dict, ...]:
+    text = files("cskit.content").joinpath(GLOSSARY_FILE).read_text(encoding="utf-8")
+    return tuple(safe_load(text))
+
+
+def _side(entry: dict, lang: str) -> dict:
+    """One entry's text in ``lang``: the YAML's own, with a KPI's name and definition from the registry."""
+    from ..kpi.registry import get_kpi
+
+    side = dict(entry[lang] or {})
+    if entry["kpi_id"]:
+        kpi = get_kpi(entry["kpi_id"])
+        side.setdefault("term", kpi.label(lang))
+        side["definition"] = kpi.definition[lang]
+    return {"term": side["term"], "reading": side.get("reading", "") if lang == "ja" else "",
+            "definition": side["definition"]}
+
+
+def load_glossary() -> list[dict]:
+    """Every glossary entry with both languages filled in, in the file's order.
+
+    Returns
+    -------
+    list of dict
+        ``{"id", "group", "kpi_id", "see", "ja": {"term", "reading", "definition"},
+        "en": {"term", "reading", "definition"}}``; ``reading`` is empty in English,
+        ``see`` is a tuple of ids, and a KPI's ``definition`` is the registry's.
+
+    Raises
+    ------
+    cskit.errors.CskitError
+        ``kpi.unknown`` (from the registry) if an entry names a KPI id that does not exist.
+
+    Examples
+    --------
+    >>> entry = next(e for e in load_glossary() if e["id"] == "churn_rate")
+    >>> entry["kpi_id"], entry["ja"]["reading"]
+    ('logo_churn_rate', 'かいやくりつ')
+    """
+    return [{"id": entry["id"], "group": entry["group"], "kpi_id": entry["kpi_id"], "see": tuple(entry.get("see") or ()),
+             **{lang: _side(entry, lang) for lang in LANGS}} for entry in _raw()]
+
+
+def glossary(lang: str | None = None) -> pd.DataFrame:
+    """The glossary as a tidy table in one language.
+
+    Parameters
+    ----------
+    lang : {"ja", "en"} or None
+        Language of the terms and definitions. ``None`` uses ``$CSKIT_LANG`` or ``ja``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term, columns :data:`COLUMNS`: ``id``; ``group`` (the page section,
+        a key of :data:`GROUP_KEYS`); ``term``, ``reading``
+        (hiragana or katakana; empty in English) and ``definition`` in ``lang``;
+        ``kpi_id`` (the registry id, or ``None`` for a term that is not a KPI);
+        ``other_term``, the term in the other language; ``see``, a tuple of related ids.
+
+    Raises
+    ------
+    cskit.errors.CskitError
+        ``cli.unknown_lang`` if ``lang`` is not ``"ja"`` or ``"en"``.
+
+    Examples
+    --------
+    >>> ja = glossary("ja").set_index("id")
+    >>> ja.loc["customer_success", ["term", "reading", "other_term"]].tolist()
+    ['カスタマーサクセス（CS）', 'カスタマーサクセス', 'Customer Success (CS)']
+    >>> from cskit.kpi.registry import get_kpi
+    >>> ja.loc["ltv", "definition"] == get_kpi("ltv").definition["ja"]
+    True
+    """
+    lang = check_lang(lang)
+    other = next(code for code in LANGS if code != lang)
+    rows = [{"id": e["id"], "group": e["group"], **e[lang], "kpi_id": e["kpi_id"], "other_term": e[other]["term"], "see": e["see"]}
+            for e in load_glossary()]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+@lru_cache(maxsize=1)
+def _env():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from ..report.render import TEMPLATE_DIR
+
+    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       keep_trailing_newline=True)
+
+
+def _shown_reading(side: dict) -> str:
+    """The reading worth printing: none when it only repeats a katakana term."""
+    return "" if side["reading"] == _ASIDE.sub("", side["term"]) else side["reading"]
+
+
+def _entry(entry: dict, lang: str, other: str, terms: dict[str, str]) -> dict:
+    """What the page shows of one entry."""
+    return {"id": entry["id"], "kpi_id": entry["kpi_id"], **entry[lang], "reading": _shown_reading(entry[lang]),
+            "other_term": entry[other]["term"], "other_reading": _shown_reading(entry[other]),
+            "see": [{"id": ref, "term": terms[ref]} for ref in entry["see"]]}
+
+
+def _context(lang: str) -> dict:
+    other = next(code for code in LANGS if code != lang)
+    entries = load_glossary()
+    terms = {e["id"]: e[lang]["term"] for e in entries}
+    return {
+        "lang": lang,
+        "other_lang": other,
+        "title": t("glossary.title", lang),
+        "intro": t("glossary.intro", lang),
+        "sep": _SEPARATORS[lang],
+        "colon": _COLONS[lang],
+        "labels": {"other_term": t("glossary.other_term", lang), "kpi_source": t("glossary.kpi_source", lang),
+                   "see": t("glossary.see", lang)},
+        "groups": [{"id": group, "title": t(key, lang), "entries": [_entry(e, lang, other, terms) for e in entries
+                                                                    if e["group"] == group]}
+                   for group, key in GROUP_KEYS.items()],
+    }
+
+
+def glossary_html(lang: str | None = None, page: bool = True, back: bool = False) -> str:
+    """The glossary as HTML: a whole offline page, or a fragment to embed.
+
+    The page is self-contained and inert like every report page: the same
+    Content-Security-Policy (:data:`cskit.report.render.CSP`) and inline style sheet,
+    no script and no request. Every term has an anchor (its id); the other language's
+    term is wrapped in an element with that language's ``lang`` attribute.
+
+    Parameters
+    ----------
+    lang : {"ja", "en"} or None
+        Language of the page.
+    page : bool, default True
+        ``True`` for a whole ``<html>`` page, ``False`` for the ``<section>`` alone.
+    back : bool, default False
+        Add a link back to ``index.html`` beside it (the reports' site index).
+
+    Returns
+    -------
+    str
+        The HTML, every text escaped.
+
+    Raises
+    ------
+    cskit.errors.CskitError
+        ``cli.unknown_lang`` for an unknown language.
+
+    Examples
+    --------
+    >>> html = glossary_html("ja", page=False)
+    >>> '<span lang="en">Net revenue retention (NRR, 12 months)</span>' in html
+    True
+    >>> glossary_html("en").startswith("<!DOCTYPE html>")
+    True
+    """
+    import cskit
+
+    from ..report.render import CSP, css
+
+    lang = check_lang(lang)
+    context = _context(lang)
+    if not page:
+        return _env().get_template("glossary_body.html.j2").render(context)
+    return _env().get_template("glossary.html.j2").render(
+        context, css=css(), csp=CSP, footer=t("report.footer", lang, version=cskit.__version__),
+        back=t("report.back_to_teams", lang) if back else None,
+    )

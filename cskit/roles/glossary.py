@@ -26,6 +26,7 @@ from importlib.resources import files
 
 import pandas as pd
 
+from .._version import __version__
 from .._yaml import safe_load
 from ..i18n import LANGS, t
 from ..options import check_lang
@@ -212,8 +213,6 @@ def glossary_html(lang: str | None = None, page: bool = True, back: bool = False
     >>> glossary_html("en").startswith("<!DOCTYPE html>")
     True
     """
-    import cskit
-
     from ..report.render import CSP, css
 
     lang = check_lang(lang)
@@ -221,6 +220,6 @@ def glossary_html(lang: str | None = None, page: bool = True, back: bool = False
     if not page:
         return _env().get_template("glossary_body.html.j2").render(context)
     return _env().get_template("glossary.html.j2").render(
-        context, css=css(), csp=CSP, footer=t("report.footer", lang, version=cskit.__version__),
+        context, css=css(), csp=CSP, footer=t("report.footer", lang, version=__version__),
         back=t("report.back_to_teams", lang) if back else None,
     )

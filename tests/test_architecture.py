@@ -78,3 +78,11 @@ def test_the_public_entry_points_have_examples(entry):
 
     doc = getattr(cskit, entry).__doc__
     assert "Examples" in doc and ">>> " in doc
+
+
+def test_one_spelling_per_term_in_the_japanese_text():
+    """コホート, not コーホート: a learner meets one spelling in notebooks, messages, guide and glossary."""
+    folders = [PACKAGE / "content", PACKAGE.parent / "notebooks"]
+    texts = [p.read_text(encoding="utf-8") for folder in folders for p in folder.rglob("*") if p.suffix in (".yml", ".ipynb")]
+    assert sum("コホート" in text for text in texts) >= 4
+    assert not [text for text in texts if "コーホート" in text]

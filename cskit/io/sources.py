@@ -31,7 +31,7 @@ from .parsing import parse_table
 from .readers import EmptyFile, find_table_file, read_raw, text_table, typed_to_text
 
 __all__ = [
-    "Source", "SOURCES", "register_source", "open_source", "is_database_url", "FolderSource", "FrameSource", "SqlSource",
+    "Source", "SOURCES", "register_source", "open_source", "is_database_url", "contract_columns", "FolderSource", "FrameSource", "SqlSource",
     "Connection", "quote", "read_dataset_config", "one_line",
 ]
 
@@ -138,6 +138,24 @@ def read_dataset_config(folder: Path) -> tuple[dict, list[Problem]]:
         return {}, [Problem("dataset.yml", "data.dataset_yml", params={"reason": one_line(exc)})]
 
 
+def contract_columns(table: Table, present: list[str], ctx: TableContext) -> list[str] | None:
+    """The contract's columns of ``table`` found in ``present``, or None after reporting each missing required one.
+
+    Examples
+    --------
+    >>> from cskit.contract import TABLES
+    >>> contract_columns(TABLES["mrr"], ["month", "mrr", "account_id", "note"], TableContext("mrr.csv"))
+    ['account_id', 'month', 'mrr']
+    >>> ctx = TableContext("mrr.csv")
+    >>> contract_columns(TABLES["mrr"], ["month"], ctx), [p.column for p in ctx.problems]
+    (None, ['account_id', 'mrr'])
+    """
+    missing = [c.name for c in table.columns if c.required and c.name not in present]
+    for name in missing:
+        ctx.add("data.column_missing", column=name, field=name, present=", ".join(present) or "-")
+    return None if missing else [c.name for c in table.columns if c.name in present]
+
+
 @register_source("sql", is_database_url)
 class SqlSource:
     """A dataset in a database: one table per contract table, same names and columns.
@@ -166,11 +184,8 @@ class SqlSource:
             return None
         label = f"{table.name} (SQL)"
         ctx = ctx_factory(label)
-        wanted = [c.name for c in table.columns if c.name in present]
-        missing = [c.name for c in table.columns if c.required and c.name not in present]
-        if missing:
-            for name in missing:
-                ctx.add("data.column_missing", column=name, field=name, present=", ".join(present) or "-")
+        wanted = contract_columns(table, present, ctx)
+        if wanted is None:
             return label, None
         frame = self.connection.query(f"SELECT {', '.join(quote(c) for c in wanted)} FROM {quote(table.name)}")
         return label, parse_table(text_table(frame.apply(typed_to_text)), table, ctx)
@@ -209,12 +224,9 @@ class FrameSource:
             return None
         label = f"{table.name} (DataFrame)"
         ctx = ctx_factory(label)
-        missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
-        for name in missing:
-            ctx.add("data.column_missing", column=name, field=name, present=", ".join(map(str, frame.columns)) or "-")
-        if missing:
+        wanted = contract_columns(table, [str(c) for c in frame.columns], ctx)
+        if wanted is None:
             return label, None
-        wanted = [c.name for c in table.columns if c.name in frame.columns]
         return label, parse_table(text_table(frame[wanted].apply(typed_to_text)), table, ctx)
 
 

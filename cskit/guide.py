@@ -114,28 +114,34 @@ def agenda(minutes: int = 60, lang: str | None = None) -> list[dict]:
     return [{**item, "mode_name": modes[item["mode"]]} for item in content["agenda"][str(check_minutes(minutes))]]
 
 
-def _classification_key(exercises: dict, lang: str) -> list[dict]:
-    from .roles.view import role_name
+def _match_key(exercise_id: str, lang: str) -> list[dict]:
+    from .exercises import get_exercise
 
-    return [{"id": item["id"], "text": item["text"], "role": role_name(item["answer"], lang)}
-            for item in exercises["classify_activities"]]
-
-
-def _kpi_choice_key(exercises: dict, lang: str) -> list[dict]:
-    from .kpi.registry import registry
-
-    kpis = registry()
-    return [{"id": item["id"], "goal": item["goal"], "kpi": kpis[item["answer"]].label(lang),
-             "accept": [kpis[other].label(lang) for other in item.get("accept") or []]}
-            for item in exercises["pick_kpi"]]
+    exercise = get_exercise(exercise_id, lang)
+    return [{"id": item.id, "text": item.text, "answer": exercise.choice_label(item.answer),
+             "accept": [exercise.choice_label(other) for other in item.accept]} for item in exercise.items]
 
 
-def _compute_key(exercises: dict, lang: str) -> list[dict]:
-    from .roles.view import format_figure
+def _number_key(notebook: str, lang: str) -> list[dict]:
+    from .exercises import exercises_of, format_answer
 
-    return [{"id": item["id"], "question": item["question"], "hint": item["hint"],
-             "answer": format_figure(item["answer"], item["unit"], lang)}
-            for item in exercises["compute"]]
+    return [{"id": e.id, "question": e.question, "working": e.explanation or e.hint,
+             "answer": format_answer(e, float(e.answer)) if e.answer is not None else ""}
+            for e in exercises_of(notebook, lang) if e.kind == "number"]
+
+
+def _rewrite_key(lang: str) -> list[dict]:
+    from .exercises import get_exercise
+
+    return [{"id": item.id, "flaw": item.text, "target": item.answer, **item.fields}
+            for item in get_exercise("rewrite_targets", lang).items]
+
+
+def _open_key(notebook: str, lang: str) -> list[dict]:
+    from .exercises import exercises_of
+
+    return [{"id": e.id, "question": e.question, "answer": e.answer} for e in exercises_of(notebook, lang)
+            if e.kind == "open"]
 
 
 def _percent_cell(value: float) -> str:
@@ -163,30 +169,27 @@ def answer_keys(lang: str | None = None) -> dict:
     Returns
     -------
     dict
-        ``classification`` and ``kpi_choice`` (notebook 01), ``compute`` (01 exercise 3,
-        whose first item is 02's exercise 1), ``nb02``, ``nb03`` (model rewrites),
-        ``nb04`` (questions) and ``cohorts`` (04's tables).
+        ``classification`` and ``kpi_choice`` (notebook 01's match exercises: ``text``,
+        ``answer``, ``accept``), ``compute`` and ``nb02`` (number exercises: ``question``,
+        ``answer``, ``working``), ``nb03`` (model rewrites), ``nb04`` (questions and model
+        answers), all read from :mod:`cskit.exercises`; and ``cohorts`` (04's tables).
 
     Examples
     --------
     >>> keys = answer_keys("en")
-    >>> keys["classification"][0]["role"]
+    >>> keys["classification"][0]["answer"]
     'Inside Sales (IS)'
     >>> keys["cohorts"]["logo"]["rows"][0]
     ('2024-01', ['100%', '100%', '50%', '50%', '50%', '50%'])
     """
-    from .roles.content import load_knowledge
-
     lang = check_lang(lang)
-    exercises = load_knowledge(lang)["exercises"]
-    written = load_guide(lang)["answer_keys"]
     return {
-        "classification": _classification_key(exercises, lang),
-        "kpi_choice": _kpi_choice_key(exercises, lang),
-        "compute": _compute_key(exercises, lang),
-        "nb02": written["nb02"],
-        "nb03": written["nb03"],
-        "nb04": written["nb04"],
+        "classification": _match_key("classify_activities", lang),
+        "kpi_choice": _match_key("pick_kpi", lang),
+        "compute": _number_key("01", lang),
+        "nb02": _number_key("02", lang),
+        "nb03": _rewrite_key(lang),
+        "nb04": _open_key("04", lang),
         "cohorts": _cohort_tables(),
     }
 

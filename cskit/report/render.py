@@ -66,8 +66,10 @@ def external_references(html: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def css() -> str:
-    """The report style sheet (inlined into every page)."""
-    return (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
+    """The report style sheet (inlined into every page), with the exercises' (:data:`cskit.exercises.static.CSS`)."""
+    from ..exercises.static import CSS as EXERCISES_CSS
+
+    return (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8") + "\n" + EXERCISES_CSS
 
 
 @lru_cache(maxsize=8)

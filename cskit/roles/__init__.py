@@ -8,8 +8,8 @@ module             what it holds
                    examples, display orders, quiz groups; imports nothing from cskit
 ``content``        the knowledge base ``content/roles.{ja,en}.yml``: profiles,
                    comparisons, the aptitude quiz (:func:`aptitude_leaning`)
-``exercises``      feedback on a learner's answers (never the answer itself)
 ``view``           the styled tables and Markdown notebook 01 shows
+                   (its exercises are :mod:`cskit.exercises`)
 =================  ==================================================================
 
 This package's ``__init__`` imports only ``registry`` and ``content``: the contract

@@ -1,4 +1,4 @@
-"""Display pieces of notebook 01 (roles, The Model funnel, exercises), in ja or en.
+"""Display pieces of notebook 01 (roles, The Model funnel), in ja or en.
 
 Each function turns the role knowledge base (:mod:`cskit.roles.content`), the KPI
 registry or a funnel (:func:`cskit.kpi.funnel.model_funnel`) into something a notebook
@@ -26,7 +26,6 @@ from ..kpi.funnel import STAGES, TEAM_STAGES
 from ..kpi.registry import get_kpi
 from ..options import AUDIENCES, check_choice, check_lang
 from .content import comparison_table, load_knowledge, role_profile
-from .exercises import Feedback, check_kpi_choice, exercises, find_exercise
 from .registry import MODEL_ORDER
 
 #: Name of each funnel stage (:data:`cskit.kpi.funnel.STAGES`).
@@ -66,13 +65,6 @@ UNIT_KEYS = {
     "teams": "roles.unit.teams",
     "times": "roles.unit.times",
 }
-
-#: KPI ids offered in the "pick the KPI" exercise besides the right answers (distractors
-#: a learner might plausibly reach for).
-KPI_DISTRACTORS = (
-    "new_customers", "expansion_rate", "grr_12m", "meetings_held", "email_open_rate",
-    "avg_deal_size", "tickets_opened", "resolution_rate", "csat", "median_first_response_hours",
-)
 
 #: Knowledge-base sections shown as tables: (key in the knowledge base, [(field, header message)]).
 SECTION_TABLES = {
@@ -436,124 +428,3 @@ def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFram
                 lines.append(t("roles.funnel.compare", lang, stage=t(STAGE_KEYS[stage], lang), team=team_name,
                                team_rate=_fmt_rate(both[0][stage]), company_rate=_fmt_rate(both[1][stage])))
     return "\n\n".join(f"- {line}" for line in lines)
-
-
-# --------------------------------------------------------------------------- #
-# Exercises
-# --------------------------------------------------------------------------- #
-def classification_prompt(lang: str | None = None):
-    """The activities to classify (id and text) as a styled table, with the role ids to use as caption."""
-    lang = check_lang(lang)
-    items = exercises(lang)["classify_activities"]
-    roles = sorted({i["answer"] for i in items}, key=MODEL_ORDER.index)
-    caption = t("roles.view.role_choices", lang, roles=_join((f"{r} = {role_name(r, lang)}" for r in roles), lang))
-    frame = pd.DataFrame({"id": [i["id"] for i in items], t("roles.view.col_activity", lang): [i["text"] for i in items]})
-    return styled(frame, caption)
-
-
-def kpi_candidates(lang: str | None = None) -> pd.DataFrame:
-    """KPI ids a learner may choose from in the "pick the KPI" exercise, with their names.
-
-    Examples
-    --------
-    >>> "nrr_12m" in kpi_candidates("en")["id"].tolist()
-    True
-    """
-    lang = check_lang(lang)
-    items = exercises(lang)["pick_kpi"]
-    ids = [i["answer"] for i in items] + [a for i in items for a in i.get("accept", [])] + list(KPI_DISTRACTORS)
-    ids = sorted(dict.fromkeys(ids))
-    return pd.DataFrame({"id": ids, "KPI": [get_kpi(k).label(lang) for k in ids]})
-
-
-def kpi_choice_prompt(lang: str | None = None):
-    """The goals (id and text) of the "pick the KPI" exercise as a styled table."""
-    lang = check_lang(lang)
-    items = exercises(lang)["pick_kpi"]
-    frame = pd.DataFrame({"id": [i["id"] for i in items], t("roles.view.col_goal_text", lang): [i["goal"] for i in items]})
-    return styled(frame)
-
-
-def check_kpi_choices(answers: dict[str, str | None], lang: str | None = None):
-    """Feedback on each goal's chosen KPI id (Markdown); an empty answer says so."""
-    from IPython.display import Markdown
-
-    lang = check_lang(lang)
-    lines = []
-    for goal, kpi_id in answers.items():
-        if not kpi_id:
-            lines.append("- 🔁 " + t("roles.view.kpi_empty", lang, goal=goal))
-            continue
-        feedback: Feedback = check_kpi_choice(goal, kpi_id, lang)
-        lines.append(f"- {goal}: " + feedback._repr_markdown_())
-    return Markdown("\n".join(lines))
-
-
-def compute_question(exercise_id: str, lang: str | None = None) -> str:
-    """The question of one worked example (Markdown).
-
-    Examples
-    --------
-    >>> compute_question(compute_ids()[0], "en").startswith("**c01")
-    True
-    """
-    lang = check_lang(lang)
-    item = find_exercise(exercises(lang)["compute"], exercise_id)
-    return f"**{exercise_id}.** {item['question']}"
-
-
-def compute_ids(lang: str | None = "en") -> list[str]:
-    """Ids of the compute exercises, in order (the same in every language).
-
-    Examples
-    --------
-    >>> compute_ids("ja") == compute_ids("en")
-    True
-    """
-    return [i["id"] for i in exercises(check_lang(lang))["compute"]]
-
-
-def _answer_text(item: dict, lang: str) -> str:
-    unit = item.get("unit")
-    if unit in ("rate", "fraction", "ratio"):
-        return f"{item['answer']} ({_percent(float(item['answer']))})"
-    if unit == "jpy":
-        return t(UNIT_KEYS["jpy"], lang, value=f"{item['answer']:,.0f}")
-    return str(item["answer"])
-
-
-def answer_key_frame(lang: str | None = None) -> pd.DataFrame:
-    """Every exercise with its answer and explanation (for trainers).
-
-    Examples
-    --------
-    >>> len(answer_key_frame("en")) == sum(len(v) for v in exercises("en").values())
-    True
-    """
-    lang = check_lang(lang)
-    ex = exercises(lang)
-    kind, question = t("roles.view.col_kind", lang), t("roles.view.col_question", lang)
-    answer, hint = t("roles.view.col_answer", lang), t("roles.view.col_hint", lang)
-    rows = []
-    for item in ex["classify_activities"]:
-        rows.append({kind: t("roles.view.kind_classify", lang), "id": item["id"], question: item["text"],
-                     answer: role_name(item["answer"], lang), hint: ""})
-    for item in ex["pick_kpi"]:
-        accepted = [get_kpi(a).label(lang) for a in item.get("accept", [])]
-        rows.append({kind: t("roles.view.kind_pick_kpi", lang), "id": item["id"], question: item["goal"],
-                     answer: get_kpi(item["answer"]).label(lang) + (f" (+ {', '.join(accepted)})" if accepted else ""),
-                     hint: item["hint"]})
-    for item in ex["compute"]:
-        rows.append({kind: t("roles.view.kind_compute", lang), "id": item["id"], question: item["question"],
-                     answer: _answer_text(item, lang), hint: item["hint"]})
-    return pd.DataFrame(rows)
-
-
-def answer_key(audience: str, lang: str | None = None):
-    """The answer key as a styled table for trainers; for new hires a note that it is hidden."""
-    from IPython.display import Markdown
-
-    lang = check_lang(lang)
-    if check_audience(audience) != "trainer":
-        return Markdown(t("roles.view.answers_hidden", lang))
-    return styled(answer_key_frame(lang))

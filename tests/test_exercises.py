@@ -12,11 +12,11 @@ import re
 
 import pytest
 
-from cskit.exercises import (check, exercise_html, exercises_of, get_exercise, load_exercises, show,
-                             worksheet_html)
+from cskit.exercises import check, exercise_html, exercises_of, get_exercise, load_exercises, show
 from cskit.exercises.check import STATES
 from cskit.exercises.widget import exercise_widget
 from cskit.numbers import format_large, parse_number
+from cskit.worksheet import worksheet_html
 
 LANGS = ("ja", "en")
 IDS = [e.id for e in load_exercises("en")]

@@ -5,7 +5,8 @@
 ``check``              :func:`check`: right, accepted, wrong, empty or invalid, with feedback
 ``widget``             live controls in Jupyter (drop-downs, answer fields, a Check button)
 ``rewrite``            notebook 03's rewrite exercise, checked against the team's data
-``static``             a question with its answer behind a click (reports) and the worksheet
+``static``             a question with its answer behind a click (reports); the printed
+                       worksheet is :mod:`cskit.worksheet`
 =====================  ==========================================================
 
 A notebook calls :func:`show`, which picks the form: the widget when a person runs the
@@ -21,10 +22,10 @@ from __future__ import annotations
 
 from .check import Feedback, check, expected_from_kpis, format_answer
 from .model import Exercise, exercises_of, get_exercise, load_exercises
-from .static import StaticExercise, answer_html, build_worksheet, exercise_html, worksheet_html
+from .static import StaticExercise, answer_html, exercise_html
 
 __all__ = ["Exercise", "Feedback", "get_exercise", "exercises_of", "load_exercises", "check", "format_answer",
-           "expected_from_kpis", "answer_html", "exercise_html", "worksheet_html", "build_worksheet", "show"]
+           "expected_from_kpis", "answer_html", "exercise_html", "show"]
 
 
 def show(exercise_id: str, lang: str | None = None, *, number: int | None = None, audience: str = "new_hire",

@@ -5,27 +5,23 @@ click (``<details>``: no JavaScript, so the pages keep their Content-Security-Po
 new hire's page opens them on request; a trainer's page shows the answer openly. Nothing
 here prints a score, asks to "run this cell", or shows an internal id.
 
-The worksheet (:func:`worksheet_html`) is one page for print: every question with room to
-answer, then the answer key starting on a new page.
+The printed worksheet (:mod:`cskit.worksheet`) is built from the same pieces.
 """
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-from ..files import atomic_write
 from ..i18n import t
 from ..options import AUDIENCES, check_choice, check_lang
 from .check import format_answer
-from .model import Exercise, exercises_of, load_exercises
+from .model import Exercise
 
-__all__ = ["CSS", "exercise_html", "answer_html", "StaticExercise", "worksheet_html", "build_worksheet"]
+__all__ = ["CSS", "exercise_html", "answer_html", "question_html", "heading_text", "StaticExercise"]
 
 _STYLE_DIR = Path(__file__).resolve().parents[1] / "templates" / "cskit_exercises"
 #: The style of an exercise in a report (inlined into every report page, :func:`cskit.report.render.css`).
 CSS = (_STYLE_DIR / "exercises.css").read_text(encoding="utf-8")
-#: Notebook numbers in class order.
-NOTEBOOKS = ("01", "02", "03", "04")
 
 
 def _e(text) -> str:
@@ -112,7 +108,8 @@ def _definition(exercise: Exercise) -> str:
     return t("exercise.kpi_hint_from_registry", exercise.lang, definition=pick(kpi.formula, exercise.lang))
 
 
-def _question_body(exercise: Exercise, worksheet: bool = False) -> str:
+def question_html(exercise: Exercise, worksheet: bool = False) -> str:
+    """The question as HTML without its answer; ``worksheet`` adds blank cells and lines to write in."""
     lang = exercise.lang
     parts = [f"<p>{_e(exercise.question)}</p>"] if exercise.question else []
     if exercise.kind == "match":
@@ -133,6 +130,20 @@ def _question_body(exercise: Exercise, worksheet: bool = False) -> str:
     elif worksheet:
         parts.append('<div class="blank-line"></div>' * (3 if exercise.kind == "open" else 1))
     return "".join(parts)
+
+
+def heading_text(exercise: Exercise, number: int | None = None) -> str:
+    """``Exercise 2: Pick the KPI for each goal`` in the exercise's language.
+
+    Examples
+    --------
+    >>> from cskit.exercises import get_exercise
+    >>> heading_text(get_exercise("pick_kpi", "ja"), 2)
+    '演習 2：目標ごとに KPI を選ぶ'
+    """
+    lang = exercise.lang
+    heading = t("exercise.heading", lang, number=number) if number is not None else t("exercise.heading_plain", lang)
+    return heading + (t("exercise.title_separator", lang) + exercise.title if exercise.title else "")
 
 
 def exercise_html(exercise: Exercise, *, number: int | None = None, audience: str = "new_hire",
@@ -160,16 +171,14 @@ def exercise_html(exercise: Exercise, *, number: int | None = None, audience: st
     """
     lang = exercise.lang
     audience = check_choice("audience", audience, AUDIENCES)
-    heading = t("exercise.heading", lang, number=number) if number is not None else t("exercise.heading_plain", lang)
-    if exercise.title:
-        heading += t("exercise.title_separator", lang) + exercise.title
+    heading = heading_text(exercise, number)
     hint = ""
     if exercise.hint and exercise.kind == "number" and audience != "trainer":
         hint = (f'<details class="hint"><summary>{_e(t("exercise.show_hint", lang))}</summary>'
                 f"<p>{_e(exercise.hint)}</p></details>")
     is_open = " open" if audience == "trainer" else ""
     reveal = "exercise.answer_shown" if audience == "trainer" else "exercise.show_answer"
-    return (f'<section class="cskit-exercise" lang="{lang}"><h4>{_e(heading)}</h4>{_question_body(exercise)}{hint}'
+    return (f'<section class="cskit-exercise" lang="{lang}"><h4>{_e(heading)}</h4>{question_html(exercise)}{hint}'
             f'<details{is_open} class="answer"><summary>{_e(t(reveal, lang))}</summary>'
             f"{answer_html(exercise, expected)}</details></section>")
 
@@ -182,73 +191,3 @@ class StaticExercise:
 
     def _repr_html_(self) -> str:
         return self.html
-
-
-def worksheet_html(lang: str | None = None, notebooks: tuple[str, ...] | list[str] = NOTEBOOKS) -> str:
-    """Every exercise of ``notebooks`` as one printable page: questions with room to answer, then the key.
-
-    The key starts on a new page in print (CSS ``break-before: page``), so a trainer can hand
-    out the questions and keep the answers.
-
-    Examples
-    --------
-    >>> page = worksheet_html("ja", ["01"])
-    >>> page.startswith("<!DOCTYPE html>") and '<html lang="ja">' in page and "<script" not in page
-    True
-    >>> page.index('class="key"') > page.index("活動を役割に分ける")
-    True
-    """
-    from ..guide import load_guide
-
-    lang = check_lang(lang)
-    titles = {nb["id"]: nb["title"] for nb in load_guide(lang)["notebooks"]}
-    questions, key = [], []
-    for notebook in notebooks:
-        # an exercise on the team's own data needs its table: it is done in the notebook
-        items = [e for e in exercises_of(notebook, lang) if not e.answer_from]
-        if not items:
-            continue
-        questions.append(f'<h2>{_e(titles.get(notebook, notebook))}</h2>')
-        key.append(f'<h3>{_e(titles.get(notebook, notebook))}</h3>')
-        for number, exercise in enumerate(items, 1):
-            heading = t("exercise.heading", lang, number=number)
-            if exercise.title:
-                heading += t("exercise.title_separator", lang) + exercise.title
-            questions.append(f'<section class="cskit-exercise"><h4>{_e(heading)}</h4>'
-                             f"{_question_body(exercise, worksheet=True)}</section>")
-            key.append(f'<section class="cskit-exercise"><h4>{_e(heading)}</h4>{answer_html(exercise)}</section>')
-    title = t("exercise.worksheet.title", lang)
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
-            f"<title>{_e(title)}</title><style>{CSS}</style></head><body class=\"worksheet\">"
-            f"<h1>{_e(title)}</h1><p class=\"who\">{_e(t('exercise.worksheet.name_line', lang))}</p>"
-            f"<p>{_e(t('exercise.worksheet.intro', lang))}</p>{''.join(questions)}"
-            f'<section class="key"><h2>{_e(t("exercise.worksheet.key", lang))}</h2>{"".join(key)}</section>'
-            f"</body></html>\n")
-
-
-def build_worksheet(out: str | Path, *, lang: str | None = None, notebooks: str = "all") -> Path:
-    """Write the printable worksheet (questions, then the key on its own page) to ``out``, atomically.
-
-    Parameters
-    ----------
-    out : str or pathlib.Path
-    lang : {"ja", "en"} or None
-    notebooks : str
-        ``"all"`` or numbers such as ``"01,02"``.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = build_worksheet(Path(folder) / "worksheet.html", lang="en", notebooks="01")
-    ...     "Answer key" in path.read_text(encoding="utf-8")
-    True
-    """
-    from ..report.plan import select_notebooks
-
-    page = worksheet_html(lang, select_notebooks(notebooks))
-    out = Path(out)
-    atomic_write(out, page)
-    return out
-

@@ -288,6 +288,20 @@ def guide(
     typer.echo(t("guide.done", lang, path=path, minutes=length))
 
 
+@app.command()
+@handles_errors
+def worksheet(
+    out: Path = typer.Option(Path("reports/worksheet.html"), "--out", help="HTML file to write: the exercises for print, the answer key on its own page."),
+    notebooks: str = typer.Option("all", "--notebooks", help="Notebooks whose exercises to include: all, or numbers such as 01,03."),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Write the printable exercise worksheet of notebooks 01-04, with its answer key on a separate page."""
+    from .worksheet import build_worksheet
+
+    path = build_worksheet(out, lang=lang, notebooks=notebooks)
+    typer.echo(t("exercise.worksheet.done", lang, path=path))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cskit`` console script."""
     app(args=argv, prog_name="cskit")

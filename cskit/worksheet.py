@@ -23,6 +23,21 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _example_table(lang: str) -> str:
+    """Notebook 04's five accounts (MRR per month) that its questions are about, formatted for paper."""
+    from .datasets import COHORT_EXAMPLE_MRR
+
+    months = "".join(f"<th>{_e(month)}</th>" for month in COHORT_EXAMPLE_MRR.columns)
+    rows = "".join(f"<tr><td>{_e(account)}</td>" + "".join(f'<td class="money">{value:,}</td>' for value in values)
+                   + "</tr>" for account, values in zip(COHORT_EXAMPLE_MRR.index, COHORT_EXAMPLE_MRR.to_numpy()))
+    return (f'<p>{_e(t("exercise.worksheet.example_04", lang))}</p><table class="exercise-table example">'
+            f"<thead><tr><th></th>{months}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+#: What a notebook's questions refer to, printed before them (on screen it is the notebook's own table).
+MATERIAL = {"04": _example_table}
+
+
 def worksheet_html(lang: str | None = None, notebooks: tuple[str, ...] | list[str] = NOTEBOOKS) -> str:
     """Every exercise of ``notebooks`` as one printable page: questions with room to answer, then the key.
 
@@ -46,6 +61,8 @@ def worksheet_html(lang: str | None = None, notebooks: tuple[str, ...] | list[st
         if not items:
             continue
         questions.append(f'<h2>{_e(titles.get(notebook, notebook))}</h2>')
+        if notebook in MATERIAL:
+            questions.append(f'<section class="cskit-exercise">{MATERIAL[notebook](lang)}</section>')
         key.append(f'<h3>{_e(titles.get(notebook, notebook))}</h3>')
         for number, exercise in enumerate(items, 1):
             heading = heading_text(exercise, number)
@@ -56,7 +73,8 @@ def worksheet_html(lang: str | None = None, notebooks: tuple[str, ...] | list[st
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body class=\"worksheet\">"
-            f"<h1>{_e(title)}</h1><p class=\"who\">{_e(t('exercise.worksheet.name_line', lang))}</p>"
+            f"<h1>{_e(title)}</h1><p class=\"who\"><span>{_e(t('exercise.worksheet.name', lang))}</span>"
+            f"<span>{_e(t('exercise.worksheet.date', lang))}</span></p>"
             f"<p>{_e(t('exercise.worksheet.intro', lang))}</p>{''.join(questions)}"
             f'<section class="key"><h2>{_e(t("exercise.worksheet.key", lang))}</h2>{"".join(key)}</section>'
             f"</body></html>\n")

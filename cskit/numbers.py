@@ -1,9 +1,25 @@
-"""Numbers in prose, as each language writes them, and numbers as learners type them.
+"""Large numbers in prose, written the way each language reads them.
 
-Tables keep full figures with separators (``¥1,800,000``, :func:`cskit.kpi.registry.format_value`);
-a sentence reads better with Japanese units of 万 and 億 (``180万円``, ``5億ドル``) or English
-millions and billions (``¥1.8 million``, ``USD 500 million``). :func:`parse_number` reads
-what a learner types into an answer field in either style.
+Japanese groups digits by four and names the groups (万, 億, 兆), so 500,000,000 US
+dollars is ``5億ドル``, 1,800,000 yen ``180万円`` and 12,000 yen ``1万2,000円``. English
+names millions and billions and puts the ISO currency code first: ``USD 500 million``,
+``JPY 1.8 million``. :func:`format_large` is the one place this is done; case figures,
+answer keys and exercise feedback call it.
+
+Nothing is rounded. A Japanese form keeps every digit (``123万4,567``); an English value
+that has no exact short form (1,234,567) is written out in full. Say "about" in the
+sentence around the number when the source says it, not here.
+
+:func:`parse_number` reads a number as a learner types it in either style (``180万``,
+``1.8M``, ``63%``).
+
+The names of the powers of ten (:data:`SCALES`) are notation, like the thousands
+separator; the currency words are messages (``numbers.money.*``).
+
+Examples
+--------
+>>> format_large(500_000_000, "ja", "USD"), format_large(500_000_000, "en", "USD")
+('5億ドル', 'USD 500 million')
 """
 from __future__ import annotations
 
@@ -11,66 +27,98 @@ import math
 import re
 import unicodedata
 
+from .i18n import t
 from .options import check_lang
 
-__all__ = ["format_large", "format_percent", "parse_number", "ParsedNumber"]
+__all__ = ["SCALES", "MONEY_KEYS", "format_large", "format_percent", "parse_number", "ParsedNumber"]
 
-#: Japanese units of large numbers, largest first.
-JA_UNITS = ((10**8, "億"), (10**4, "万"))
-#: English scales of large numbers, largest first.
-EN_UNITS = ((10**9, "billion"), (10**6, "million"))
-#: How a currency is written around a number: (Japanese suffix, English prefix).
-CURRENCY_WORDS = {"JPY": ("円", "¥"), "USD": ("ドル", "USD "), "EUR": ("ユーロ", "EUR ")}
-#: Multipliers a learner may type after a number (either language; case-insensitive for Latin).
-TYPED_SCALES = {"億": 10**8, "万": 10**4, "千": 10**3, "b": 10**9, "bn": 10**9, "billion": 10**9,
-                "m": 10**6, "mn": 10**6, "million": 10**6, "k": 10**3, "thousand": 10**3}
-_TYPED = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(億|万|千|[a-z]+)?\s*(%)?$")
+#: The named powers of ten of each language, largest first: (power, pattern for the
+#: count of that power). Japanese writes every group ("1億2,000万"); English writes one
+#: scaled number ("1.2 billion") when it is exact to three decimals.
+SCALES = {
+    "ja": ((12, "{n}兆"), (8, "{n}億"), (4, "{n}万")),
+    "en": ((12, "{n} trillion"), (9, "{n} billion"), (6, "{n} million")),
+}
+
+#: Message of each currency with a name of its own; any other ISO code uses ``numbers.money.other``.
+MONEY_KEYS = {"JPY": "numbers.money.jpy", "USD": "numbers.money.usd"}
 
 
-def _short(value: float) -> str:
-    """Up to three significant digits, no trailing zeros: 1.8, 12.5, 180, 1,250."""
-    if value >= 1000:
-        return f"{value:,.0f}"
-    return f"{float(f'{value:.3g}'):g}"
+def _japanese(number: int) -> str:
+    parts, rest = [], number
+    for power, pattern in SCALES["ja"]:
+        count, rest = divmod(rest, 10 ** power)
+        if count:
+            parts.append(pattern.format(n=f"{count:,}"))
+    if rest or not parts:
+        parts.append(f"{rest:,}")
+    return "".join(parts)
+
+
+def _english(number: int) -> str:
+    for power, pattern in SCALES["en"]:
+        if number >= 10 ** power and number % 10 ** (power - 3) == 0:
+            return pattern.format(n=f"{number / 10 ** power:,.3f}".rstrip("0").rstrip("."))
+    return f"{number:,}"
 
 
 def format_large(value: float, lang: str | None = None, currency: str | None = None) -> str:
-    """A number for a sentence: ``180万円`` / ``¥1.8 million``; ``—`` when there is none.
+    """A number (an amount of money when ``currency`` is given) written for a sentence in ``lang``.
 
     Parameters
     ----------
-    value : float
-        The amount (in ``currency`` when given).
+    value : int or float
+        The number, in units (yen, dollars, people), not in thousands or millions.
+        A whole number is written with the language's scale words; a fractional one
+        with separators only (``1,234.5``).
     lang : {"ja", "en"} or None
+        ``None``: ``$CSKIT_LANG``, else Japanese.
     currency : str, optional
-        ISO code (``JPY``, ``USD``, ``EUR``); ``None`` for a plain count.
+        ISO 4217 code (``"JPY"``, ``"USD"``, ...); ``None`` for a plain number.
 
     Returns
     -------
     str
-        Japanese: in 万 or 億 from ten thousand up (``1万2,000円`` is written ``1.2万円``);
-        English: in millions or billions from a million up; smaller numbers with separators.
+        Japanese: ``5億ドル``, ``180万円``, ``1万2,000円``, ``810万``. English:
+        ``USD 500 million``, ``JPY 1.8 million``, ``JPY 12,000``, ``8.1 million``.
+
+    Raises
+    ------
+    cskit.errors.CskitError
+        ``cli.unknown_lang`` for a language other than ``ja`` or ``en``.
 
     Examples
     --------
-    >>> format_large(1_800_000, "ja", "JPY"), format_large(1_800_000, "en", "JPY")
-    ('180万円', '¥1.8 million')
-    >>> format_large(500_000_000, "ja", "USD"), format_large(500_000_000, "en", "USD")
-    ('5億ドル', 'USD 500 million')
-    >>> format_large(20_000, "en", "JPY"), format_large(12_000, "ja"), format_large(float("nan"), "en")
-    ('¥20,000', '1.2万', '—')
+    >>> format_large(1_800_000, "ja", "JPY"), format_large(12_000, "ja", "JPY"), format_large(70_000_000, "ja")
+    ('180万円', '1万2,000円', '7,000万')
+    >>> format_large(1_800_000, "en", "JPY"), format_large(12_000, "en", "JPY"), format_large(8_100_000, "en")
+    ('JPY 1.8 million', 'JPY 12,000', '8.1 million')
+    >>> format_large(1_234_567, "ja"), format_large(1_234_567, "en"), format_large(-150_000_000, "ja")
+    ('123万4,567', '1,234,567', '-1億5,000万')
+    >>> format_large(2_000, "en", "EUR"), format_large(1234.5, "ja")
+    ('EUR 2,000', '1,234.5')
     """
     lang = check_lang(lang)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or math.isnan(float(value)):
         return "—"
-    sign, size = ("-" if value < 0 else ""), abs(float(value))
-    units = JA_UNITS if lang == "ja" else EN_UNITS
-    scaled = [f"{_short(size / scale)}{'' if lang == 'ja' else ' '}{name}" for scale, name in units if size >= scale]
-    number = scaled[0] if scaled else f"{size:,.0f}" if size >= 1 or size == 0 else f"{size:g}"
+    if float(value).is_integer():
+        number = int(value)
+        text = (_japanese if lang == "ja" else _english)(abs(number))
+        text = "-" + text if number < 0 else text
+    else:
+        text = f"{value:,}"
     if currency is None:
-        return sign + number
-    suffix, prefix = CURRENCY_WORDS.get(currency, (currency, currency + " "))
-    return f"{sign}{number}{suffix}" if lang == "ja" else f"{sign}{prefix}{number}"
+        return text
+    code = currency.upper()
+    if code in MONEY_KEYS:
+        return t(MONEY_KEYS[code], lang, amount=text)
+    return t("numbers.money.other", lang, amount=text, code=code)
+
+
+#: Multipliers a learner may type after a number (either language; case-insensitive for Latin).
+TYPED_SCALES = {"億": 10**8, "万": 10**4, "千": 10**3, "b": 10**9, "bn": 10**9, "billion": 10**9,
+                "m": 10**6, "mn": 10**6, "million": 10**6, "k": 10**3, "thousand": 10**3}
+_TYPED = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(億|万|千|[a-z]+)?\s*(%)?$")
 
 
 def format_percent(fraction: float, decimals: int = 1) -> str:

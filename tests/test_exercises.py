@@ -80,7 +80,7 @@ def test_money_feedback_is_in_the_readers_units():
     ja, en = get_exercise("c04_ltv_simple", "ja"), get_exercise("c04_ltv_simple", "en")
     assert check(ja, "180万円").correct and check(en, "1.8M").correct and check(en, "1,800,000").correct
     assert "20万円" in check(ja, "160万").message  # 1,600,000 is 200,000 short
-    assert "¥200,000" in check(en, "1.6 million").message
+    assert "JPY 200,000" in check(en, "1.6 million").message
     assert "1e+" not in check(en, 10**7).message
 
 
@@ -220,10 +220,28 @@ def test_large_numbers_read_naturally_in_each_language():
     assert format_large(70_000_000, "ja", "JPY") == "7,000万円"
     assert format_large(500_000_000, "en", "USD") == "USD 500 million"
     assert format_large(2_500_000_000, "en") == "2.5 billion"
-    assert format_large(-200_000, "ja", "JPY") == "-20万円"
+    assert format_large(-200_000, "ja", "JPY") == "-20万円" and format_large(float("nan"), "en") == "—"
 
 
 def test_each_notebook_has_its_exercises():
     assert [e.kind for e in exercises_of("01", "en")] == ["match", "match"] + ["number"] * 5
     assert [e.kind for e in exercises_of("03", "en")] == ["rewrite"]
     assert set(STATES) == {"right", "accepted", "wrong", "empty", "invalid"}
+
+
+def test_worked_examples_agree_with_a_direct_computation():
+    answers = {e.id: e.answer for e in exercises_of("01", "en") if e.kind == "number"}
+    assert abs(answers["c01_churn_8pct_year"] - (1 - 0.92 ** 12)) <= get_exercise("c01_churn_8pct_year", "en").tolerance
+    assert answers["c02_nrr_example"] == 70_000_000 / 100_000_000
+    assert abs(answers["c03_nrr_growth"] - (1.2 - 1)) < 1e-12
+    assert answers["c04_ltv_simple"] == 50_000 * 12 * 3 and answers["c05_cac_one_to_five"] == 20_000 * 5
+
+
+def test_match_exercises_use_registry_ids():
+    from cskit.kpi.registry import registry
+    from cskit.roles.registry import ROLE_IDS
+
+    classify, pick = get_exercise("classify_activities", "en"), get_exercise("pick_kpi", "en")
+    assert len(classify.items) == 12 and {i.answer for i in classify.items} <= set(ROLE_IDS)
+    assert len(pick.items) == 5 and all({i.answer, *i.accept} <= set(registry()) for i in pick.items)
+    assert {c.value for c in pick.choices} <= set(registry())

@@ -104,6 +104,18 @@ def test_kpi_terms_take_their_definition_from_the_registry_and_store_none():
             assert row.definition == get_kpi(row.kpi_id).definition[lang], row.id
 
 
+def test_the_nrr_entry_keeps_the_registry_definition_and_adds_the_sources_aim_as_a_note():
+    ja, en = glossary("ja").set_index("id"), glossary("en").set_index("id")
+    assert ja.loc["nrr", "definition"] == get_kpi("nrr_12m").definition["ja"]
+    assert "100%以上" in ja.loc["nrr", "note"] and "バケツの穴" in ja.loc["nrr", "note"]
+    assert "100% or more" in en.loc["nrr", "note"] and "holes in the bucket" in en.loc["nrr", "note"]
+    assert not JAPANESE.search(en.loc["nrr", "note"]) and JAPANESE.search(ja.loc["nrr", "note"])
+    assert (ja["note"] == "").sum() == len(ja) - 1  # no other entry has a note yet
+    for lang in ("ja", "en"):
+        html = glossary_html(lang, page=False)
+        assert f'<span class="cskit-note">{glossary(lang).set_index("id").loc["nrr", "note"]}</span>' in html
+
+
 def test_required_terms_are_present():
     ids = set(glossary("en")["id"])
     assert not [term for term in REQUIRED if term not in ids]

@@ -81,7 +81,7 @@ def answer_html(exercise: Exercise, expected: float | None = None) -> str:
     --------
     >>> from cskit.exercises import get_exercise
     >>> print(answer_html(get_exercise("c04_ltv_simple", "en")))
-    <p class="answer"><strong>Answer: </strong>¥1.8 million</p><p><strong>Why: </strong>LTV = average ...</p>
+    <p class="answer"><strong>Answer: </strong>JPY 1.8 million</p><p><strong>Why: </strong>LTV = average ...</p>
     """
     lang = exercise.lang
     if exercise.kind == "match":

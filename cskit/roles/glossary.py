@@ -34,7 +34,7 @@ from ..options import check_lang
 __all__ = ["COLUMNS", "GROUP_KEYS", "load_glossary", "glossary", "glossary_html"]
 
 #: Columns of :func:`glossary`, in order.
-COLUMNS = ("id", "group", "term", "reading", "definition", "kpi_id", "other_term", "see")
+COLUMNS = ("id", "group", "term", "reading", "definition", "note", "kpi_id", "other_term", "see")
 
 #: Message key of each page section, in page order (an entry's ``group``), written out in full.
 GROUP_KEYS = {
@@ -70,7 +70,7 @@ def _side(entry: dict, lang: str) -> dict:
         side.setdefault("term", kpi.label(lang))
         side["definition"] = kpi.definition[lang]
     return {"term": side["term"], "reading": side.get("reading", "") if lang == "ja" else "",
-            "definition": side["definition"]}
+            "definition": side["definition"], "note": side.get("note", "")}
 
 
 def load_glossary() -> list[dict]:
@@ -79,9 +79,10 @@ def load_glossary() -> list[dict]:
     Returns
     -------
     list of dict
-        ``{"id", "group", "kpi_id", "see", "ja": {"term", "reading", "definition"},
-        "en": {"term", "reading", "definition"}}``; ``reading`` is empty in English,
-        ``see`` is a tuple of ids, and a KPI's ``definition`` is the registry's.
+        ``{"id", "group", "kpi_id", "see", "ja": {"term", "reading", "definition", "note"},
+        "en": {"term", "reading", "definition", "note"}}``; ``reading`` is empty in English,
+        ``note`` empty unless the entry has one, ``see`` is a tuple of ids, and a KPI's
+        ``definition`` is the registry's.
 
     Raises
     ------
@@ -111,7 +112,8 @@ def glossary(lang: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per term, columns :data:`COLUMNS`: ``id``; ``group`` (the page section,
         a key of :data:`GROUP_KEYS`); ``term``, ``reading``
-        (hiragana or katakana; empty in English) and ``definition`` in ``lang``;
+        (hiragana or katakana; empty in English), ``definition`` and ``note`` (what the
+        sources add about the term, or empty) in ``lang``;
         ``kpi_id`` (the registry id, or ``None`` for a term that is not a KPI);
         ``other_term``, the term in the other language; ``see``, a tuple of related ids.
 

@@ -24,6 +24,7 @@ import pandas as pd
 from ..i18n import t
 from ..kpi.funnel import STAGES, TEAM_STAGES
 from ..kpi.registry import get_kpi
+from ..numbers import format_large
 from ..options import AUDIENCES, check_choice, check_lang
 from .content import comparison_table, load_knowledge, role_profile
 from .registry import MODEL_ORDER
@@ -59,12 +60,21 @@ UNIT_KEYS = {
     "rate_monthly": "roles.unit.rate_monthly",
     "rate_yearly": "roles.unit.rate_yearly",
     "ratio_min": "roles.unit.ratio_min",
-    "usd": "roles.unit.usd",
-    "jpy": "roles.unit.jpy",
+    "usd": "roles.unit.money",
+    "jpy": "roles.unit.money",
     "people": "roles.unit.people",
     "teams": "roles.unit.teams",
     "times": "roles.unit.times",
 }
+
+#: Units of :data:`UNIT_KEYS` whose value is a fraction, shown as a percentage.
+PERCENT_UNITS = ("rate", "rate_monthly", "rate_yearly", "ratio_min")
+
+#: Currency (ISO code) of each money unit of :data:`UNIT_KEYS`.
+MONEY_UNITS = {"usd": "USD", "jpy": "JPY"}
+
+#: Separator between the items of a list in one table cell, by language.
+_CELL_SEPARATORS = {"ja": "・", "en": "; "}
 
 #: Knowledge-base sections shown as tables: (key in the knowledge base, [(field, header message)]).
 SECTION_TABLES = {
@@ -151,9 +161,9 @@ def styled(frame: pd.DataFrame, caption: str | None = None):
     return styler.set_caption(caption) if caption else styler
 
 
-def _cell(value) -> str:
+def _cell(value, lang: str) -> str:
     if isinstance(value, list):
-        return "・".join(str(v) for v in value)
+        return _CELL_SEPARATORS[lang].join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
@@ -170,7 +180,7 @@ def section_frame(section: str, lang: str | None = None) -> pd.DataFrame:
     items = load_knowledge(lang)
     for part in key.split("."):
         items = items[part]
-    return pd.DataFrame([{t(header, lang): _cell(item[field]) for field, header in columns} for item in items])
+    return pd.DataFrame([{t(header, lang): _cell(item[field], lang) for field, header in columns} for item in items])
 
 
 def section_table(section: str, lang: str | None = None, caption: str | None = None):
@@ -196,31 +206,47 @@ def _percent(value: float) -> str:
     return f"{round(value * 100, 1):g}%"
 
 
-def format_figure(value: float, unit: str, lang: str | None = None) -> str:
+def format_figure(value: float, unit: str, lang: str | None = None, approx: bool = False) -> str:
     """A case figure in its unit (a key of :data:`UNIT_KEYS`: ``rate``, ``usd``, ``teams`` ...), in ``lang``.
+
+    Rates are percentages; money and counts are written by :func:`cskit.numbers.format_large`
+    (``5億ドル``, ``USD 500 million``). ``approx`` adds "about" (約) for a figure its
+    source gives as approximate; nothing is rounded here.
 
     Examples
     --------
-    >>> format_figure(0.08, "rate", "en") == t("roles.unit.rate", "en", value="8%")
-    True
+    >>> format_figure(0.08, "rate_monthly", "en"), format_figure(500_000_000, "usd", "ja")
+    ('8% a month', '5億ドル')
+    >>> format_figure(8_100_000, "people", "ja", approx=True), format_figure(8_100_000, "people", "en", approx=True)
+    ('約810万人', 'about 8.1 million people')
     """
-    if unit in ("rate", "rate_monthly", "rate_yearly", "ratio_min"):
+    lang = check_lang(lang)
+    key = UNIT_KEYS[check_choice("unit", unit, UNIT_KEYS)]
+    if unit in PERCENT_UNITS:
         text = _percent(value)
     else:
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-    return t(UNIT_KEYS[check_choice("unit", unit, UNIT_KEYS)], check_lang(lang), value=text)
+        text = format_large(value, lang, MONEY_UNITS.get(unit))
+    text = t(key, lang, value=text)
+    return t("roles.unit.approx", lang, value=text) if approx else text
 
 
 def case_figures(lang: str | None = None):
-    """The sources' numbers (subject, figure, what it says, source) as a styled table."""
+    """The sources' numbers (subject, figure, what it says, source) as a styled table.
+
+    Examples
+    --------
+    >>> case_figures("ja").data.iloc[1, 1], case_figures("en").data.iloc[1, 1]
+    ('5億ドル', 'USD 500 million')
+    """
     lang = check_lang(lang)
+    figure = t("roles.view.col_figure", lang)
     rows = [{
         t("roles.view.col_subject", lang): item["subject"],
-        t("roles.view.col_figure", lang): format_figure(item["figure"], item["unit"], lang),
+        figure: format_figure(item["figure"], item["unit"], lang, item.get("approx", False)),
         t("roles.view.col_fact", lang): item["text"],
         t("roles.view.col_source", lang): item["source"],
     } for item in load_knowledge(lang)["case_figures"]]
-    return styled(pd.DataFrame(rows))
+    return styled(pd.DataFrame(rows)).set_properties(subset=[figure], **{"white-space": "nowrap"})
 
 
 def history_markdown(lang: str | None = None) -> str:
@@ -252,12 +278,15 @@ def pay_text(role: str, lang: str | None = None) -> str:
     --------
     >>> pay_text("marketing", "en").startswith(load_knowledge("en")["labels"]["no_pay_figure"])
     True
+    >>> pay_text("cs", "ja").split("（")[0], pay_text("cs", "en").split(" (")[0]
+    ('500万円〜900万円', 'JPY 5 million to JPY 9 million')
     """
     lang = check_lang(lang)
     pay = role_profile(role, lang)["pay"]
     if pay["min_myen"] is None:
         return t("roles.view.pay_none", lang, label=load_knowledge(lang)["labels"]["no_pay_figure"], note=pay["note"])
-    return t("roles.view.pay_range", lang, low=pay["min_myen"], high=pay["max_myen"], note=pay["note"], source=pay["source"])
+    low, high = (format_large(round(pay[end] * 1_000_000), lang, "JPY") for end in ("min_myen", "max_myen"))
+    return t("roles.view.pay_range", lang, low=low, high=high, note=pay["note"], source=pay["source"])
 
 
 def _kpi_names(role: str, lang: str) -> list[str]:

@@ -306,13 +306,17 @@ def test_notebook_01_runs_and_shows_the_tables_and_the_funnel(tmp_path, small_sa
     assert [row[0] for row in body] == [t(f"roles.stage.{s}", lang) for s in STAGES]
     assert sum(1 for _ in outputs(nb, "image/png")) >= 2  # the pay ranges and the funnels
 
-    # aptitude check (static), exercises with feedback, answer key only for trainers
+    # aptitude check (static); the exercises as questions whose answers open on a click for new
+    # hires and are open for trainers; no score and no "run this cell" on a page without a kernel
     assert load_knowledge(lang)["aptitude_quiz"]["scoring_rule"] in markdown
-    assert t("exercise.empty", lang) in markdown
-    key = load_knowledge(lang)["exercises"]["compute"][0]["hint"]
-    assert (key in every) == (audience == "trainer")
-    if audience == "new_hire":
-        assert t("roles.view.answers_hidden", lang) in markdown
+    from cskit.exercises import answer_html, get_exercise
+
+    exercise_blocks = [block for block in html if "cskit-exercise" in block]
+    assert len(exercise_blocks) == 7
+    churn = get_exercise("c01_churn_8pct_year", lang)
+    assert churn.question in every and answer_html(churn) in every
+    assert ("<details open" in every) == (audience == "trainer")
+    assert t("exercise.empty", lang) not in every and "c01_churn" not in every
 
 
 # --------------------------------------------------------------------------- #

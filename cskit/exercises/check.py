@@ -34,7 +34,8 @@ STATES = {"right": True, "accepted": True, "wrong": False, "empty": False, "inva
 STATE_KEYS = {"right": "exercise.state.right", "accepted": "exercise.state.accepted", "wrong": "exercise.state.wrong",
               "empty": "exercise.state.empty", "invalid": "exercise.state.invalid"}
 #: Message key of how a number of each unit is typed (shown when an answer cannot be read).
-EXAMPLE_KEYS = {"rate": "exercise.example.rate", "jpy": "exercise.example.jpy", "count": "exercise.example.count"}
+EXAMPLE_KEYS = {"rate": "exercise.example.rate", "jpy": "exercise.example.jpy", "count": "exercise.example.count",
+                "ratio": "exercise.example.ratio"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def format_answer(exercise: Exercise, value: float) -> str:
     """
     if exercise.is_fraction:
         return format_percent(value)
+    if exercise.unit == "ratio":
+        return f"{value:.2f}"
     return format_large(value, exercise.lang, "JPY" if exercise.unit == "jpy" else None)
 
 
@@ -115,7 +118,8 @@ def check_number(exercise: Exercise, answer, expected: float | None = None) -> F
     if exercise.is_fraction and not value.percent and abs(value / 100 - expected) <= exercise.tolerance:
         return Feedback("wrong", t("exercise.percent_hint", lang, answer=str(answer)))
     gap = _rough(abs(value - expected))
-    gap_text = f"{gap * 100:.3g}pt" if exercise.is_fraction else format_answer(exercise, gap)
+    gap_text = f"{gap * 100:.3g}pt" if exercise.is_fraction else f"{gap:g}" if exercise.unit == "ratio" else \
+        format_answer(exercise, gap)
     message = t("exercise.too_high" if value > expected else "exercise.too_low", lang, gap=gap_text)
     if exercise.hint:
         message += " " + t("exercise.hint", lang, hint=exercise.hint)
@@ -196,7 +200,7 @@ def check(exercise: Exercise, answer, expected: float | None = None) -> Feedback
     raise CskitError("exercise.not_checkable", exercise=exercise.id)
 
 
-def expected_from_kpis(kpis: pd.DataFrame, exercise: Exercise, team: str, month) -> float:
+def expected_from_kpis(kpis: pd.DataFrame, exercise: Exercise | str, team: str, month) -> float:
     """The right answer of an ``answer_from: {kpi: ...}`` exercise: the engine's value for ``team`` and ``month``.
 
     Examples
@@ -207,6 +211,10 @@ def expected_from_kpis(kpis: pd.DataFrame, exercise: Exercise, team: str, month)
     >>> expected_from_kpis(kpis, get_exercise("logo_churn_month", "en"), "cs1", "2024-03")
     0.04
     """
+    if isinstance(exercise, str):
+        from .model import get_exercise
+
+        exercise = get_exercise(exercise, "en")
     month = pd.Period(month, freq="M")
     kpi_id = exercise.answer_from["kpi"]
     hit = kpis[(kpis["team"] == team) & (kpis["kpi"] == kpi_id) & (kpis["month"] == month)]["value"]

@@ -9,6 +9,7 @@ module             what it holds
 ``content``        the knowledge base ``content/roles.{ja,en}.yml``: profiles,
                    comparisons, the aptitude quiz (:func:`aptitude_leaning`)
 ``exercises``      feedback on a learner's answers (never the answer itself)
+``funnel_text``    the funnel's words, shared by its chart, table and summary
 ``view``           the styled tables and Markdown notebook 01 shows
 =================  ==================================================================
 

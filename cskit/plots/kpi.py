@@ -148,7 +148,7 @@ def trend_grid(kpis: pd.DataFrame, *, kpi_ids: list[str], teams: list[str], lang
     own_figure = ax is None
     if own_figure:
         rows = -(-len(kpi_ids) // columns)
-        fig, grid = plt.subplots(rows, columns, figsize=(6.2 * columns, 3.0 * rows), squeeze=False)
+        fig, grid = plt.subplots(rows, columns, figsize=(6.2 * columns, 3.2 * rows), squeeze=False)
         axes = list(grid.flat)
     else:
         axes = list(np.ravel(ax))
@@ -165,7 +165,7 @@ def trend_grid(kpis: pd.DataFrame, *, kpi_ids: list[str], teams: list[str], lang
     handles = [Line2D([], [], color=colours[team], marker="o", markersize=3) for team in shown]
     figure_legend(fig, handles, [names.get(team, team) for team in shown], top=0.08)
     # fixed margins: measuring a tight box would draw every panel once more
-    return label_figure(fixed_layout(fig, left=1.0, right=0.25, top=0.85, bottom=1.05, hspace=0.8, wspace=0.25))
+    return label_figure(fixed_layout(fig, left=1.0, right=0.25, top=0.85, bottom=1.05, hspace=0.95, wspace=0.25))
 
 
 def mrr_bridge(kpis: pd.DataFrame, *, team: str, lang: str | None = None, ax=None, last_months: int = 12,

@@ -100,8 +100,8 @@ def ownership_lines(role: str, lang: str | None, name: str) -> list[str]:
 
     Examples
     --------
-    >>> ownership_lines("cs", "en", "SMB CS")[1]
-    'SMB CS is also counted on "Won", which Sales (Field Sales) moves people into.'
+    >>> print(ownership_lines("cs", "en", "SMB CS")[1])
+    SMB CS's funnel also counts "Won", which Sales (Field Sales) moves people into.
     """
     lang = check_lang(lang)
     if not TEAM_STAGES.get(role):

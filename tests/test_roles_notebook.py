@@ -114,9 +114,11 @@ def test_company_funnel_counted_by_hand(funnel_data):
     assert by.loc["retained_12m", "conversion_from_previous"] == pytest.approx(2 / 3)
     assert by.loc["meetings", "conversion_from_previous"] == pytest.approx(2 / 7)
     assert by.loc["meetings", "leak"] == 5
-    # 6 opportunities from 2 meetings: deals that skipped the lead stages entered here
-    assert by.loc["opportunities", "conversion_from_previous"] == pytest.approx(3.0)
-    assert by.loc["opportunities", "leak"] == -4
+    # 6 opportunities from 2 meetings: deals that skipped the lead stages entered here, so the stage
+    # is not a part of the one before: no conversion (not 300 %), no leak (not -4), 4 more than its base
+    assert math.isnan(by.loc["opportunities", "conversion_from_previous"]) and math.isnan(by.loc["opportunities", "leak"])
+    assert by.loc["opportunities", "entered"] == 4
+    assert by["entered"].fillna(0).tolist() == [0, 0, 4, 0, 0, 0]
     assert by.loc["expanded", "conversion_from_previous"] == pytest.approx(0.5)
     assert math.isnan(by.loc["leads", "conversion_from_previous"]) and math.isnan(by.loc["leads", "leak"])
 

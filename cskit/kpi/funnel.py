@@ -27,7 +27,8 @@ from .families import mrr_movements
 from .matrix import MonthAxis, mrr_matrix
 from .scope import resolve_months
 
-__all__ = ["FUNNEL_COLUMNS", "STAGES", "STAGE_OWNER", "TEAM_STAGES", "model_funnel"]
+__all__ = ["FUNNEL_COLUMNS", "STAGES", "STAGE_OWNER", "TEAM_STAGES", "model_funnel", "stages_counted_for",
+           "stages_moved_by"]
 
 #: Funnel stages, in order.
 STAGES = ("leads", "meetings", "opportunities", "won", "retained_12m", "expanded")
@@ -39,7 +40,36 @@ STAGE_OWNER = stage_owners(STAGES)
 TEAM_STAGES = team_stages(STAGES)
 
 #: Columns of :func:`model_funnel`'s result.
-FUNNEL_COLUMNS = ["stage", "count", "conversion_from_previous", "leak", "base", "owner_role"]
+FUNNEL_COLUMNS = ["stage", "count", "conversion_from_previous", "leak", "entered", "base", "owner_role"]
+
+def stages_moved_by(role: str) -> tuple[str, ...]:
+    """The stages a team of ``role`` is counted on and whose entries its own work creates.
+
+    Both facts come from :mod:`cskit.roles.registry` (``funnel_stages``, ``moves_into``).
+
+    Examples
+    --------
+    >>> stages_moved_by("cs"), stages_moved_by("field_sales"), stages_moved_by("support")
+    (('retained_12m', 'expanded'), ('opportunities', 'won'), ())
+    """
+    return tuple(stage for stage in TEAM_STAGES.get(role, ()) if STAGE_OWNER[stage] == role)
+
+
+def stages_counted_for(role: str) -> dict[str, str]:
+    """The stages a team of ``role`` is counted on but another role moves people into: ``{stage: owner}``.
+
+    A CS team's funnel starts at the deals won for its accounts, which field sales won;
+    a field sales team's deals are followed after the win, which is CS's work.
+
+    Examples
+    --------
+    >>> stages_counted_for("cs")
+    {'won': 'field_sales'}
+    >>> stages_counted_for("field_sales")
+    {'retained_12m': 'cs', 'expanded': 'cs'}
+    """
+    return {stage: STAGE_OWNER[stage] for stage in TEAM_STAGES.get(role, ()) if STAGE_OWNER[stage] != role}
+
 
 #: Months after the close month at which a won customer must still pay.
 RETENTION_MONTHS = 12
@@ -79,7 +109,8 @@ def model_funnel(dataset: Dataset, team: str = "all", start: str | None = None, 
         New-business opportunities (``type == "new"``) created in the window.
         Opportunities that did not come from a lead (outbound prospecting,
         win-backs) enter the funnel here, so this stage can be larger than
-        ``meetings``: the conversion is then above 1 and the leak negative.
+        ``meetings``: it is then not a part of the stage before, so it has no
+        conversion and no leak, only the number ``entered`` beyond its base.
     won
         Of those opportunities, the ones with ``stage == "won"`` and a
         ``close_date`` no later than ``observe_until``. Open, lost and later-closed
@@ -141,11 +172,17 @@ def model_funnel(dataset: Dataset, team: str = "all", start: str | None = None, 
             Number of leads, meetings or deals (float; NaN if the team does not own
             the stage or its table is missing).
         ``conversion_from_previous``
-            ``count / base`` (fraction 0-1, may exceed 1 at ``opportunities``);
-            NaN for the first stage and where ``base`` is NaN or 0.
+            ``count / base`` (fraction 0-1); NaN for the first stage, where ``base``
+            is NaN or 0, and where ``count`` exceeds ``base`` (a stage larger than
+            the one before is not a part of it: some entered it from elsewhere, so
+            no conversion can be read).
         ``leak``
-            ``base - count``: lost at this hand-off (negative when more entered than
-            came from the stage before).
+            ``base - count``: lost at this hand-off (NaN where ``count`` exceeds
+            ``base``: how many were lost cannot be told).
+        ``entered``
+            ``count - base`` where ``count`` exceeds ``base`` (at least this many
+            entered the stage without coming from the one before), else 0; NaN
+            where there is no base.
         ``base``
             What the conversion is measured on: the previous stage's count, except
             for ``retained_12m`` (the wins old enough to be judged).
@@ -216,9 +253,11 @@ def model_funnel(dataset: Dataset, team: str = "all", start: str | None = None, 
         "count": [counts[s] for s in STAGES],
         "base": [bases[s] for s in STAGES],
     })
+    part = frame["count"] <= frame["base"]  # the stage is a part of its base (False where either is NaN)
     with np.errstate(divide="ignore", invalid="ignore"):
-        frame["conversion_from_previous"] = np.where(frame["base"] > 0, frame["count"] / frame["base"], np.nan)
-    frame["leak"] = frame["base"] - frame["count"]
+        frame["conversion_from_previous"] = np.where(part & (frame["base"] > 0), frame["count"] / frame["base"], np.nan)
+    frame["leak"] = np.where(part, frame["base"] - frame["count"], np.nan)
+    frame["entered"] = (frame["count"] - frame["base"]).clip(lower=0)
     frame["owner_role"] = frame["stage"].map(STAGE_OWNER)
     frame = frame[FUNNEL_COLUMNS]
     frame.attrs.update(team=team, start=first, end=last, observe_until=horizon, censored_wins=censored)

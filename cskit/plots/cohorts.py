@@ -10,12 +10,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FuncFormatter
-
 from ..cohorts import combine_splits, median_lifetime, period_of, pooled_curve, retention_matrix
 from ..i18n import t
 from ..options import check_choice, check_lang
-from .style import fixed_layout, money_axis, percent_axis
+from .style import fixed_layout, label_figure, legend_outside, money_axis, percent_axis
 
 
 #: Message keys (``content/messages/cohorts.yml``) written out in full, so a search for a key finds its users.
@@ -31,6 +29,15 @@ _SPLIT_KEYS = {"team": "cohort_plot.split.team", "segment": "cohort_plot.split.s
                "touch_model": "cohort_plot.split.touch_model", "none": "cohort_plot.split.none"}
 
 
+#: The smallest text of a heatmap (points), labels and cell values alike.
+HEATMAP_FONT = 8
+
+#: The largest figure :func:`retention_heatmap` makes (inches): a report page shows it without shrinking it.
+HEATMAP_MAX_SIZE = (12.0, 10.0)
+
+HEATMAP_CMAP = "YlGnBu"
+
+
 def _metric(tidy: pd.DataFrame, metric: str | None) -> str:
     return metric or tidy.attrs.get("metric", "logo")
 
@@ -38,6 +45,7 @@ def _metric(tidy: pd.DataFrame, metric: str | None) -> str:
 def _no_data(ax, title: str, lang: str):
     ax.set_axis_off()
     ax.set_title(title + t("cohort_plot.no_data", lang))
+    label_figure(ax.figure)
     return ax
 
 
@@ -63,6 +71,11 @@ def retention_heatmap(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, m
                       split_value: str | None = None, annotate: bool = True):
     """Heatmap of the cohort matrix: cohorts in rows, ages in columns, values as %.
 
+    Legible at any size: no text is smaller than :data:`HEATMAP_FONT` points, a new
+    figure is at most :data:`HEATMAP_MAX_SIZE` inches (what a report page shows
+    without shrinking it), only every k-th cohort and age is labelled when the cells
+    are too small for each label, and the % are written in the cells only when they fit.
+
     Parameters
     ----------
     tidy : DataFrame
@@ -75,11 +88,20 @@ def retention_heatmap(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, m
     split_value : str, optional
         The split group to draw when ``tidy`` is split.
     annotate : bool
-        Write the % in each known cell; censored cells stay blank.
+        Write the % in each known cell when the cells are big enough; censored cells stay blank.
 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> from cskit.cohorts import cohort_retention
+    >>> from cskit.datasets import load_cohort_example
+    >>> ax = retention_heatmap(cohort_retention(load_cohort_example()), lang="en")
+    >>> ax.get_title(), ax.figure.get_label()
+    ('Logo retention by cohort (%)', 'Logo retention by cohort (%)')
+    >>> plt.close(ax.figure)
     """
     lang = check_lang(lang)
     metric = _metric(tidy, metric)
@@ -87,27 +109,62 @@ def retention_heatmap(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, m
     title = t(_HEATMAP_TITLE_KEYS[metric], lang)
     tidy = _one_split(tidy, split_value)
     wide = retention_matrix(tidy) if len(tidy) else pd.DataFrame()
-    own_figure = ax is None
-    if own_figure:
+    if ax is None:
         rows, cols = wide.shape if wide.size else (4, 4)
-        ax = plt.subplots(figsize=(min(2.6 + 0.42 * cols, 18), min(1.9 + 0.3 * rows, 14)))[1]
+        fig = plt.subplots(figsize=(min(2.6 + 0.42 * cols, HEATMAP_MAX_SIZE[0]),
+                                    min(1.9 + 0.3 * rows, HEATMAP_MAX_SIZE[1])))[0]
+        ax = fixed_layout(fig, left=1.1, right=0.2, top=0.45, bottom=0.75).axes[0]  # no second drawing for a tight crop
     if wide.empty or wide.isna().all().all():
         return _no_data(ax, title, lang)
     vmax = 1.0 if metric == "logo" else max(1.0, float(np.nanquantile(wide.to_numpy(), 0.95)))
-    labels = wide.map(lambda v: "" if pd.isna(v) else f"{v * 100:.0f}") if annotate else False
-    small = max(5.0, 9.0 - 0.1 * wide.shape[1])
-    sns.heatmap(wide, ax=ax, mask=wide.isna(), cmap="YlGnBu", vmin=0.0, vmax=vmax,
-                annot=labels, fmt="", annot_kws={"fontsize": small}, linewidths=0.3, linecolor="white",
-                cbar_kws={"format": FuncFormatter(lambda v, _: f"{v * 100:.0f}%"), "shrink": 0.8})
+    sns.heatmap(wide, ax=ax, mask=wide.isna(), cmap=HEATMAP_CMAP, vmin=0.0, vmax=vmax, annot=False, linewidths=0.3,
+                linecolor="white", cbar_kws={"shrink": 0.8})
+    percent_axis(ax.collections[0].colorbar.ax)
     ax.grid(False)  # the theme's grid would show through the blank (censored) cells
     ax.set_title(title + " (%)")
     ax.set_xlabel(t(_AGE_KEYS[period], lang))
     ax.set_ylabel(t(_COHORT_KEYS[period], lang))
-    ax.tick_params(axis="y", rotation=0, labelsize=small + 1)
-    ax.tick_params(axis="x", labelsize=small + 1)
-    if own_figure:  # hundreds of annotations: skip the second drawing a tight crop needs
-        fixed_layout(ax.figure, left=1.1, right=0.2, top=0.45, bottom=0.75)
+    cell_width, cell_height = _cell_points(ax, wide.shape)
+    _thin_ticks(ax, wide, cell_width, cell_height)
+    if annotate and cell_width >= 3 * HEATMAP_FONT and cell_height >= 1.4 * HEATMAP_FONT:
+        _annotate_cells(ax, wide, vmax)
+    label_figure(ax.figure)
     return ax
+
+
+def _cell_points(ax, shape: tuple[int, int]) -> tuple[float, float]:
+    """Width and height of one heatmap cell, in points (from the axes' place on its figure)."""
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches()
+    return box.width * width * 72 / max(shape[1], 1), box.height * height * 72 / max(shape[0], 1)
+
+
+def _tick_step(cell: float, label: float) -> int:
+    """The fewest cells between two labels for labels ``label`` points long to not touch (1, 2, 3, 6, 12, ...)."""
+    need = label / max(cell, 1e-9)
+    return next(step for step in (1, 2, 3, 6, 12, 24, 48, 96, 10**9) if step >= need)
+
+
+def _thin_ticks(ax, wide: pd.DataFrame, cell_width: float, cell_height: float) -> None:
+    """Label every k-th age and cohort, k as small as keeps :data:`HEATMAP_FONT`-point labels apart."""
+    ages, cohorts = [str(c) for c in wide.columns], [str(i) for i in wide.index]
+    across = _tick_step(cell_width, (0.6 * max(map(len, ages)) + 1.0) * HEATMAP_FONT)
+    down = _tick_step(cell_height, 1.4 * HEATMAP_FONT)
+    ax.set_xticks(np.arange(0, len(ages), across) + 0.5, ages[::across], rotation=0)
+    ax.set_yticks(np.arange(0, len(cohorts), down) + 0.5, cohorts[::down], rotation=0)
+    ax.tick_params(axis="both", labelsize=HEATMAP_FONT + 1)
+
+
+def _annotate_cells(ax, wide: pd.DataFrame, vmax: float) -> None:
+    """The % of each known cell, dark on light cells and white on dark ones."""
+    from seaborn.utils import relative_luminance
+
+    cmap = plt.get_cmap(HEATMAP_CMAP)
+    for (row, col), value in np.ndenumerate(wide.to_numpy()):
+        if np.isfinite(value):
+            light = relative_luminance(cmap(min(value / vmax, 1.0))) > 0.408
+            ax.text(col + 0.5, row + 0.5, f"{value * 100:.0f}", ha="center", va="center", fontsize=HEATMAP_FONT,
+                    color="#262626" if light else "white")
 
 
 def _cohort_lines(tidy: pd.DataFrame, ax, max_legend: int = 8) -> None:
@@ -163,11 +220,11 @@ def retention_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, by
         _cohort_lines(whole, ax)
         average = _enough(pooled_curve(whole), min_cohorts)
         ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=t("cohort_plot.average", lang))
-        ax.legend(fontsize="x-small", ncol=2, loc="lower left")
+        legend_outside(ax, fontsize="x-small")
     else:
         curves = _enough(pooled_curve(tidy), min_cohorts)
         sns.lineplot(data=curves, x="age", y="value", hue="split", marker="o", markersize=3, ax=ax)
-        ax.legend(title=split_name, fontsize="small")
+        legend_outside(ax, title=split_name)
     if metric == "revenue":
         ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
     ax.set_ylim(bottom=0)
@@ -175,6 +232,7 @@ def retention_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, by
     ax.set_xlabel(t(_AGE_KEYS[period], lang))
     ax.set_ylabel(t(_VALUE_KEYS[metric], lang))
     percent_axis(ax)
+    label_figure(ax.figure)
     return ax
 
 
@@ -217,7 +275,8 @@ def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None):
     ax.set_xlabel(t("cohort_plot.age.month", lang))
     ax.set_ylabel(t("cohort_plot.value.survival", lang))
     percent_axis(ax)
-    ax.legend(fontsize="small", loc="lower left")
+    legend_outside(ax)
+    label_figure(ax.figure)
     return ax
 
 
@@ -249,10 +308,11 @@ def ltv_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, currency
     _cohort_lines(whole, ax)
     average = _enough(pooled_curve(whole), min_cohorts)
     ax.plot(average["age"], average["value"], color="black", linewidth=2.4, label=t("cohort_plot.average", lang))
-    ax.legend(fontsize="x-small", ncol=2, loc="upper left")
+    legend_outside(ax, fontsize="x-small")
     ax.set_ylim(bottom=0)
     ax.set_title(title)
     ax.set_xlabel(t(_AGE_KEYS[period_of(tidy)], lang))
     ax.set_ylabel(t("cohort_plot.value.ltv", lang))
     money_axis(ax, currency or tidy.attrs.get("currency", "JPY"), lang)  # the same money scale as the KPI charts
+    label_figure(ax.figure)
     return ax

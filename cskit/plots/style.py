@@ -1,17 +1,60 @@
-"""One explicit place for the look of every chart (no hidden global state elsewhere)."""
+"""One explicit place for the look of every chart (no hidden global state elsewhere).
+
+Every chart reads its colours, its percent axes, its legends and its figure label from
+here: the company is drawn in :data:`COMPANY_COLOUR` in every chart, teams in
+:data:`TEAM_COLOURS`; :func:`percent_axis` puts ticks at round values written with
+just enough decimals; :func:`legend_outside` and :func:`figure_legend` keep legends
+off the data; :func:`label_figure` names the figure after its titles (alt text).
+"""
 from __future__ import annotations
 
+import textwrap
+import unicodedata
 from datetime import datetime
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import seaborn as sns
-from matplotlib.ticker import Locator, PercentFormatter
+from matplotlib.colors import to_hex
+from matplotlib.ticker import Formatter, Locator, MaxNLocator
+from matplotlib.transforms import Bbox
 
+from ..dataset import ALL_TEAMS
 from ..i18n import t
 
-#: Team colours, company first; colour-blind safe.
+#: The colour-blind safe palette of the theme.
 PALETTE = sns.color_palette("colorblind")
+
+#: The company's series (team ``"all"``): one colour in every chart, with or without a team beside it.
+COMPANY_COLOUR = "#4d4d4d"
+
+#: Colours of the teams, in drawing order: the palette without its grey (too close to the company's).
+TEAM_COLOURS = tuple(to_hex(c) for c in PALETTE if to_hex(c) != "#949494")
+
+#: Notes and footnotes written on a chart.
+NOTE_COLOUR = "#555555"
+
+#: Percent ticks fall on multiples of 1, 2 or 5 times a power of ten (never 2.5: it needs one more decimal).
+PERCENT_STEPS = (1, 2, 5, 10)
+
+
+def series_colours(teams) -> dict[str, str]:
+    """The colour of each team's series: :data:`COMPANY_COLOUR` for the company, the others in order.
+
+    A team keeps its colour whether or not the other teams have values, so a panel
+    where one team has no data does not repaint the rest.
+
+    Examples
+    --------
+    >>> colours = series_colours(["cs_smb", "all"])
+    >>> colours["all"] == COMPANY_COLOUR, colours["cs_smb"] == TEAM_COLOURS[0]
+    (True, True)
+    >>> series_colours(["all"])["all"] == COMPANY_COLOUR
+    True
+    """
+    others = [team for team in teams if team != ALL_TEAMS]
+    colours = {team: TEAM_COLOURS[i % len(TEAM_COLOURS)] for i, team in enumerate(others)}
+    return {team: COMPANY_COLOUR if team == ALL_TEAMS else colours[team] for team in teams}
 
 
 def set_style(context: str = "notebook") -> None:
@@ -59,13 +102,17 @@ def fixed_layout(fig, left: float = 1.0, right: float = 0.3, top: float = 0.5, b
     return fig
 
 
-def _figure_png(fig) -> str:
-    """PNG (base64) of a figure for the notebook: tight unless :func:`fixed_layout` placed it."""
+def _figure_png(fig):
+    """PNG (base64) of a figure for the notebook: tight unless :func:`fixed_layout` placed it.
+
+    A figure named by :func:`label_figure` carries its name as the output's
+    ``image/png`` metadata ``alt``, for the report's alt text.
+    """
     from IPython.core.pylabtools import print_figure
 
-    if getattr(fig, "_cskit_fixed_layout", False):
-        return print_figure(fig, "png", bbox_inches=fig.bbox_inches, base64=True)
-    return print_figure(fig, "png", bbox_inches="tight", base64=True)
+    box = fig.bbox_inches if getattr(fig, "_cskit_fixed_layout", False) else "tight"
+    png = print_figure(fig, "png", bbox_inches=box, base64=True)
+    return (png, {"alt": fig.get_label()}) if fig.get_label() else png
 
 
 def _show_fixed_layouts_as_drawn() -> None:
@@ -86,11 +133,188 @@ def _show_fixed_layouts_as_drawn() -> None:
     shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
 
 
-def percent_axis(ax, axis: str = "y", decimals: int = 0):
-    """Show fraction values (0-1) on ``axis`` as percentages."""
+def percent_decimals(values) -> int:
+    """The fewest decimals that write every fraction of ``values`` exactly as a percentage (at most 6).
+
+    Examples
+    --------
+    >>> percent_decimals([0.9, 0.95, 1.0]), percent_decimals([0.98, 0.99, 1.0]), percent_decimals([0.995, 1.0])
+    (0, 0, 1)
+    """
+    for decimals in range(7):
+        if all(abs(v * 100 - round(v * 100, decimals)) < 1e-7 for v in values):
+            return decimals
+    return 6
+
+
+class PercentTicks(Formatter):
+    """Fractions as percentages, with the decimals the ticks on view need (no two ticks alike)."""
+
+    decimals = 0
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        self.decimals = percent_decimals(locs)
+
+    def __call__(self, x, pos=None):
+        return f"{x * 100:.{self.decimals}f}%"
+
+
+def percent_axis(ax, axis: str = "y"):
+    """Show fraction values (0-1) on ``axis`` as percentages, ticks at round values.
+
+    Ticks fall on multiples of 1, 2 or 5 (times a power of ten) of a percent and each
+    is written with just enough decimals to be exact, so no two ticks read the same
+    (a narrow range such as 98.5-100.2 % gives ``98.5%, 99.0%, ...``, never
+    ``99%, 99%, 100%``). Every percent axis of cskit goes through here, colour bars too.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    axis : {"y", "x"}
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0.985, 1.002])
+    >>> _ = percent_axis(ax)
+    >>> fig.canvas.draw()
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['98.0%', '98.5%', '99.0%', '99.5%', '100.0%', '100.5%']
+    >>> plt.close(fig)
+    """
     target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
+    target.set_major_locator(MaxNLocator(nbins="auto", steps=list(PERCENT_STEPS)))
+    target.set_major_formatter(PercentTicks())
     return ax
+
+
+def legend_outside(ax, **options):
+    """The axes' legend to the right of its data area, where it covers nothing.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    **options
+        Passed to :meth:`~matplotlib.axes.Axes.legend` (``title``, ``ncol``, ...).
+
+    Returns
+    -------
+    matplotlib Legend or None
+        None when nothing is labelled.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0, 1], label="a")
+    >>> bool(legend_outside(ax).get_bbox_to_anchor().x0 > ax.bbox.x1)
+    True
+    >>> plt.close(fig)
+    """
+    if not ax.get_legend_handles_labels()[0]:
+        return None
+    settings = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0, "frameon": False,
+                "fontsize": "small"}
+    return ax.legend(**{**settings, **options})
+
+
+def figure_legend(fig, handles, labels, *, top: float = 0.05, **options):
+    """One legend for a figure of panels that share their series, centred above the visible ones.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    handles, labels : list
+        One entry per series (e.g. from :meth:`~matplotlib.axes.Axes.get_legend_handles_labels`).
+    top : float
+        Inches between the figure's top edge and the legend's.
+    **options
+        Passed to :meth:`~matplotlib.figure.Figure.legend`.
+
+    Returns
+    -------
+    matplotlib Legend
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> line, = ax.plot([0, 1], [0, 1])
+    >>> figure_legend(fig, [line], ["a"]).get_texts()[0].get_text()
+    'a'
+    >>> plt.close(fig)
+    """
+    height = fig.get_size_inches()[1]
+    shown = [ax.get_position() for ax in fig.axes if ax.get_visible()] or [Bbox.unit()]
+    centre = (min(box.x0 for box in shown) + max(box.x1 for box in shown)) / 2
+    settings = {"loc": "upper center", "bbox_to_anchor": (centre, 1 - top / height), "ncol": max(len(labels), 1),
+                "frameon": False, "fontsize": "small"}
+    return fig.legend(handles, labels, **{**settings, **options})
+
+
+#: Characters a Japanese line does not start with (kinsoku): they stay at the end of the line before.
+NO_LINE_START = "、。，．・：；？！）」』】〕ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ"
+
+
+def wrap_text(text: str, width: float, fontsize: float = 8.0) -> str:
+    """``text`` broken into lines no wider than ``width`` inches at ``fontsize`` points (roughly).
+
+    Japanese has no spaces to break at: a line holds as many characters as fit (a wide
+    character counts one em, any other half of one), and punctuation such as 。 never
+    starts a line; other text breaks at spaces.
+
+    Examples
+    --------
+    >>> print(wrap_text("one two three four", width=0.5, fontsize=10))
+    one two
+    three
+    four
+    >>> print(wrap_text("あいうえおかきくけこ", width=0.6, fontsize=10))
+    あいうえ
+    おかきく
+    けこ
+    >>> print(wrap_text("あいうえ。かきく", width=0.6, fontsize=10))
+    あいうえ。
+    かきく
+    """
+    ems = width * 72 / fontsize
+    if not any(unicodedata.east_asian_width(ch) in "WF" for ch in text):
+        return "\n".join(textwrap.wrap(text, width=max(int(ems / 0.5), 1)))
+    lines, line, used = [], "", 0.0
+    for ch in text:
+        size = 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
+        if used + size > ems and line and ch not in NO_LINE_START:
+            lines.append(line)
+            line, used = "", 0.0
+        line, used = line + ch, used + size
+    return "\n".join(lines + [line])
+
+
+def label_figure(fig):
+    """Name ``fig`` after its titles (``fig.get_label()``): what the report writes as the image's alt text.
+
+    The label is the figure's suptitle, then each axes' title once, joined by " / ";
+    a chart calls it last, so a figure holding several charts is named after all of them.
+
+    Returns
+    -------
+    matplotlib Figure
+        ``fig``.
+
+    Examples
+    --------
+    >>> fig, axes = plt.subplots(1, 2)
+    >>> _ = axes[0].set_title("MRR"), axes[1].set_title("NRR")
+    >>> label_figure(fig).get_label()
+    'MRR / NRR'
+    >>> plt.close(fig)
+    """
+    titles = [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes]
+    fig.set_label(" / ".join(dict.fromkeys(title for title in titles if title)))
+    return fig
 
 
 def money_axis(ax, currency: str = "JPY", lang: str = "ja", axis: str = "y"):

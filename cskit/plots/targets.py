@@ -10,13 +10,13 @@ from ..kpi.registry import get_kpi, path_to_kgi, registry
 from ..options import check_lang
 from ..roles.registry import ROLE_IDS, ROLE_TABLE, SALES_ROLES
 from ..targets import PROGRESS_KEYS, target_path
-from .style import PALETTE, money_axis, month_axis, percent_axis
+from .style import PALETTE, figure_legend, label_figure, legend_outside, money_axis, month_axis, percent_axis
 
 ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLE_IDS)}
 
 
 def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None = None, ax=None,
-                     currency: str = "JPY"):
+                     currency: str = "JPY", legend: bool = True):
     """One target: its path from baseline to target (dashed), the target (star) and the actual monthly values.
 
     The path is :func:`cskit.targets.target_path` (straight for counts and money,
@@ -33,6 +33,8 @@ def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None 
     ax : matplotlib Axes, optional
     currency : str
         ISO code for money axes.
+    legend : bool
+        Draw the legend (right of the data); :func:`plot_target_paths` draws one for all panels instead.
 
     Returns
     -------
@@ -50,7 +52,7 @@ def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None 
     status = result.get("progress", "unknown")
     ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t(PROGRESS_KEYS[str(status)], lang)}", fontsize=10)
     if kpi.unit == "rate":
-        percent_axis(ax, decimals=1)
+        percent_axis(ax)
     elif kpi.unit == "money":
         money_axis(ax, currency, lang)
     month_axis(ax)
@@ -59,7 +61,9 @@ def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None 
         import matplotlib.dates as mdates
 
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.legend(fontsize="small")
+    if legend:
+        legend_outside(ax)
+    label_figure(ax.figure)
     return ax
 
 
@@ -103,11 +107,14 @@ def plot_target_paths(results: pd.DataFrame, kpis: pd.DataFrame, *, lang: str | 
         fig = axes[0].figure
     for one, (_, result) in zip(axes, drawable.iterrows()):
         rows = kpis[(kpis["team"] == result["team"]) & (kpis["kpi"] == result["kpi"])]
-        target_vs_actual(result, rows.set_index("month")["value"], lang=lang, ax=one, currency=currency)
+        target_vs_actual(result, rows.set_index("month")["value"], lang=lang, ax=one, currency=currency,
+                         legend=ax is not None)
     for one in axes[len(drawable):]:
         one.set_visible(False)
-    fig.tight_layout()
-    return fig
+    if ax is None:  # one legend above the panels: every panel draws the same three series
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / fig.get_size_inches()[1]))
+        figure_legend(fig, *axes[0].get_legend_handles_labels(), top=0.05)
+    return label_figure(fig)
 
 
 def tree_layout(kpi_ids=None) -> list[tuple[str, int]]:
@@ -210,6 +217,7 @@ def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | Non
     ax.set_ylim(-(len(rows) - 0.5) * row_height, top + 0.7 * header_lines + 0.3)
     ax.set_axis_off()
     ax.set_title(f"{t('plot.target.tree', lang)}   {t('plot.target.shared', lang)}", fontsize=10)
+    label_figure(ax.figure)
     return ax
 
 

@@ -8,6 +8,7 @@ module             what it holds
                    examples, display orders, quiz groups; imports nothing from cskit
 ``content``        the knowledge base ``content/roles.{ja,en}.yml``: profiles,
                    comparisons, the aptitude quiz (:func:`aptitude_leaning`)
+``funnel_text``    the funnel's words, shared by its chart, table and summary
 ``view``           the styled tables and Markdown notebook 01 shows
                    (its exercises are :mod:`cskit.exercises`)
 =================  ==================================================================

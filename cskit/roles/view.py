@@ -27,17 +27,8 @@ from ..kpi.registry import get_kpi
 from ..numbers import format_large
 from ..options import AUDIENCES, check_choice, check_lang
 from .content import comparison_table, load_knowledge, role_profile
+from .funnel_text import STAGE_KEYS, entered_notes, ownership_lines
 from .registry import MODEL_ORDER
-
-#: Name of each funnel stage (:data:`cskit.kpi.funnel.STAGES`).
-STAGE_KEYS = {
-    "leads": "roles.stage.leads",
-    "meetings": "roles.stage.meetings",
-    "opportunities": "roles.stage.opportunities",
-    "won": "roles.stage.won",
-    "retained_12m": "roles.stage.retained_12m",
-    "expanded": "roles.stage.expanded",
-}
 
 #: Name of each audience (:data:`cskit.options.AUDIENCES`) in the setup line.
 AUDIENCE_KEYS = {"trainer": "roles.view.audience.trainer", "new_hire": "roles.view.audience.new_hire"}
@@ -386,7 +377,18 @@ def _fmt_rate(value: float) -> str:
 def funnel_frame(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, lang: str | None,
                  team_name: str = "", company_name: str = "") -> pd.DataFrame:
     """The funnel(s) as a readable table: stage, who moves people into it, then count,
-    conversion and number lost for the team (if any) and for the company."""
+    conversion and number lost for the team (if any) and for the company.
+
+    A stage that holds more than the stage before has no conversion and no leak
+    (:func:`cskit.kpi.funnel.model_funnel`); its "lost" cell says how many more it holds.
+
+    Examples
+    --------
+    >>> from cskit.datasets import load_sample
+    >>> from cskit.kpi.funnel import model_funnel
+    >>> funnel_frame(None, model_funnel(load_sample()), "en", company_name="Company").columns.tolist()[:3]
+    ['Stage', 'Moved by', 'Company count']
+    """
     lang = check_lang(lang)
     frame = pd.DataFrame({
         t("roles.funnel.col_stage", lang): [t(STAGE_KEYS[s], lang) for s in company_funnel["stage"]],
@@ -397,7 +399,9 @@ def funnel_frame(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame,
     for data, name in panels:
         frame[t("roles.funnel.col_count", lang, team=name)] = [_fmt_count(v) for v in data["count"]]
         frame[t("roles.funnel.col_conversion", lang, team=name)] = [_fmt_rate(v) for v in data["conversion_from_previous"]]
-        frame[t("roles.funnel.col_leak", lang, team=name)] = [_fmt_count(v) for v in data["leak"]]
+        frame[t("roles.funnel.col_leak", lang, team=name)] = [  # a stage holding more than its base has no leak
+            t("roles.funnel.entered", lang, count=_fmt_count(more)) if more > 0 else _fmt_count(lost)
+            for lost, more in zip(data["leak"], data["entered"])]
     return frame
 
 
@@ -423,19 +427,21 @@ def _biggest_leak(data: pd.DataFrame, lang: str, name: str) -> str | None:
 
 def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFrame, lang: str | None,
                    team_role: str = "all", team_name: str = "", company_name: str = "") -> str:
-    """What the funnel says, in words (Markdown): which stages the team owns, the biggest leak,
-    stages that more entered than came from before, the team's conversion beside the
-    company's, and how many wins were too recent to judge."""
+    """What the funnel says, in words (Markdown): which stages the team moves people into
+    and which it is only counted on, the biggest leak, stages that hold more than the
+    stage before, the team's conversion beside the company's, and how many wins were too
+    recent to judge.
+
+    Examples
+    --------
+    >>> from cskit.datasets import load_sample
+    >>> from cskit.kpi.funnel import model_funnel
+    >>> funnel_summary(None, model_funnel(load_sample()), "en", company_name="Company")[:32]
+    "- Company's biggest leak is from"
+    """
     lang = check_lang(lang)
-    lines = []
     owned = TEAM_STAGES.get(team_role, ())
-    if team_funnel is not None:
-        if owned:
-            stage_names = [t(STAGE_KEYS[s], lang) for s in owned]
-            stages = "".join(f"「{n}」" for n in stage_names) if lang == "ja" else ", ".join(stage_names)
-            lines.append(t("roles.funnel.owned_stages", lang, team=team_name, role=role_name(team_role, lang), stages=stages))
-        else:
-            lines.append(t("roles.funnel.owns_nothing", lang, team=team_name, role=role_name(team_role, lang)))
+    lines = ownership_lines(team_role, lang, team_name) if team_funnel is not None else []
     panels = [(team_funnel, team_name)] if team_funnel is not None and owned else []
     panels.append((company_funnel, company_name))
     for data, name in panels:
@@ -443,11 +449,7 @@ def funnel_summary(team_funnel: pd.DataFrame | None, company_funnel: pd.DataFram
             lines.append(t("roles.funnel.no_data", lang, team=name))
             continue
         leak = _biggest_leak(data, lang, name)
-        if leak:
-            lines.append(leak)
-        for _, row in data[data["leak"] < 0].iterrows():
-            lines.append(t("roles.funnel.entered_note", lang, team=name, stage=t(STAGE_KEYS[row["stage"]], lang),
-                           count=_fmt_count(-row["leak"])))
+        lines += ([leak] if leak else []) + entered_notes(data, lang, name)
         if data.attrs.get("censored_wins"):
             lines.append(t("roles.funnel.censored", lang, team=name, count=f"{data.attrs['censored_wins']:,}"))
     if team_funnel is not None and owned:

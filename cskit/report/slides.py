@@ -245,7 +245,7 @@ def render_slides(data, *, team: str = "all", lang: str | None = None, audience:
     dataset = _load(data)
     if team != "all":
         dataset.role_of(team)
-    as_of = check_month("as_of", as_of, within=dataset.months)
+    as_of = check_month("--as-of", as_of, within=dataset.months)
     assets = reveal_assets(theme)
     outline = load_outline(lang)
     deck = DeckData(dataset, team, lang, None if as_of is None else str(as_of), labels=outline["labels"])

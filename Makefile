@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LANG_REPORT ?= ja
 AUDIENCE ?= new_hire
+TEAM ?= cs_smb
 
 .PHONY: help install report slides guide lab test test-fast bench browser sample clean
 
@@ -18,7 +19,7 @@ help: ## List the targets and the layout they work on
 	@echo "              sample/, report/, plots/, widgets/, content/ (all text, ja/en), cli.py"
 	@echo "  notebooks/  01 roles, 02 KPIs, 03 SMART targets, 04 cohorts (run per team by cskit report)"
 	@echo "  data/       the data contract (README.md); data/sample/ is written by make sample"
-	@echo "  reports/    what make report writes;  tests/  make test;  bench/  make bench"
+	@echo "  reports/    what make report, slides and guide write;  tests/  make test;  bench/  make bench"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,8 +37,9 @@ install: $(STAMP) $(SAMPLE) ## Create .venv, install cskit with its dependencies
 report: $(STAMP) $(SAMPLE) ## Run the per-team HTML reports on the bundled sample data (writes reports/)
 	$(CSKIT) report --data data/sample --out reports --lang $(LANG_REPORT) --jobs $(JOBS)
 
-slides: $(STAMP) $(SAMPLE) ## Build the offline trainer deck of notebook 01 (reports/slides.html)
-	$(CSKIT) slides --data data/sample --team cs_smb --lang $(LANG_REPORT) --out reports/slides.html
+slides: $(STAMP) $(SAMPLE) ## Build the participants' and the trainer's class decks (reports/slides.{participant,trainer}.<lang>.html; TEAM=cs_smb)
+	$(CSKIT) slides --data data/sample --team $(TEAM) --lang $(LANG_REPORT) --audience participant --out reports/slides.participant.$(LANG_REPORT).html
+	$(CSKIT) slides --data data/sample --team $(TEAM) --lang $(LANG_REPORT) --audience trainer --out reports/slides.trainer.$(LANG_REPORT).html
 
 guide: $(STAMP) ## Write the facilitator guide for trainers (reports/guide.<lang>.html; MINUTES=60|90|180)
 	$(CSKIT) guide --lang $(LANG_REPORT) --minutes $(or $(MINUTES),60) --out reports/guide.$(LANG_REPORT).html

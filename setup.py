@@ -1,7 +1,7 @@
 """Build hook: ship the repository's ``notebooks/*.ipynb`` inside the wheel as ``cskit/notebooks/``.
 
 ``notebooks/`` stays the only copy in git; the build copies it into the package
-(``build_py``), so an installed ``cskit report`` and ``cskit slides`` find the
+(``build_py``), so an installed ``cskit report`` and ``cskit notebooks`` find the
 notebooks next to the code. An editable install copies nothing: there
 :mod:`cskit.report.plan` finds the repository's ``notebooks/`` itself. Everything
 else about the build is in ``pyproject.toml``.

@@ -243,16 +243,18 @@ def report(
 @handles_errors
 def slides(
     data: Path = DataOption,
-    team: str = typer.Option("all", "--team", help="Team id whose funnel is shown beside the company's, or 'all'."),
+    team: str = typer.Option("all", "--team", help="Team id whose funnel and KPIs are shown beside the company's, or 'all'."),
     out: Path = typer.Option(Path("reports/slides.html"), "--out", help="HTML file to write: one self-contained reveal.js deck that opens offline."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month of the funnel, YYYY-MM (default: the data's last)."),
-    audience: str = AudienceOption,
+    audience: str = typer.Option("participant", "--audience",
+                                 help="participant (no notes, no answers; safe to hand out) | trainer (speaker notes and answer keys)"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month of the funnel and KPIs, YYYY-MM (default: the data's last)."),
+    theme: str = typer.Option("white", "--theme", help="reveal.js theme: white, simple, black ..."),
     lang: Optional[str] = LangOption,
 ) -> None:
-    """Build trainer slides from notebook 01 (roles, The Model funnel) for one team, as offline HTML."""
+    """Build the class deck of notebook 01 (roles, The Model funnel, NRR, exercises) for one team, as offline HTML."""
     from .report import build_slides
 
-    path = build_slides(None, out, lang, team, data, as_of=as_of, audience=audience)
+    path = build_slides(data, out, team=team, lang=lang, audience=audience, as_of=as_of, theme=theme)
     typer.echo(t("roles.slides.done", lang, path=path))
 
 

@@ -19,11 +19,15 @@ from .i18n import LANGS, UnknownLanguage, resolve_lang
 #: The one accepted form of a month: ``YYYY-MM`` with a month from 01 to 12.
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-#: Who a notebook or a deck is for: the trainer sees answers, the new hire reveals them.
+#: Who a notebook or a report is for: the trainer sees answers, the new hire reveals them.
 AUDIENCES = ("trainer", "new_hire")
 
+#: Who a class deck (``cskit slides``) is for: the participants' deck has neither speaker
+#: notes nor answers; the trainer's has both.
+DECK_AUDIENCES = ("participant", "trainer")
+
 __all__ = [
-    "LANGS", "MONTH_PATTERN", "AUDIENCES", "check_lang", "check_choice", "check_month", "check_month_range",
+    "LANGS", "MONTH_PATTERN", "AUDIENCES", "DECK_AUDIENCES", "check_lang", "check_choice", "check_month", "check_month_range",
     "check_teams", "check_jobs", "check_fraction", "parse_list",
 ]
 

@@ -1,9 +1,8 @@
-"""Notebook 01 (roles, The Model funnel, aptitude, exercises), its funnel, widget and slides."""
+"""Notebook 01 (roles, The Model funnel, aptitude, exercises), its funnel and widget (its class decks: test_slides.py)."""
 from __future__ import annotations
 
 import dataclasses
 import math
-import re
 
 import pandas as pd
 import pytest
@@ -320,63 +319,3 @@ def test_notebook_01_runs_and_shows_the_tables_and_the_funnel(tmp_path, small_sa
     assert ("<details open" in every) == (audience == "trainer")
     assert t("exercise.empty", lang) not in every and "c01_churn" not in every
 
-
-# --------------------------------------------------------------------------- #
-# Trainer slides
-# --------------------------------------------------------------------------- #
-@pytest.mark.notebooks
-def test_slides_are_an_offline_reveal_deck_in_one_language(tmp_path, small_sample):
-    from cskit.report import build_slides
-    from cskit.report.render import external_references
-
-    out = build_slides(None, tmp_path / "deck" / "slides.html", "en", "fs_tokyo", small_sample, kernel_name="python3")
-    html = out.read_text(encoding="utf-8")
-    assert 'class="reveal"' in html and "Reveal.initialize(" in html
-    # nothing is fetched: no script or style sheet from a URL, no reference to http(s) at all
-    assert external_references(html) == []
-    assert not re.search(r"<script[^>]*\bsrc=", html, re.I)
-    assert not re.search(r"<link[^>]*rel=[\"']?stylesheet", html, re.I)
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
-    assert "default-src 'none'" in html
-    # one language only, no code, and one <section> per slide
-    soup = BeautifulSoup(html, "html.parser")
-    headings = [h.get_text(strip=True) for h in soup.find_all(["h1", "h2"])]
-    assert any(h.startswith("Customer Success and Sales") for h in headings)
-    assert not any("カスタマーサクセスと営業" in h for h in headings)
-    assert "model_funnel(" not in html and "data_dir" not in soup.get_text()
-    assert len(soup.select("div.slides > section")) >= 10
-
-
-def test_slides_reject_bad_input_before_running_anything(tmp_path, small_sample):
-    from cskit.report import build_slides
-
-    with pytest.raises(CskitError):
-        build_slides(None, tmp_path / "x.html", "en", "nobody", small_sample)
-    with pytest.raises(CskitError):
-        build_slides(None, tmp_path / "x.html", "en", "cs_smb", small_sample, audience="boss")
-    assert not (tmp_path / "x.html").exists()
-
-
-def test_reveal_js_comes_from_an_installed_package():
-    from cskit.report.slides import reveal_assets, reveal_dir
-
-    assert (reveal_dir() / "dist" / "reveal.js").is_file()
-    assets = reveal_assets()
-    assert "@import" not in assets["theme_css"] and "</script" not in assets["reveal_js"].lower()
-
-
-@pytest.mark.notebooks
-def test_cli_slides_command(tmp_path, small_sample):
-    from typer.testing import CliRunner
-
-    from cskit.cli import app
-
-    if not any((c.name or c.callback.__name__) == "slides" for c in app.registered_commands):
-        pytest.skip("the `cskit slides` command is not registered in cskit/cli.py yet")
-    runner = CliRunner()
-    out = tmp_path / "slides.html"
-    result = runner.invoke(app, ["slides", "--data", str(small_sample), "--team", "cs_smb", "--lang", "ja", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert str(out) in result.output and 'class="reveal"' in out.read_text(encoding="utf-8")
-    bad = runner.invoke(app, ["slides", "--data", str(small_sample), "--team", "nobody", "--lang", "en", "--out", str(out)])
-    assert bad.exit_code == 2 and "nobody" in bad.output

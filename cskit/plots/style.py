@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from contextlib import contextmanager
 from datetime import datetime
 
 import matplotlib.dates as mdates
@@ -73,6 +74,32 @@ def set_style(context: str = "notebook") -> None:
     plt.rcParams["savefig.bbox"] = "tight"
     plt.rcParams["axes.unicode_minus"] = False
     _show_fixed_layouts_as_drawn()
+
+
+@contextmanager
+def style_context(context: str = "notebook"):
+    """:func:`set_style`'s look for the charts drawn inside a ``with`` block only.
+
+    The matplotlib settings in force before the block come back after it, so a
+    program that draws a few charts (the class deck) leaves no global state behind.
+
+    Parameters
+    ----------
+    context : {"paper", "notebook", "talk", "poster"}
+        seaborn context, as in :func:`set_style`.
+
+    Examples
+    --------
+    >>> before = plt.rcParams["axes.prop_cycle"]
+    >>> with style_context():
+    ...     plt.rcParams["font.family"]
+    ['IPAexGothic']
+    >>> plt.rcParams["axes.prop_cycle"] == before
+    True
+    """
+    with plt.rc_context():
+        set_style(context)
+        yield
 
 
 def fixed_layout(fig, left: float = 1.0, right: float = 0.3, top: float = 0.5, bottom: float = 0.8, **spacing):

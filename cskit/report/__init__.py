@@ -1,4 +1,4 @@
-"""Per-team HTML reports and trainer slides: notebooks run with papermill, converted with nbconvert.
+"""Per-team HTML reports (notebooks run with papermill, converted with nbconvert) and class decks.
 
 One module per step of a run:
 
@@ -9,7 +9,9 @@ One module per step of a run:
 * :mod:`~cskit.report.render` -- one page's HTML (offline template, CSP, external reference check);
 * :mod:`~cskit.report.site` -- the index pages, ``manifest.json`` and the summary;
 * :mod:`~cskit.report.build` -- :func:`build_reports`, the steps in order;
-* :mod:`~cskit.report.slides` -- :func:`build_slides`, notebook 01 as an offline reveal.js deck.
+* :mod:`~cskit.report.slides` -- :func:`build_slides`, notebook 01's class as an offline reveal.js
+  deck for the trainer or the participants, cut from an outline (no notebook is run);
+* :mod:`~cskit.report.slide_blocks` -- the tables, charts and cards on those slides.
 
 ``cskit report`` and ``cskit slides`` are thin layers over :func:`build_reports` and
 :func:`build_slides`.

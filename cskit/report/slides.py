@@ -1,46 +1,71 @@
-"""Trainer slides: notebook 01 run for one team, turned into a reveal.js deck that works offline.
+"""Class decks: the slides for notebook 01's class, one for the trainer and one for the participants.
 
-:func:`build_slides` executes the notebook with papermill (``interactive=False``, so
-widgets become static tables), keeps only the chosen language's prose cells and
-converts the result with nbconvert's ``SlidesExporter``. Which cell starts a slide
-or a vertical sub-slide, and which is left out, is set in the notebook's cell
-metadata (``slideshow.slide_type``: ``slide``, ``subslide``, ``fragment``, ``-``,
-``skip``); code is never shown.
+A deck is cut from an **outline**, ``cskit/content/slides.{ja,en}.yml`` (read by
+:func:`load_outline`): about fifteen slides, each with a title, a few bullets, a block
+and trainer notes. The block (a table, a chart, cards or questions) is built by
+:mod:`cskit.report.slide_blocks` from the role knowledge base, the KPI registry, the
+facilitator guide and the team's data, so a deck repeats nothing that is written
+elsewhere. Nothing is executed: no notebook, no kernel; a deck takes a few seconds.
+
+Two audiences (:data:`cskit.options.DECK_AUDIENCES`):
+
+``participant`` (the default)
+    The slides and the exercise questions. No speaker notes, no answers: the file can
+    be handed out.
+``trainer``
+    The same slides, each with its notes as reveal.js speaker notes
+    (``<aside class="notes">``, shown in the speaker view: press ``S``), and after each
+    exercise a slide with its answer key, taken from :func:`cskit.guide.answer_keys`
+    (the one source of answers).
+
+The slide is 1280 x 720 (16:9) and reveal.js scales it to the screen; the style sheet
+(``templates/cskit_slides/slides.css``) keeps table text at 20 px or more and sizes
+charts to the room left on their slide, so no slide overflows
+(``tests/test_slides.py`` checks both in Chromium). ``<html lang>`` is the deck's language.
 
 reveal.js is not fetched from a CDN: its files come from the ``sphinx-revealjs``
-package (which ships reveal.js's ``dist`` folder) and are inlined into the one HTML
-file together with every style sheet, so the deck opens from a USB stick or an
-e-mail attachment with no network, and its Content-Security-Policy forbids any
-request.
+package (which ships reveal.js's ``dist`` and ``plugin`` folders) and are inlined into
+the one HTML file with every style sheet; charts are ``data:`` URIs. The deck opens
+from a USB stick or an e-mail attachment with no network, and its
+Content-Security-Policy forbids any request.
+
+Examples
+--------
+>>> [slide["id"] for slide in load_outline("en")["slides"]][:3]
+['title', 'model', 'cs_vs_sales']
 """
 from __future__ import annotations
 
 import importlib.util
 import json
 import re
-import tempfile
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
+from .._yaml import safe_load
 from ..errors import CskitError
 from ..files import atomic_write
-from ..i18n import t
-from ..options import AUDIENCES, check_choice, check_lang, check_month
-from .plan import locate_notebooks
-from .render import other_lang_tags
+from ..options import DECK_AUDIENCES, check_choice, check_lang, check_month
+from .slide_blocks import DeckData, build_answers, build_block
+
+__all__ = ["load_outline", "deck_slides", "render_slides", "build_slides", "reveal_dir", "reveal_assets"]
 
 #: The package that ships reveal.js, and where its files are inside it.
 REVEAL_PACKAGE = "sphinx_revealjs"
 REVEAL_SUBDIR = ("_static", "revealjs")
 
-#: The notebook the slides are made from: 01 (roles, The Model funnel), see :func:`default_notebook`.
-NOTEBOOK_NUMBER = "01"
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "cskit_slides"
 
 #: Scripts and styles are inline; nothing may be fetched (images are data: URIs).
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
        "img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
 
-#: reveal.js options (https://revealjs.com/config/); the slide is 1280 x 800 and scaled.
+#: The trainer deck's speaker view shows the current and the next slide in frames of the
+#: deck's own file; frames of any other origin stay forbidden.
+TRAINER_CSP = CSP + "; frame-src 'self'"
+
+#: reveal.js options (https://revealjs.com/config/): a 16:9 slide of 1280 x 720, scaled to the screen.
 REVEAL_CONFIG = {
     "controls": True,
     "progress": True,
@@ -48,13 +73,15 @@ REVEAL_CONFIG = {
     "hash": True,
     "center": False,
     "slideNumber": "c/t",
-    "transition": "slide",
+    "transition": "fade",
     "width": 1280,
-    "height": 800,
-    "margin": 0.04,
+    "height": 720,
+    "margin": 0.02,
+    "display": "flex",  # how reveal.js shows the current slide: a column of title, bullets and block
 }
 
 _IMPORT = re.compile(r"@import\s+url\([^)]*\)\s*;?")
+_OUTLINES = {"ja": "slides.ja.yml", "en": "slides.en.yml"}
 
 
 def reveal_dir() -> Path:
@@ -66,6 +93,11 @@ def reveal_dir() -> Path:
     ------
     CskitError
         If ``sphinx-revealjs`` is not installed or does not ship reveal.js.
+
+    Examples
+    --------
+    >>> (reveal_dir() / "dist" / "reveal.js").is_file()
+    True
     """
     spec = importlib.util.find_spec(REVEAL_PACKAGE)
     locations = list(spec.submodule_search_locations or []) if spec else []
@@ -76,126 +108,180 @@ def reveal_dir() -> Path:
     raise CskitError("roles.slides.no_reveal", package=REVEAL_PACKAGE.replace("_", "-"))
 
 
+def _script(path: Path) -> str:
+    """A script file's text, with ``</script`` escaped so that it can sit inside a ``<script>`` element."""
+    return re.sub(r"</(script)", r"<\\/\1", path.read_text(encoding="utf-8"), flags=re.IGNORECASE)
+
+
 def reveal_assets(theme: str = "white") -> dict[str, str]:
-    """reveal.js's script, core CSS and theme CSS as text, ready to inline.
+    """reveal.js's script, its speaker-notes plugin, core CSS and theme CSS as text, ready to inline.
 
     The theme's ``@import`` of a web font is removed (the deck uses system fonts, see
-    ``slides.css``), and ``</script`` in the script is escaped so it can sit inside a
-    ``<script>`` element.
+    ``slides.css``).
+
+    Raises
+    ------
+    CskitError
+        ``cli.bad_option`` for a theme reveal.js does not ship (the message lists them).
+
+    Examples
+    --------
+    >>> assets = reveal_assets("white")
+    >>> "@import" in assets["theme_css"], "</script" in assets["reveal_js"].lower()
+    (False, False)
     """
     folder = reveal_dir()
     theme_file = folder / "dist" / "theme" / f"{theme}.css"
     if not theme_file.is_file():
         known = sorted(p.stem for p in (folder / "dist" / "theme").glob("*.css"))
         raise CskitError("cli.bad_option", option="theme", value=theme, reason=", ".join(known))
-    script = (folder / "dist" / "reveal.js").read_text(encoding="utf-8")
     return {
-        "reveal_js": re.sub(r"</(script)", r"<\\/\1", script, flags=re.IGNORECASE),
+        "reveal_js": _script(folder / "dist" / "reveal.js"),
+        "notes_js": _script(folder / "plugin" / "notes" / "notes.js"),
         "reveal_css": (folder / "dist" / "reveal.css").read_text(encoding="utf-8"),
         "theme_css": _IMPORT.sub("", theme_file.read_text(encoding="utf-8")),
     }
 
 
-def prepare_for_slides(nb, lang: str):
-    """Keep only ``lang``'s prose cells and hide the parameter cells (in place; returns ``nb``).
-
-    The other language's cells (tags of :data:`cskit.report.render.LANG_TAGS`) are
-    removed *before* nbconvert works out where slides start and end, so a slide never
-    loses its opening cell.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> ja, en = nbformat.v4.new_markdown_cell("日本語"), nbformat.v4.new_markdown_cell("English")
-    >>> ja.metadata["tags"], en.metadata["tags"] = ["lang-ja"], ["lang-en"]
-    >>> [cell.source for cell in prepare_for_slides(nbformat.v4.new_notebook(cells=[ja, en]), "en").cells]
-    ['English']
-    """
-    other = other_lang_tags(lang)
-    nb.cells = [c for c in nb.cells if not other & set(c.get("metadata", {}).get("tags", []))]
-    for cell in nb.cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & {"parameters", "injected-parameters"}:
-            cell.metadata["slideshow"] = {"slide_type": "skip"}
-    return nb
+@lru_cache(maxsize=len(_OUTLINES))
+def _read_outline(lang: str) -> dict:
+    return safe_load(files("cskit.content").joinpath(_OUTLINES[lang]).read_text(encoding="utf-8"))
 
 
-def render_slides(nb, lang: str, title: str, theme: str = "white") -> str:
-    """Convert an executed notebook to one self-contained reveal.js HTML page (no code shown)."""
-    from nbconvert import SlidesExporter
-
-    exporter = SlidesExporter(
-        extra_template_paths=[str(TEMPLATE_DIR)],
-        template_file="slides.html.j2",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    resources = {
-        "metadata": {"name": title},
-        "language_code": lang,
-        "cskit": {
-            **reveal_assets(theme),
-            "slides_css": (TEMPLATE_DIR / "slides.css").read_text(encoding="utf-8"),
-            "reveal_config": json.dumps(REVEAL_CONFIG),
-            "csp": CSP,
-            "title": title,
-        },
-    }
-    body, _ = exporter.from_notebook_node(prepare_for_slides(nb, lang), resources=resources)
-    return body
-
-
-def default_notebook() -> Path:
-    """Notebook 01, found where the reports find theirs (:func:`cskit.report.plan.locate_notebooks`).
-
-    Raises
-    ------
-    CskitError
-        ``report.no_notebooks`` (naming the folders looked in) when it is nowhere.
-    """
-    _, found = locate_notebooks([NOTEBOOK_NUMBER])
-    return found[NOTEBOOK_NUMBER]
-
-
-def build_slides(
-    notebook_path: str | Path | None,
-    out_html: str | Path,
-    lang: str | None,
-    team: str,
-    data_dir: str | Path,
-    as_of: str | None = None,
-    audience: str = "trainer",
-    theme: str = "white",
-    kernel_name: str | None = None,
-    timeout: int = 600,
-) -> Path:
-    """Execute notebook 01 for ``team`` and write it as an offline reveal.js deck.
+def load_outline(lang: str | None = None) -> dict:
+    """The class deck's outline in one language (``cskit/content/slides.<lang>.yml``).
 
     Parameters
     ----------
-    notebook_path : str, Path or None
-        The notebook (default: :func:`default_notebook`, ``01_roles_cs_vs_sales.ipynb``).
+    lang : {"ja", "en"} or None
+        ``None`` means ``$CSKIT_LANG``, else ``ja``.
+
+    Returns
+    -------
+    dict
+        ``meta`` (title, subtitle, data window), ``labels`` and ``slides``: each with an
+        ``id``, and a ``title`` (``title_all`` when the deck is for the whole company),
+        ``bullets``, ``block`` (``{"kind": ..., options}``), ``answers`` (a key of
+        :func:`cskit.guide.answer_keys`) and ``notes`` where it has them.
+
+    Examples
+    --------
+    >>> outline = load_outline("ja")
+    >>> outline["slides"][1]["block"]
+    {'kind': 'model_flow'}
+    """
+    return _read_outline(check_lang(lang))
+
+
+def _title_slide(outline: dict, deck: DeckData, audience: str) -> dict:
+    meta, months = outline["meta"], deck.dataset.months
+    window = meta["data_window"].format(first=months[0], last=deck.as_of or months[-1])
+    return {"kind": "title", "title": meta["title"], "subtitle": meta["subtitle"].format(team=deck.name(deck.team)),
+            "window": window, "badge": outline["labels"]["trainer_deck"] if audience == "trainer" else None}
+
+
+def deck_slides(outline: dict, deck: DeckData, audience: str) -> list[dict]:
+    """The slides of one deck, in order, ready for the template.
+
+    Every outline slide gives one slide, with its block built for ``deck``. For the
+    trainer, a slide keeps its notes (and the lines its block reads from the data) and
+    an exercise is followed by its answer key; for a participant, neither.
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``kind`` (``title``, ``content`` or ``answers``), ``title``, ``bullets``,
+        ``block`` and ``notes`` (empty for a participant).
+    """
+    trainer = check_choice("audience", audience, DECK_AUDIENCES) == "trainer"
+    slides = []
+    for item in outline["slides"]:
+        if item.get("kind") == "title":
+            slide = _title_slide(outline, deck, audience)
+        else:
+            block = build_block(item["block"], deck) if item.get("block") else None
+            title = item["title_all"] if deck.team == "all" and "title_all" in item else item["title"]
+            slide = {"kind": "content", "title": title.format(team=deck.name(deck.team)),
+                     "bullets": item.get("bullets", []), "block": block, "badge": None}
+        notes = list(item.get("notes", [])) + list((slide.get("block") or {}).get("notes", []))
+        slides.append({"id": item["id"], **slide, "notes": notes if trainer else []})
+        if trainer and item.get("answers"):
+            slides.append({"id": f"{item['id']}-answers", "kind": "answers", "bullets": [], "notes": [],
+                           "title": outline["labels"]["answer_key"].format(title=item["title"]),
+                           "badge": outline["labels"]["trainer_only"], "block": build_answers(item["answers"], deck)})
+    return slides
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def _load(data):
+    from ..dataset import Dataset
+    from ..io import load_dataset
+
+    return data if isinstance(data, Dataset) else load_dataset(data)
+
+
+def render_slides(data, *, team: str = "all", lang: str | None = None, audience: str = "participant",
+                  as_of: str | None = None, theme: str = "white") -> str:
+    """The class deck as one self-contained reveal.js HTML page (see the module's description).
+
+    Parameters are those of :func:`build_slides`; ``data`` may also be a loaded
+    :class:`~cskit.dataset.Dataset`.
+
+    Examples
+    --------
+    >>> from cskit.datasets import load_sample
+    >>> page = render_slides(load_sample(), team="cs_smb", lang="ja", audience="participant")
+    >>> '<html lang="ja">' in page, 'class="notes"' in page
+    (True, False)
+    """
+    lang = check_lang(lang)
+    check_choice("audience", audience, DECK_AUDIENCES)
+    dataset = _load(data)
+    if team != "all":
+        dataset.role_of(team)
+    as_of = check_month("--as-of", as_of, within=dataset.months)
+    assets = reveal_assets(theme)
+    outline = load_outline(lang)
+    deck = DeckData(dataset, team, lang, None if as_of is None else str(as_of), labels=outline["labels"])
+    slides = deck_slides(outline, deck, audience)
+    title = f"{outline['meta']['title']} ({deck.name(team)})"
+    return _environment().get_template("deck.html.j2").render(
+        lang=lang, audience=audience, title=title, slides=slides, csp=TRAINER_CSP if audience == "trainer" else CSP,
+        config=json.dumps(REVEAL_CONFIG),
+        reveal_js=assets["reveal_js"], notes_js=assets["notes_js"] if audience == "trainer" else "",
+        reveal_css=assets["reveal_css"], theme_css=assets["theme_css"],
+        slides_css=(TEMPLATE_DIR / "slides.css").read_text(encoding="utf-8"),
+    )
+
+
+def build_slides(data, out_html: str | Path, *, team: str = "all", lang: str | None = None,
+                 audience: str = "participant", as_of: str | None = None, theme: str = "white") -> Path:
+    """Write the class deck for ``team`` as one offline reveal.js HTML file.
+
+    Parameters
+    ----------
+    data : str, Path or Dataset
+        Dataset folder (or database URL) whose funnel and KPIs the deck shows.
     out_html : str or Path
         HTML file to write (its folder is created). Written atomically: a failed run
         leaves an older deck as it was.
+    team : str
+        Team id whose funnel and KPIs are shown beside the company's, or ``"all"``.
     lang : {"ja", "en"} or None
         Language of the deck (``None``: ``$CSKIT_LANG`` or ``ja``).
-    team : str
-        Team id whose funnel is shown beside the company's, or ``"all"``.
-    data_dir : str or Path
-        Dataset folder.
+    audience : {"participant", "trainer"}
+        ``participant``: no speaker notes, no answers. ``trainer``: speaker notes and
+        the answer key after each exercise.
     as_of : str or None
-        Last month (``YYYY-MM``) of the funnel; ``None`` for the data's last month.
-    audience : {"trainer", "new_hire"}
-        ``trainer`` shows the answer key and teaching notes.
+        Last month (``YYYY-MM``) of the funnel and the KPIs; ``None`` for the data's last month.
     theme : str
         reveal.js theme (``white``, ``simple``, ``black`` ...).
-    kernel_name : str or None
-        Jupyter kernel (default: the notebook's, ``python3``).
-    timeout : int
-        Seconds one cell may run.
 
     Returns
     -------
@@ -205,49 +291,18 @@ def build_slides(
     Raises
     ------
     CskitError
-        Unknown team, bad ``as_of`` or audience, invalid dataset, reveal.js missing,
-        no notebook 01, or the notebook failed (its executed copy is kept as
-        ``<out>.failed.ipynb``).
+        Unknown team, language, audience or theme, a bad ``as_of``, an invalid dataset,
+        or reveal.js missing; nothing is written then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cskit.datasets import load_sample
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = build_slides(load_sample(), Path(folder) / "deck.html", team="cs_smb", lang="en", audience="trainer")
+    ...     page = path.read_text(encoding="utf-8")
+    >>> '<html lang="en">' in page, page.count('<aside class="notes">') > 10
+    (True, True)
     """
-    from ..io import load_dataset
-
-    lang = check_lang(lang)
-    out = Path(out_html)
-    data_dir = Path(data_dir).resolve()
-    # check the inputs here, so a mistake is a clear message, not a failed notebook
-    dataset = load_dataset(data_dir)
-    if team != "all":
-        dataset.role_of(team)
-    check_month("--as-of", as_of, within=dataset.months)
-    check_choice("audience", audience, AUDIENCES)
-    reveal_dir()
-    notebook = Path(notebook_path) if notebook_path else default_notebook()
-
-    parameters = {"data_dir": str(data_dir), "team": team, "lang": lang, "as_of": as_of,
-                  "audience": audience, "interactive": False}
-    nb = _execute(notebook, out, parameters, kernel_name, timeout)
-    title = t("roles.slides.title", lang, team=dataset.team_name(team, lang))
-    atomic_write(out, render_slides(nb, lang, title, theme))
-    return out
-
-
-def _execute(notebook: Path, out: Path, parameters: dict, kernel_name: str | None, timeout: int):
-    """Run ``notebook`` with papermill; on failure keep its executed copy beside ``out`` and raise."""
-    import nbformat
-    import papermill
-
-    with tempfile.TemporaryDirectory(prefix="cskit-slides-") as scratch:
-        executed = Path(scratch) / notebook.name
-        try:
-            nb = papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent),
-                kernel_name=kernel_name, progress_bar=False, log_output=False, execution_timeout=timeout,
-            )
-        except Exception as exc:
-            failed = out.with_name(out.name + ".failed.ipynb")
-            if executed.exists():
-                failed.parent.mkdir(parents=True, exist_ok=True)
-                failed.write_bytes(executed.read_bytes())
-            error = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
-            raise CskitError("roles.slides.failed", notebook=notebook.name, error=error[:2000], path=failed) from exc
-    return nbformat.from_dict(nb)
+    return atomic_write(Path(out_html), render_slides(data, team=team, lang=lang, audience=audience,
+                                                      as_of=as_of, theme=theme))

@@ -3,7 +3,7 @@
 The questions, weights, scoring rule and explanations live in the role knowledge base
 (``aptitude_quiz`` in ``cskit/content/roles.*.yml``); scoring is
 :func:`cskit.roles.aptitude_leaning`. This module only builds the widget and, for
-non-interactive runs (papermill, reports, slides), the static table and text.
+non-interactive runs (papermill, reports), the static table and text.
 """
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def aptitude_check(lang: str, interactive: bool = True):
     ----------
     lang : {"ja", "en"}
     interactive : bool
-        False (papermill, reports, slides): display the scoring rule with an example,
+        False (papermill, reports): display the scoring rule with an example,
         and return the statements with their weights as a table.
 
     Returns

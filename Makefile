@@ -10,16 +10,17 @@ LANG_REPORT ?= ja
 AUDIENCE ?= new_hire
 TEAM ?= cs_smb
 
-.PHONY: help install report slides guide lab test test-fast bench browser sample clean
+.PHONY: help install report class slides guide worksheet notebooks lab test test-fast bench browser sample clean
 
 help: ## List the targets and the layout they work on
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "  cskit/      the package: contract, options, dataset(s), io/, kpi/, cohorts/, targets/, roles/,"
-	@echo "              sample/, report/, plots/, widgets/, content/ (all text, ja/en), cli.py"
+	@echo "              exercises/, sample/, report/, plots/, widgets/, content/ (all text, ja/en), cli.py"
 	@echo "  notebooks/  01 roles, 02 KPIs, 03 SMART targets, 04 cohorts (run per team by cskit report)"
 	@echo "  data/       the data contract (README.md); data/sample/ is written by make sample"
-	@echo "  reports/    what make report, slides and guide write;  tests/  make test;  bench/  make bench"
+	@echo "  reports/    what make report, class, slides, guide and worksheet write;  lab/  make notebooks"
+	@echo "  tests/      make test;  bench/  make bench"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,8 +45,17 @@ slides: $(STAMP) $(SAMPLE) ## Build the participants' and the trainer's class de
 guide: $(STAMP) ## Write the facilitator guide for trainers (reports/guide.<lang>.html; MINUTES=60|90|180)
 	$(CSKIT) guide --lang $(LANG_REPORT) --minutes $(or $(MINUTES),60) --out reports/guide.$(LANG_REPORT).html
 
-lab: $(STAMP) $(SAMPLE) ## Open JupyterLab on the notebooks in one language (LANG_REPORT=ja|en, AUDIENCE=new_hire|trainer)
+worksheet: $(STAMP) ## Write the printable exercise worksheet, the answer key on its last page (reports/worksheet.<lang>.html)
+	$(CSKIT) worksheet --lang $(LANG_REPORT) --out reports/worksheet.$(LANG_REPORT).html
+
+notebooks: $(STAMP) $(SAMPLE) ## Write the four notebooks in one language, parameters set (lab/<lang>/; AUDIENCE=new_hire|trainer)
 	$(CSKIT) notebooks --data data/sample --out lab/$(LANG_REPORT) --lang $(LANG_REPORT) --audience $(AUDIENCE)
+
+class: slides guide worksheet notebooks ## Everything for one class in one language: both decks, the guide, the worksheet, the notebooks
+	@echo "class materials ($(LANG_REPORT)): reports/slides.participant.$(LANG_REPORT).html reports/slides.trainer.$(LANG_REPORT).html"
+	@echo "  reports/guide.$(LANG_REPORT).html reports/worksheet.$(LANG_REPORT).html lab/$(LANG_REPORT)/ (open with: make lab)"
+
+lab: notebooks ## Open JupyterLab on the notebooks in one language (LANG_REPORT=ja|en, AUDIENCE=new_hire|trainer)
 	$(VENV)/bin/jupyter lab lab/$(LANG_REPORT)
 
 test: $(STAMP) $(SAMPLE) browser ## Run the whole suite: tests/ and every docstring example in cskit/ (notebooks, browser, wheel included)

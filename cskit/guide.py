@@ -163,8 +163,8 @@ def answer_keys(lang: str | None = None) -> dict:
     Returns
     -------
     dict
-        ``classification`` and ``kpi_choice`` (notebook 01), ``compute`` (01 exercise 3,
-        whose first item is 02's exercise 1), ``nb02``, ``nb03`` (model rewrites),
+        ``classification`` and ``kpi_choice`` (notebook 01), ``compute`` (01 exercise 3),
+        ``nb02`` (computed on the team's data), ``nb03`` (model rewrites),
         ``nb04`` (questions) and ``cohorts`` (04's tables).
 
     Examples

@@ -319,9 +319,8 @@ def show_role_kpis(kpis: pd.DataFrame, role: str | None, *, teams: list[str], la
     shown = [kpi_id for family in FAMILY_TITLE_KEYS
              for kpi_id in show_family(kpis, family, teams=teams, lang=lang, team_names=team_names,
                                        currency=currency, kpi_ids=own)]
-    missing = [k.label(lang) for k in kpis_for_role(role)] if role is not None else []
-    missing = [label for k, label in zip(kpis_for_role(role), missing) if k.id not in own] if missing else []
-    if missing:
+    missing = [k.label(lang) for k in kpis_for_role(role) if k.id not in own] if role is not None else []
+    if missing:  # the data lacks a table these KPIs need (e.g. no surveys: no NPS, no CSAT)
         say("notebook.own.not_computed", lang, kpis=("、" if lang == "ja" else ", ").join(missing))
     return shown
 

@@ -87,6 +87,17 @@ def test_a_sales_team_sees_sales_kpis_and_not_the_cs_outcomes_it_does_not_own(sa
     assert format_value("active_user_rate", company, "en") in folds
 
 
+
+def test_a_role_kpi_the_data_cannot_give_is_named_not_silently_dropped(sample_kpis, shown):
+    without_surveys = sample_kpis[~sample_kpis.kpi.isin(["nps", "csat"])]  # as if surveys.csv were missing
+    own = nb.show_role_kpis(without_surveys[without_surveys.team.isin(["cs_smb", "all"])], "cs",
+                            teams=["cs_smb", "all"], lang="en")
+    assert "nps" not in own and "csat" not in own
+    notes = [text for text in shown["text"] if isinstance(text, str) and text.startswith("> ")]
+    assert notes == ["> The data lacks the tables these KPIs need, so they are not computed: "
+                     "Net Promoter Score (NPS), Customer satisfaction (CSAT)"]
+
+
 def test_the_company_page_shows_every_family_and_folds_nothing(sample_kpis, shown):
     month = sample_kpis["month"].max()
     own, folded = page_of(sample_kpis, "all", None, month)

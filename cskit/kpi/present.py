@@ -19,12 +19,24 @@ from .registry import format_value, get_kpi
 __all__ = ["people_table", "kpi_summary_table", "kpi_values_table", "at_risk_table"]
 
 
-def people_table(frame: pd.DataFrame):
-    """``frame`` as a table for people: no index column, text escaped, the first column left-aligned.
+def people_table(frame: pd.DataFrame, text_columns: int = 1):
+    """``frame`` as a table for people: no index column, text escaped, the first ``text_columns`` left-aligned.
 
     The cells should already be text formatted for people (:func:`cskit.kpi.registry.format_value`);
     this only lays them out. The table's id comes from its content, so a page renders to the
     same bytes every time.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Text cells, one column per heading.
+    text_columns : int
+        How many leading columns hold names or months (left-aligned); the rest hold
+        numbers (right-aligned).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
 
     Examples
     --------
@@ -34,9 +46,10 @@ def people_table(frame: pd.DataFrame):
     """
     uid = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
     styler = frame.style.hide(axis="index").format(escape="html").set_uuid(f"cskit{uid}")
+    left = ", ".join(f"td.col{i}, th.col{i}" for i in range(text_columns))
     styler = styler.set_table_styles([
         {"selector": "td, th", "props": "text-align: right; padding: 0.2rem 0.6rem;"},
-        {"selector": "td.col0, th.col0", "props": "text-align: left;"},
+        {"selector": left, "props": "text-align: left;"},  # names and months read left to right; numbers align right
     ])
     return styler
 
@@ -124,7 +137,8 @@ def kpi_values_table(kpis: pd.DataFrame, values: dict, team: str, lang: str, cur
         month = pd.Period(month, freq="M")
         rows.append([get_kpi(kpi_id).label(lang), str(month),
                      format_value(kpi_id, lookup.get((kpi_id, month), float("nan")), lang, currency)])
-    return people_table(pd.DataFrame(rows, columns=[t("kpi.col_kpi", lang), t("notebook.col.month", lang), team_name or team]))
+    columns = [t("kpi.col_kpi", lang), t("notebook.col.month", lang), team_name or team]
+    return people_table(pd.DataFrame(rows, columns=columns), text_columns=2)
 
 
 
@@ -152,4 +166,4 @@ def at_risk_table(health: pd.DataFrame, lang: str, limit: int = 10):
         t("notebook.col.account_id", lang): shown["account_id"].astype(str).tolist(),
         t("notebook.col.account_name", lang): shown["account_name"].astype(str).tolist(),
         get_kpi("health_score").label(lang): [format_value("health_score", v, lang) for v in shown["health_score"]],
-    }))
+    }), text_columns=2)

@@ -152,31 +152,34 @@ def explain_kpi(kpi_id: str, lang: str) -> None:
     display(Formula(kpi.latex))
 
 
-def kpi_summary_table(kpis: pd.DataFrame, kpi_ids: list[str], month, lang: str, currency: str = "JPY",
-                      teams: list[str] | None = None, team_names: dict | None = None) -> pd.DataFrame:
-    """A readable table: one row per KPI, one column per team, values formatted for people.
+# --------------------------------------------------------------------------- #
+# Notebook 02: the team's own KPIs first, the other roles' KPIs folded away
+# --------------------------------------------------------------------------- #
+#: Heading of each registry family.
+FAMILY_TITLE_KEYS = {
+    "revenue": "notebook.family.revenue",
+    "retention": "notebook.family.retention",
+    "efficiency": "notebook.family.efficiency",
+    "cs_outcomes": "notebook.family.cs_outcomes",
+    "sales": "notebook.family.sales",
+    "inside_sales": "notebook.family.inside_sales",
+    "marketing": "notebook.family.marketing",
+    "support": "notebook.family.support",
+    "health": "notebook.family.health",
+}
 
-    Parameters
-    ----------
-    kpis : DataFrame
-        Tidy output of :func:`cskit.kpi.engine.compute_kpis`.
-    kpi_ids : list of str
-        Rows, in order.
-    month : Period or str
-        The month shown.
-    """
-    month = pd.Period(month, freq="M")
-    teams = teams or list(dict.fromkeys(kpis["team"]))
-    rows = []
-    for kpi_id in kpi_ids:
-        row = {"KPI": get_kpi(kpi_id).label(lang)}
-        for team in teams:
-            hit = kpis[(kpis["team"] == team) & (kpis["kpi"] == kpi_id) & (kpis["month"] == month)]["value"]
-            label = (team_names or {}).get(team, team)
-            row[label] = format_value(kpi_id, float(hit.iloc[0]) if len(hit) else float("nan"), lang, currency)
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("KPI")
-
+#: The paragraph under each family's heading.
+FAMILY_INTRO_KEYS = {
+    "revenue": "notebook.family_intro.revenue",
+    "retention": "notebook.family_intro.retention",
+    "efficiency": "notebook.family_intro.efficiency",
+    "cs_outcomes": "notebook.family_intro.cs_outcomes",
+    "sales": "notebook.family_intro.sales",
+    "inside_sales": "notebook.family_intro.inside_sales",
+    "marketing": "notebook.family_intro.marketing",
+    "support": "notebook.family_intro.support",
+    "health": "notebook.family_intro.health",
+}
 
 
 def family_kpis(kpis: pd.DataFrame, family: str) -> list[str]:
@@ -195,9 +198,46 @@ def family_kpis(kpis: pd.DataFrame, family: str) -> list[str]:
     return [k.id for k in registry().values() if k.family == family and k.id in present]
 
 
+def role_kpi_ids(kpis: pd.DataFrame, role: str | None = None) -> list[str]:
+    """The KPIs of ``kpis`` a role tracks (the registry's ``roles``), in registry order; every one for ``None``.
+
+    ``None`` stands for the company page (team ``all``), which is about every role.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"team": "all", "month": pd.Period("2024-01", "M"),
+    ...                       "kpi": ["mrr", "win_rate", "logo_churn_rate"], "value": 1.0})
+    >>> role_kpi_ids(frame, "cs"), role_kpi_ids(frame, "field_sales"), role_kpi_ids(frame)
+    (['mrr', 'logo_churn_rate'], ['mrr', 'win_rate'], ['mrr', 'logo_churn_rate', 'win_rate'])
+    """
+    from .kpi.registry import kpis_for_role, registry
+
+    present = set(kpis["kpi"])
+    chosen = registry().values() if role is None else kpis_for_role(role)
+    return [k.id for k in chosen if k.id in present]
+
+
+def headline_kpi_ids(kpis: pd.DataFrame, role: str | None = None) -> list[str]:
+    """The rows of a page's headline table: the role's KPIs; for the company, each role's headline KPIs.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"team": "all", "month": pd.Period("2024-01", "M"),
+    ...                       "kpi": ["mrr", "arpa", "win_rate", "tickets_opened"], "value": 1.0})
+    >>> headline_kpi_ids(frame, "field_sales"), headline_kpi_ids(frame)
+    (['mrr', 'arpa', 'win_rate'], ['mrr', 'win_rate', 'tickets_opened'])
+    """
+    from .roles.registry import per_role
+
+    if role is not None:
+        return role_kpi_ids(kpis, role)
+    wanted = {kpi_id for ids in per_role("headline_kpis").values() for kpi_id in ids}
+    return [kpi_id for kpi_id in role_kpi_ids(kpis) if kpi_id in wanted]
+
+
 def show_family(kpis: pd.DataFrame, family: str, *, teams: list[str], lang: str | None = None,
-                team_names: dict | None = None, currency: str = "JPY") -> list[str]:
-    """Explain each KPI of a registry family (name, definition, formula) and draw their trends.
+                team_names: dict | None = None, currency: str = "JPY", kpi_ids: list[str] | None = None) -> list[str]:
+    """Under the family's heading, explain each KPI (name, definition, formula) and draw their trends.
 
     One call per family keeps notebook 02 free of copied blocks: the family's KPIs come
     from the registry, the text from the registry and the message catalogue, the chart
@@ -216,23 +256,214 @@ def show_family(kpis: pd.DataFrame, family: str, *, teams: list[str], lang: str 
         Display name per team id.
     currency : str
         ISO code of money values.
+    kpi_ids : list of str, optional
+        Show only these of the family's KPIs (e.g. :func:`role_kpi_ids`).
 
     Returns
     -------
     list of str
-        The KPI ids shown (empty when the data has none of the family's tables).
+        The KPI ids shown; empty (and nothing shown) when ``kpis`` has none of them.
     """
     import matplotlib.pyplot as plt
+    from IPython.display import Markdown, display
 
     from .plots import kpi as kpi_plots
 
     lang = resolve_lang(lang)
-    shown = family_kpis(kpis, family)
+    shown = [k for k in family_kpis(kpis, family) if kpi_ids is None or k in kpi_ids]
     if not shown:
-        say("notebook.missing_tables", lang, tables=family)
         return shown
+    display(Markdown(f"### {t(FAMILY_TITLE_KEYS[family], lang)}\n\n{t(FAMILY_INTRO_KEYS[family], lang)}"))
     for kpi_id in shown:
         explain_kpi(kpi_id, lang)
     kpi_plots.trend_grid(kpis, kpi_ids=shown, teams=teams, lang=lang, team_names=team_names, currency=currency)
     plt.show()
     return shown
+
+
+def _role_name(role: str, lang: str) -> str:
+    from .roles.registry import ROLE_TABLE
+
+    return t(ROLE_TABLE[role].name_key, lang)
+
+
+def show_role_kpis(kpis: pd.DataFrame, role: str | None, *, teams: list[str], lang: str | None = None,
+                   team_names: dict | None = None, currency: str = "JPY") -> list[str]:
+    """The KPIs a role tracks, family by family (:func:`show_family`); every family for the company.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        Tidy output of :func:`cskit.kpi.engine.compute_kpis`.
+    role : str or None
+        The team's role (:meth:`cskit.dataset.Dataset.role_of`); ``None`` for the company page.
+    teams, lang, team_names, currency
+        As :func:`show_family`.
+
+    Returns
+    -------
+    list of str
+        The KPI ids shown.
+    """
+    from IPython.display import Markdown, display
+
+    from .kpi.registry import kpis_for_role
+
+    lang = resolve_lang(lang)
+    if role is None:
+        display(Markdown(f"## {t('notebook.own.title_all', lang)}\n\n{t('notebook.own.lead_all', lang)}"))
+    else:
+        name = _role_name(role, lang)
+        display(Markdown(f"## {t('notebook.own.title', lang, role=name)}\n\n{t('notebook.own.lead', lang, role=name)}"))
+    own = role_kpi_ids(kpis, role)
+    shown = [kpi_id for family in FAMILY_TITLE_KEYS
+             for kpi_id in show_family(kpis, family, teams=teams, lang=lang, team_names=team_names,
+                                       currency=currency, kpi_ids=own)]
+    missing = [k.label(lang) for k in kpis_for_role(role) if k.id not in own] if role is not None else []
+    if missing:  # the data lacks a table these KPIs need (e.g. no surveys: no NPS, no CSAT)
+        say("notebook.own.not_computed", lang, kpis=("、" if lang == "ja" else ", ").join(missing))
+    return shown
+
+
+def _fold_html(family: str, kpi_ids: list[str], lang: str, table) -> str:
+    """One family behind a ``<details>`` fold (no script): its lead, each KPI's definition and formula, the table."""
+    kpi_parts = []
+    for kpi_id in kpi_ids:
+        kpi = get_kpi(kpi_id)
+        kpi_parts.append(f"<p><strong>{html.escape(kpi.label(lang))}</strong> (<code>{html.escape(kpi.id)}</code>): "
+                         f"{html.escape(pick(kpi.definition, lang))}</p>{Formula(kpi.latex)._repr_html_()}")
+    summary = t("notebook.others.summary", lang, family=t(FAMILY_TITLE_KEYS[family], lang), count=len(kpi_ids))
+    return (f'<details class="cskit-fold" style="margin: 0.4rem 0;">'
+            f'<summary style="cursor: pointer; font-weight: 600;">{html.escape(summary)}</summary>'
+            f"<p>{html.escape(t(FAMILY_INTRO_KEYS[family], lang))}</p>{''.join(kpi_parts)}{table.to_html()}</details>")
+
+
+def show_other_kpis(kpis: pd.DataFrame, role: str | None, month, *, teams: list[str], lang: str | None = None,
+                    team_names: dict | None = None, currency: str = "JPY", data_end=None) -> list[str]:
+    """The KPIs a role does not track, one fold per family: definitions, formulas, this month's values.
+
+    A ``<details>`` element opens without any script (report pages allow none); nothing
+    is shown on the company page (``role=None``), which shows every family in full.
+
+    Parameters
+    ----------
+    kpis : DataFrame
+        Tidy output of :func:`cskit.kpi.engine.compute_kpis`.
+    role : str or None
+        The team's role; ``None`` for the company.
+    month : Period or str
+        The month of the values (:func:`kpi_summary_table`).
+    teams, lang, team_names, currency
+        As :func:`show_family`.
+    data_end : Period or str, optional
+        The data's last month (:func:`kpi_summary_table`).
+
+    Returns
+    -------
+    list of str
+        The KPI ids folded away.
+    """
+    from IPython.display import HTML, Markdown, display
+
+    from .kpi.present import kpi_summary_table
+
+    lang = resolve_lang(lang)
+    own = set(role_kpi_ids(kpis, role))
+    folds, folded = [], []
+    for family in FAMILY_TITLE_KEYS:
+        ids = [kpi_id for kpi_id in family_kpis(kpis, family) if kpi_id not in own]
+        if ids:
+            table = kpi_summary_table(kpis, ids, month, lang, currency, teams=teams, team_names=team_names, data_end=data_end)
+            folds.append(_fold_html(family, ids, lang, table))
+            folded += ids
+    if folds:
+        name = _role_name(role, lang)
+        display(Markdown(f"## {t('notebook.others.title', lang)}\n\n{t('notebook.others.lead', lang, role=name)}"))
+        display(HTML("".join(folds)))
+    return folded
+
+
+def show_at_risk(dataset, team: str, month, lang: str | None = None, *, role: str | None = None,
+                 limit: int = 10) -> int:
+    """The team's accounts whose health score is below the at-risk threshold, lowest first.
+
+    Shown to the roles that track the health score (and on the company page,
+    ``role=None``); the other roles get nothing.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    team : str
+    month : Period or str
+    lang : {"ja", "en"} or None
+    role : str or None
+        The team's role.
+    limit : int
+        Rows listed at most.
+
+    Returns
+    -------
+    int
+        The number of accounts at risk (0 when nothing is shown).
+    """
+    from IPython.display import Markdown, display
+
+    from .kpi.engine import account_health
+    from .kpi.health import HealthConfig
+    from .kpi.present import at_risk_table
+    from .kpi.registry import kpis_for_role
+
+    lang = resolve_lang(lang)
+    if role is not None and "health_score" not in [k.id for k in kpis_for_role(role)]:
+        return 0
+    threshold = format_value("health_score", HealthConfig().at_risk_below, lang)
+    health = account_health(dataset, team=team, month=str(month))
+    risky = int(health["at_risk"].sum())
+    display(Markdown(f"### {t('notebook.at_risk.title', lang, threshold=threshold)}"))
+    if not risky:
+        say("notebook.at_risk.none", lang, threshold=threshold)
+        return 0
+    display(at_risk_table(health, lang, limit))
+    if risky > limit:
+        say("notebook.at_risk.more", lang, shown=limit, more=risky - limit)
+    return risky
+
+
+def worked_examples(lang: str | None = None) -> list[str]:
+    """The sources' figures worked through with :mod:`cskit.kpi.unit_economics`, one line each.
+
+    The figures are the source articles' (in yen); the notebook writes no formula.
+
+    Examples
+    --------
+    >>> worked_examples("en")[0]
+    'NRR: customers who paid ¥100,000,000 last year pay ¥70,000,000 this year → 70.0%'
+    """
+    from .kpi import unit_economics as ue
+
+    lang = resolve_lang(lang)
+
+    def money(value: float) -> str:
+        return format_value("mrr", value, lang, "JPY")
+
+    def rate(value: float) -> str:
+        return format_value("logo_churn_rate", value, lang)
+
+    return [
+        t("notebook.example.nrr", lang, before=money(100e6), after=money(70e6),
+          value=rate(ue.net_revenue_retention(100e6, 70e6))),
+        t("notebook.example.growth", lang, nrr=rate(1.20), growth=rate(ue.growth_from_nrr(1.20))),
+        t("notebook.example.ltv_simple", lang, price=money(50_000), per_year=4, years=3,
+          value=money(ue.ltv_simple(50_000, 4, 3))),
+        t("notebook.example.ltv_saas", lang, arpa=money(30_000), margin=rate(0.8), churn=rate(0.02),
+          value=money(ue.ltv_saas(30_000, 0.8, 0.02))),
+        t("notebook.example.one_to_five", lang, keep=money(20_000),
+          acquire=money(ue.acquisition_cost_comparison(20_000)["acquire"])),
+    ]
+
+
+def show_worked_examples(lang: str | None = None) -> None:
+    """Display :func:`worked_examples` as a list."""
+    from IPython.display import Markdown, display
+
+    display(Markdown("\n".join(f"- {line}" for line in worked_examples(lang))))

@@ -62,6 +62,10 @@ class Kpi:
     value_range : tuple of float
         ``(low, high)`` values the KPI can take, in its unit (``inf`` = unbounded): the
         entry's ``range``, else rates 0-1, scores 0-100, other units 0 or more.
+    complete_after : int
+        Months that must end after a month before its value is final: 0 for most KPIs,
+        1 for those that count items by the month they were opened and their outcome
+        later (a ticket's resolution); :mod:`cskit.kpi.latest` applies it.
 
     Examples
     --------
@@ -86,6 +90,7 @@ class Kpi:
     parent: str | None
     kgi: bool
     value_range: tuple[float, float] = _NON_NEGATIVE
+    complete_after: int = 0
 
     def label(self, lang: str | None = None) -> str:
         """Full name in ``lang``."""
@@ -137,6 +142,7 @@ def _load() -> dict[str, Kpi]:
             parent=entry.get("parent"),
             kgi=bool(entry.get("kgi", False)),
             value_range=_value_range(entry),
+            complete_after=int(entry.get("complete_after", 0)),
         )
     return registry
 

@@ -6,8 +6,9 @@ language should not meet:
 * ``other_language``: Japanese characters (kana, kanji, Japanese punctuation) in an
   English page, or English words in a Japanese page. Allowed in a Japanese page:
   names of the sources' companies and people and of tools (:data:`NAMES`), standard
-  abbreviations and units (:data:`ABBREVIATIONS`), ids (a word with a digit, ``_``,
-  ``.`` or ``/``: ``nrr_12m``, ``cs_smb``, ``targets.yml``) and single letters.
+  abbreviations and units (:data:`ABBREVIATIONS`), ids (the KPI registry's, and any
+  word with a digit, ``_``, ``.`` or ``/``: ``mrr``, ``nrr_12m``, ``cs_smb``,
+  ``targets.yml``) and single letters.
   Text inside an element whose ``lang`` attribute names the other language is meant
   to be there (a glossary's paired term, a quoted original), and ``<script>``,
   ``<style>``, ``<code>``, ``<pre>`` and ``<svg>`` are not prose.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from ..options import check_lang
@@ -154,11 +156,19 @@ class _Reader(HTMLParser):
             self.pieces.append((data, frame))
 
 
+@lru_cache(maxsize=1)
+def _allowed() -> frozenset[str]:
+    """Words a Japanese page may show: the abbreviations, the KPI ids, the raw-frame marks (reported apart)."""
+    from ..kpi.registry import registry
+
+    return ABBREVIATIONS | frozenset(registry()) | _RAW_CELLS | {"dtype"}
+
+
 def _english_words(text: str) -> list[str]:
     """Latin-letter words of ``text`` that are not names, abbreviations, units, ids or single letters."""
     words = _WORD.findall(_NAMES.sub(" ", text))
-    return [w for w in words if len(w) > 1 and w not in ABBREVIATIONS and w not in _RAW_CELLS and w != "dtype"
-            and not _ID_MARK.search(w)]
+    allowed = _allowed()
+    return [w for w in words if len(w) > 1 and w not in allowed and not _ID_MARK.search(w)]
 
 
 def _other_language(pieces, lang: str) -> list[Finding]:
@@ -227,7 +237,7 @@ def scan_page(html: str, lang: str) -> list[Finding]:
     []
     >>> scan_page("<p>解約率が下がりました。</p>", "en")[0].text
     '解約率が下がりました。'
-    >>> [f.text for f in scan_page("<p>MRR は cs_smb で増えた (churn rate)。</p>", "ja")]
+    >>> [f.text for f in scan_page("<p>MRR は cs_smb で増えた (churn rate、ltv)。</p>", "ja")]
     ['churn rate']
     >>> table = ("<table><thead><tr><th></th><th>value</th></tr></thead>"
     ...          "<tbody><tr><th>0</th><td>NaN</td></tr><tr><th>1</th><td>0.218182</td></tr></tbody></table>")

@@ -4,6 +4,9 @@ The page uses nbconvert's JupyterLab template, extended in
 ``cskit/templates/cskit_report/notebook.html.j2`` so that nothing is fetched and no
 script runs (:data:`CSP`); images are embedded as ``data:`` URIs and the style sheet
 is inline. Only the report language's prose cells are kept (:data:`LANG_TAGS`).
+Every chart has an alt text in the page's language: its title, which the kernel puts
+in the output's metadata (:func:`cskit.notebook.describe_figures`), else the heading
+of the section it is in (:func:`add_image_alt`).
 :func:`external_references` is the check that a page (or a slide deck) calls out nowhere.
 """
 from __future__ import annotations
@@ -18,7 +21,8 @@ from ..i18n import t
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Job
 
-__all__ = ["LANG_TAGS", "CSP", "TEMPLATE_DIR", "other_lang_tags", "external_references", "css", "render_notebook"]
+__all__ = ["LANG_TAGS", "CSP", "TEMPLATE_DIR", "other_lang_tags", "external_references", "css", "add_image_alt",
+           "render_notebook"]
 
 #: Markdown cell tag of each language; a report or a deck keeps only its language's cells.
 LANG_TAGS: dict[str, str] = {"ja": "lang-ja", "en": "lang-en"}
@@ -29,6 +33,9 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "cskit_report
 #: Content-Security-Policy of every page: no script, no request; only inline styles
 #: and data: images and fonts. A report is read offline and must stay inert.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_MARKUP = re.compile(r"[*_`]|<[^>]+>")
 
 _EXTERNAL = re.compile(
     r"""(?:\b(?:src|href|srcset|poster|data|action|formaction|xlink:href)\s*=\s*["']?\s*"""
@@ -62,6 +69,45 @@ def external_references(html: str) -> list[str]:
     []
     """
     return _EXTERNAL.findall(html)
+
+
+def add_image_alt(nb, lang: str, fallback: str) -> int:
+    """Give every chart without an alt text the heading of its section, in ``lang``.
+
+    A chart with a title already has its alt text (the kernel adds the title,
+    :func:`cskit.notebook.describe_figures`); the others get the last heading of a
+    ``lang`` (or untagged) markdown cell above them, or ``fallback`` before any heading.
+    The alt text is stored in the output's ``image/png`` metadata, where the page
+    template reads it.
+
+    Returns
+    -------
+    int
+        How many images were given an alt text.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## 継続率の推移", metadata={"tags": ["lang-ja"]}),
+    ...     nbformat.v4.new_markdown_cell("## Retention over time", metadata={"tags": ["lang-en"]}),
+    ...     nbformat.v4.new_code_cell("plot()", outputs=[nbformat.v4.new_output(
+    ...         "display_data", data={"image/png": "AA=="})])])
+    >>> add_image_alt(nb, "en", "04 Cohorts"), nb.cells[2].outputs[0].metadata["image/png"]["alt"]
+    (1, 'Retention over time')
+    """
+    skipped = other_lang_tags(lang)
+    heading, added = fallback, 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and not skipped & set(cell.get("metadata", {}).get("tags", [])):
+            found = _HEADING.findall(cell.source)
+            heading = _MARKUP.sub("", found[-1]).strip() if found else heading
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if "image/png" in output.get("data", {}):
+                meta = output.setdefault("metadata", {}).setdefault("image/png", {})
+                if not meta.get("alt"):
+                    meta["alt"], added = heading, added + 1
+    return added
 
 
 @lru_cache(maxsize=1)
@@ -111,5 +157,6 @@ def render_notebook(nb, job: Job, failure: dict | None = None) -> str:
         "metadata": {"name": f"{header['team_name']} · {header['notebook_title']}", "path": job.cwd},
         "cskit": cskit_resources,
     }
+    add_image_alt(nb, lang, header["notebook_title"])
     body, _ = _exporter(lang, job.settings.show_code).from_notebook_node(nb, resources=resources)
     return body

@@ -80,6 +80,68 @@ def test_findings_are_written_one_per_line():
 
 
 # --------------------------------------------------------------------------- #
+# What the page renderer does for a clean page
+# --------------------------------------------------------------------------- #
+def render(cells: list, lang: str) -> str:
+    import nbformat
+
+    from cskit.report.plan import Job, ReportSettings
+    from cskit.report.render import render_notebook
+
+    settings = ReportSettings(data_dir=".", out_dir=".", notebooks_dir=".", scratch=".", run_id="t", lang=lang,
+                              as_of=None, as_of_label="2024-06")
+    job = Job("cs_smb", "SMB向けCS", "04_cohort_retention.ipynb", settings)
+    return render_notebook(nbformat.v4.new_notebook(cells=cells), job)
+
+
+def chart(alt: str | None = None):
+    import nbformat
+
+    metadata = {"image/png": {"alt": alt}} if alt else {}
+    output = nbformat.v4.new_output("display_data", data={"image/png": "AA==", "text/plain": "<Figure>"}, metadata=metadata)
+    return nbformat.v4.new_code_cell("plot()", outputs=[output])
+
+
+def test_charts_get_their_title_or_their_section_heading_as_alt_text():
+    import nbformat
+
+    cells = [nbformat.v4.new_markdown_cell("## 生存曲線", metadata={"tags": ["lang-ja"]}),
+             nbformat.v4.new_markdown_cell("## Survival curve", metadata={"tags": ["lang-en"]}),
+             chart("初回解約までの生存曲線（カプラン・マイヤー）"), chart()]
+    ja, en = render(cells, "ja"), render(cells, "en")
+    assert 'alt="初回解約までの生存曲線（カプラン・マイヤー）"' in ja and 'alt="生存曲線"' in ja
+    assert 'alt="Survival curve"' in en and "No description" not in ja + en
+    assert render([chart()], "en").count('alt="04 Cohorts and retention"') == 1  # no heading: the notebook's title
+
+
+def test_a_figure_shown_in_a_kernel_carries_its_title_as_metadata():
+    from IPython.core.formatters import DisplayFormatter
+    from matplotlib.figure import Figure
+
+    from cskit.notebook import _figure_alt
+
+    formatter = DisplayFormatter()
+    formatter.formatters["image/png"].for_type(Figure, lambda fig: "AA==")  # what the inline backend registers
+    formatter.mimebundle_formatter.for_type(Figure, _figure_alt)
+    fig = Figure()
+    ax = fig.subplots()
+    assert formatter.format(fig)[1] == {}  # no title: the page falls back to the section heading
+    ax.set_title("Logo retention by cohort (%)")
+    data, metadata = formatter.format(fig)
+    assert data["image/png"] == "AA==" and metadata == {"image/png": {"alt": "Logo retention by cohort (%)"}}
+
+
+def test_a_lang_span_in_prose_survives_the_page_renderer():
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell('- **打ち切り（<span lang="en">censoring</span>）**: 空欄にします。',
+                                         metadata={"tags": ["lang-ja"]})
+    page = render([cell], "ja")
+    assert '<strong>打ち切り（<span lang="en">censoring</span>）</strong>' in page
+    assert scan_page(page, "ja") == []
+
+
+# --------------------------------------------------------------------------- #
 # Every page of every notebook, in both languages
 # --------------------------------------------------------------------------- #
 #: A CS team, a sales team and the whole company.

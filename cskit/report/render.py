@@ -12,7 +12,7 @@ of the section it is in (:func:`add_image_alt`).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,13 +116,41 @@ def css() -> str:
     return (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def _exporter_class():
+    """nbconvert's HTML exporter, keeping a prose cell's inline HTML as it is written.
+
+    To embed images, nbconvert parses every inline HTML tag of a markdown cell on its
+    own, which closes ``<span lang="en">`` before the words it marks. Here only inline
+    HTML that holds an image is parsed; the rest (a ``lang`` span) stays as written.
+    """
+    from jinja2 import pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class Renderer(IPythonRenderer):
+        def inline_html(self, html: str) -> str:
+            return super().inline_html(html) if "<img" in html.lower() else html
+
+    class Exporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            path = context.get("resources", {}).get("metadata", {}).get("path", "")
+            renderer = Renderer(escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
+                                path=path, anchor_link_text=self.anchor_link_text,
+                                exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return Exporter
+
+
 @lru_cache(maxsize=8)
 def _exporter(lang: str, show_code: bool):
     """An HTML exporter with the offline template, keeping only ``lang``'s prose cells."""
-    from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(
+    exporter = _exporter_class()(
         template_name="lab",
         extra_template_paths=[str(TEMPLATE_DIR)],
         template_file="notebook.html.j2",
@@ -134,7 +162,14 @@ def _exporter(lang: str, show_code: bool):
     )
     remove = TagRemovePreprocessor(remove_cell_tags=other_lang_tags(lang), enabled=True)
     exporter.register_preprocessor(remove, enabled=True)
+    exporter.register_preprocessor(partial(_alt_texts, lang), enabled=True)
     return exporter
+
+
+def _alt_texts(lang: str, nb, resources: dict):
+    """Preprocessor step (on nbconvert's copy of the notebook): :func:`add_image_alt`."""
+    add_image_alt(nb, lang, resources["cskit"]["notebook_title"])
+    return nb, resources
 
 
 def render_notebook(nb, job: Job, failure: dict | None = None) -> str:
@@ -157,6 +192,5 @@ def render_notebook(nb, job: Job, failure: dict | None = None) -> str:
         "metadata": {"name": f"{header['team_name']} · {header['notebook_title']}", "path": job.cwd},
         "cskit": cskit_resources,
     }
-    add_image_alt(nb, lang, header["notebook_title"])
     body, _ = _exporter(lang, job.settings.show_code).from_notebook_node(nb, resources=resources)
     return body

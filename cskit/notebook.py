@@ -23,7 +23,8 @@ from .kpi.registry import format_value, get_kpi
 
 
 def setup(lang: str | None = None, context: str = "notebook") -> str:
-    """Prepare a notebook: resolve the language, set the chart style, pandas display options.
+    """Prepare a notebook: resolve the language, set the chart style, pandas display options,
+    and give every chart its title as alt text (:func:`describe_figures`).
 
     Returns
     -------
@@ -33,9 +34,51 @@ def setup(lang: str | None = None, context: str = "notebook") -> str:
     from .plots import set_style
 
     set_style(context)
+    describe_figures()
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
     return resolve_lang(lang)
+
+
+def figure_title(fig) -> str:
+    """A chart's title: the figure's suptitle, else the first axes title ("" if it has none).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> left, right = fig.subplots(1, 2)
+    >>> _ = right.set_title("Net revenue retention")
+    >>> figure_title(fig)
+    'Net revenue retention'
+    >>> _ = fig.suptitle("Cohorts")
+    >>> figure_title(fig)
+    'Cohorts'
+    """
+    titles = [fig.get_suptitle()] + [ax.get_title(loc) for ax in fig.axes for loc in ("center", "left", "right")]
+    return next((title.strip() for title in titles if title and title.strip()), "")
+
+
+def _figure_alt(fig):
+    """The display metadata that carries a figure's title as its image's alt text."""
+    title = figure_title(fig)
+    return ({}, {"image/png": {"alt": title}}) if title else None
+
+
+def describe_figures() -> None:
+    """Make every matplotlib figure shown in this kernel carry its title as the image's alt text.
+
+    The title (:func:`figure_title`, in the notebook's language like every chart label)
+    goes into the output's ``image/png`` metadata as ``alt``; the report page writes it
+    on the image (:mod:`cskit.report.render`). Registering twice is harmless; outside
+    IPython nothing happens.
+    """
+    from IPython import get_ipython
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.mimebundle_formatter.for_type(Figure, _figure_alt)
 
 
 #: The last folder :func:`load_data` read in this kernel: {"stamp": ..., "dataset": Dataset}.

@@ -45,6 +45,10 @@ Modules
     :class:`KaplanMeier`, :func:`lifetimes`, :func:`survival_curve`, :func:`median_lifetime`.
 :mod:`.reading`
     :func:`retention_reading` and :func:`survival_reading`, the written readings.
+:mod:`.tables`
+    The results as tables for people (:func:`retention_table`, :func:`lifetimes_table`,
+    :func:`survival_table`, :func:`mrr_table`), display names of split groups
+    (:func:`split_label`) and :func:`data_view`, the raw frame folded away for analysts.
 :mod:`.records`
     :func:`cohort_records` and :func:`format_records`, what ``cskit cohort`` writes.
 :mod:`.aged`
@@ -54,10 +58,12 @@ from __future__ import annotations
 
 from .aged import NO_VALUE, PERIODS, SPLITS, TIDY_COLUMNS, available_splits
 from .reading import (FLAT_LOSS_PER_MONTH, METRIC_KEYS, MIN_COHORT_FOR_RANKING, PERIOD_KEYS, READING_HORIZON_MONTHS,
-                      SPLIT_KEYS, retention_reading, survival_reading)
+                      retention_reading, survival_reading)
 from .records import FORMATS, RECORD_COLUMNS, cohort_records, format_records
 from .retention import METRICS, POOLING, cohort_ltv, cohort_retention, combine_splits, period_of, pooled_curve, retention_matrix
 from .survival import CURVE_COLUMNS, LIFETIME_COLUMNS, KaplanMeier, lifetimes, median_lifetime, survival_curve
+from .tables import (SPLIT_KEYS, data_view, lifetimes_table, mrr_table, percent, retention_table, split_label,
+                     survival_table)
 
 __all__ = [
     "CURVE_COLUMNS", "FLAT_LOSS_PER_MONTH", "FORMATS", "LIFETIME_COLUMNS", "METRICS", "MIN_COHORT_FOR_RANKING",
@@ -65,4 +71,5 @@ __all__ = [
     "KaplanMeier", "available_splits", "cohort_ltv", "cohort_records", "cohort_retention", "combine_splits",
     "format_records", "lifetimes", "median_lifetime", "period_of", "pooled_curve", "retention_matrix",
     "retention_reading", "survival_curve", "survival_reading", "PERIOD_KEYS", "METRIC_KEYS", "SPLIT_KEYS",
+    "data_view", "lifetimes_table", "mrr_table", "percent", "retention_table", "split_label", "survival_table",
 ]

@@ -17,6 +17,7 @@ from ..options import check_lang
 from .aged import PERIODS
 from .retention import combine_splits, period_of, pooled_curve
 from .survival import median_lifetime
+from .tables import SPLIT_KEYS, percent, split_label
 
 #: Loss per period below which a curve counts as flat (fraction per age step).
 FLAT_LOSS_PER_MONTH = 0.01
@@ -29,14 +30,14 @@ MIN_COHORT_FOR_RANKING = 5
 #: Message keys (``content/messages/cohorts.yml``) written out in full, so a search for a key finds its users.
 PERIOD_KEYS = {"month": "cohort.period.month", "quarter": "cohort.period.quarter"}
 METRIC_KEYS = {"logo": "cohort.metric.logo", "revenue": "cohort.metric.revenue"}
-SPLIT_KEYS = {"team": "cohort.split.team", "segment": "cohort.split.segment", "touch_model": "cohort.split.touch_model"}
 _UNIT_KEYS = {"month": "cohort.unit.month", "quarter": "cohort.unit.quarter"}
 _UNIT1_KEYS = {"month": "cohort.unit1.month", "quarter": "cohort.unit1.quarter"}
 _AT_KEYS = {"month": "cohort.at.month", "quarter": "cohort.at.quarter"}
 
 
-def _pct(value: float) -> str:
-    return "—" if value is None or not np.isfinite(value) else f"{value * 100:.0f}%"
+def _count(n: int, key: str, key1: str, lang: str) -> str:
+    """``24 cohorts`` / ``1 cohort`` (``24個のコホート``): a count with its noun, singular for one."""
+    return t(key1, lang) if n == 1 else t(key, lang, n=f"{n:,}")
 
 
 def _age_text(age: float, period: str, lang: str) -> str:
@@ -146,7 +147,7 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
     >>> tidy = pd.DataFrame({"cohort": ["2024-01"] * 3, "age": [0, 1, 2], "cohort_size": 4,
     ...                      "value": [1.0, 0.75, 0.5], "base": 4.0})
     >>> print(retention_reading(tidy, "en"))
-    - Across 1 cohorts (4 accounts), logo retention (share of accounts still paying) after 2 months is 50%.
+    - Across 1 cohort (4 accounts), logo retention (share of accounts still paying) after 2 months is 50%.
     """
     lang = check_lang(lang)
     if tidy.empty or tidy["value"].notna().sum() == 0:
@@ -160,8 +161,10 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
         return "- " + t("cohort.too_short", lang)
     at = curve.set_index("age").loc[horizon]
     age_text = _age_text(horizon, period, lang)
-    overall = t("cohort.overall", lang, cohorts=int(at["cohorts"]), accounts=f"{int(at['accounts']):,}",
-                   metric=t(METRIC_KEYS[metric], lang), age=age_text, value=_pct(at["value"]))
+    cohorts = _count(int(at["cohorts"]), "cohort.count.cohorts", "cohort.count.cohort1", lang)
+    accounts = _count(int(at["accounts"]), "cohort.count.accounts", "cohort.count.account1", lang)
+    overall = t("cohort.overall", lang, cohorts=cohorts, accounts=accounts,
+                   metric=t(METRIC_KEYS[metric], lang), age=age_text, value=percent(at["value"]))
     if metric == "revenue":
         overall += (" " if lang == "en" else "") + t("cohort.revenue_above" if at["value"] > 1 else "cohort.revenue_below", lang)
     lines = [overall, *_cohort_comparison(whole, horizon, age_text, lang), *_shape(whole, period, lang)]
@@ -178,13 +181,13 @@ def _cohort_comparison(whole: pd.DataFrame, horizon: int, age_text: str, lang: s
     if len(ranked) < 2:
         return []
     best, worst = ranked.loc[ranked["value"].idxmax()], ranked.loc[ranked["value"].idxmin()]
-    lines = [t("cohort.best_worst", lang, age=age_text, best=best["cohort"], best_value=_pct(best["value"]),
-                  worst=worst["cohort"], worst_value=_pct(worst["value"]))]
+    lines = [t("cohort.best_worst", lang, age=age_text, best=best["cohort"], best_value=percent(best["value"]),
+                  worst=worst["cohort"], worst_value=percent(worst["value"]))]
     ordered = ranked.sort_values("cohort")
     half = len(ordered) // 2
     old, new = _weighted(ordered.iloc[:half]), _weighted(ordered.iloc[len(ordered) - half:])
     key = "cohort.trend_flat" if abs(new - old) < 0.02 else ("cohort.trend_better" if new > old else "cohort.trend_worse")
-    lines.append(t(key, lang, new=_pct(new), old=_pct(old)))
+    lines.append(t(key, lang, new=percent(new), old=percent(old)))
     return lines
 
 
@@ -210,7 +213,7 @@ def _early_loss(values: pd.Series, metric: str, horizon: int, period: str, lang:
     share = (1 - values[early]) / (1 - at)
     if share < 0.4:
         return []
-    return [t("cohort.early_loss", lang, share=_pct(share), horizon=_age_text(horizon, period, lang),
+    return [t("cohort.early_loss", lang, share=percent(share), horizon=_age_text(horizon, period, lang),
                  early=_age_text(early, period, lang))]
 
 
@@ -223,9 +226,10 @@ def _split_comparison(tidy: pd.DataFrame, horizon: int, age_text: str, lang: str
     if len(row) < 2:
         return []
     row = row.sort_values("value", ascending=False)
-    values_text = ", ".join(f"{s} {_pct(v)}" for s, v in zip(row["split"], row["value"]))
-    split_name = t(SPLIT_KEYS[tidy.attrs.get("split") or "segment"], lang)
-    return [t("cohort.splits", lang, split=split_name, age=age_text, values=values_text, best=row["split"].iloc[0])]
+    split = tidy.attrs.get("split") or "segment"
+    names = [split_label(split, group, lang) for group in row["split"]]
+    values_text = t("cohort.list_sep", lang).join(f"{name} {percent(v)}" for name, v in zip(names, row["value"]))
+    return [t("cohort.splits", lang, split=t(SPLIT_KEYS[split], lang), age=age_text, values=values_text, best=names[0])]
 
 
 def _weighted(cells: pd.DataFrame) -> float:
@@ -270,9 +274,10 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
         return "- " + t("cohort.no_data", lang)
     if "split" in curve:
         medians = median_lifetime(curve)
-        values = ", ".join(f"{s} {_age_text(m, 'month', lang)}" for s, m in medians.items())
-        split_name = t(SPLIT_KEYS[curve.attrs.get("split") or "segment"], lang)
-        return "- " + t("cohort.survival.split", lang, split=split_name, values=values)
+        split = curve.attrs.get("split") or "segment"
+        values = t("cohort.list_sep", lang).join(f"{split_label(split, group, lang)} {_age_text(m, 'month', lang)}"
+                                                 for group, m in medians.items())
+        return "- " + t("cohort.survival.split", lang, split=t(SPLIT_KEYS[split], lang), values=values)
     lines = []
     median = median_lifetime(curve)
     if np.isfinite(median):
@@ -281,10 +286,12 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
                           low=_age_text(low, "month", lang), high=_age_text(high, "month", lang)))
     else:
         last = curve.iloc[-1]
-        lines.append(t("cohort.survival.no_median", lang, age=_age_text(last["age"], "month", lang), value=_pct(last["survival"])))
+        lines.append(t("cohort.survival.no_median", lang, age=_age_text(last["age"], "month", lang), value=percent(last["survival"])))
     at = min(at_age, int(curve["age"].max()))
     row = curve.set_index("age").loc[at]
-    lines.append(t("cohort.survival.at", lang, age=_age_text(at, "month", lang), value=_pct(row["survival"]),
-                      low=_pct(row["lower"]), high=_pct(row["upper"])))
-    lines.append(t("cohort.survival.censored", lang, censored=f"{int(curve['censored'].sum()):,}"))
+    lines.append(t("cohort.survival.at", lang, age=_age_text(at, "month", lang), value=percent(row["survival"]),
+                      low=percent(row["lower"]), high=percent(row["upper"])))
+    censored = int(curve["censored"].sum())
+    lines.append(t("cohort.survival.censored1", lang) if censored == 1
+                 else t("cohort.survival.censored", lang, censored=f"{censored:,}"))
     return "\n".join("- " + line for line in lines)

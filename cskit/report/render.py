@@ -4,12 +4,15 @@ The page uses nbconvert's JupyterLab template, extended in
 ``cskit/templates/cskit_report/notebook.html.j2`` so that nothing is fetched and no
 script runs (:data:`CSP`); images are embedded as ``data:`` URIs and the style sheet
 is inline. Only the report language's prose cells are kept (:data:`LANG_TAGS`).
+Every chart has an alt text in the page's language: its title, which the kernel puts
+in the output's metadata (:func:`cskit.notebook.describe_figures`), else the heading
+of the section it is in (:func:`add_image_alt`).
 :func:`external_references` is the check that a page (or a slide deck) calls out nowhere.
 """
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +21,8 @@ from ..i18n import t
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Job
 
-__all__ = ["LANG_TAGS", "CSP", "TEMPLATE_DIR", "other_lang_tags", "external_references", "css", "render_notebook"]
+__all__ = ["LANG_TAGS", "CSP", "TEMPLATE_DIR", "other_lang_tags", "external_references", "css", "add_image_alt",
+           "render_notebook"]
 
 #: Markdown cell tag of each language; a report or a deck keeps only its language's cells.
 LANG_TAGS: dict[str, str] = {"ja": "lang-ja", "en": "lang-en"}
@@ -29,6 +33,9 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "cskit_report
 #: Content-Security-Policy of every page: no script, no request; only inline styles
 #: and data: images and fonts. A report is read offline and must stay inert.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_MARKUP = re.compile(r"[*_`]|<[^>]+>")
 
 _EXTERNAL = re.compile(
     r"""(?:\b(?:src|href|srcset|poster|data|action|formaction|xlink:href)\s*=\s*["']?\s*"""
@@ -64,6 +71,45 @@ def external_references(html: str) -> list[str]:
     return _EXTERNAL.findall(html)
 
 
+def add_image_alt(nb, lang: str, fallback: str) -> int:
+    """Give every chart without an alt text the heading of its section, in ``lang``.
+
+    A chart with a title already has its alt text (the kernel adds the title,
+    :func:`cskit.notebook.describe_figures`); the others get the last heading of a
+    ``lang`` (or untagged) markdown cell above them, or ``fallback`` before any heading.
+    The alt text is stored in the output's ``image/png`` metadata, where the page
+    template reads it.
+
+    Returns
+    -------
+    int
+        How many images were given an alt text.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## 継続率の推移", metadata={"tags": ["lang-ja"]}),
+    ...     nbformat.v4.new_markdown_cell("## Retention over time", metadata={"tags": ["lang-en"]}),
+    ...     nbformat.v4.new_code_cell("plot()", outputs=[nbformat.v4.new_output(
+    ...         "display_data", data={"image/png": "AA=="})])])
+    >>> add_image_alt(nb, "en", "04 Cohorts"), nb.cells[2].outputs[0].metadata["image/png"]["alt"]
+    (1, 'Retention over time')
+    """
+    skipped = other_lang_tags(lang)
+    heading, added = fallback, 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and not skipped & set(cell.get("metadata", {}).get("tags", [])):
+            found = _HEADING.findall(cell.source)
+            heading = _MARKUP.sub("", found[-1]).strip() if found else heading
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if "image/png" in output.get("data", {}):
+                meta = output.setdefault("metadata", {}).setdefault("image/png", {})
+                if not meta.get("alt"):
+                    meta["alt"], added = heading, added + 1
+    return added
+
+
 @lru_cache(maxsize=1)
 def css() -> str:
     """The report style sheet (inlined into every page), with the exercises' (:data:`cskit.exercises.static.CSS`)."""
@@ -72,13 +118,41 @@ def css() -> str:
     return (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8") + "\n" + EXERCISES_CSS
 
 
+@lru_cache(maxsize=1)
+def _exporter_class():
+    """nbconvert's HTML exporter, keeping a prose cell's inline HTML as it is written.
+
+    To embed images, nbconvert parses every inline HTML tag of a markdown cell on its
+    own, which closes ``<span lang="en">`` before the words it marks. Here only inline
+    HTML that holds an image is parsed; the rest (a ``lang`` span) stays as written.
+    """
+    from jinja2 import pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class Renderer(IPythonRenderer):
+        def inline_html(self, html: str) -> str:
+            return super().inline_html(html) if "<img" in html.lower() else html
+
+    class Exporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            path = context.get("resources", {}).get("metadata", {}).get("path", "")
+            renderer = Renderer(escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
+                                path=path, anchor_link_text=self.anchor_link_text,
+                                exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return Exporter
+
+
 @lru_cache(maxsize=8)
 def _exporter(lang: str, show_code: bool):
     """An HTML exporter with the offline template, keeping only ``lang``'s prose cells."""
-    from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(
+    exporter = _exporter_class()(
         template_name="lab",
         extra_template_paths=[str(TEMPLATE_DIR)],
         template_file="notebook.html.j2",
@@ -90,7 +164,14 @@ def _exporter(lang: str, show_code: bool):
     )
     remove = TagRemovePreprocessor(remove_cell_tags=other_lang_tags(lang), enabled=True)
     exporter.register_preprocessor(remove, enabled=True)
+    exporter.register_preprocessor(partial(_alt_texts, lang), enabled=True)
     return exporter
+
+
+def _alt_texts(lang: str, nb, resources: dict):
+    """Preprocessor step (on nbconvert's copy of the notebook): :func:`add_image_alt`."""
+    add_image_alt(nb, lang, resources["cskit"]["notebook_title"])
+    return nb, resources
 
 
 def render_notebook(nb, job: Job, failure: dict | None = None) -> str:

@@ -31,7 +31,7 @@ from .._yaml import safe_load
 from ..i18n import LANGS, t
 from ..options import check_lang
 
-__all__ = ["COLUMNS", "GROUP_KEYS", "load_glossary", "glossary", "glossary_html"]
+__all__ = ["COLUMNS", "GROUP_KEYS", "VALUE_TERMS", "load_glossary", "glossary", "glossary_html", "value_name"]
 
 #: Columns of :func:`glossary`, in order.
 COLUMNS = ("id", "group", "term", "reading", "definition", "note", "kpi_id", "other_term", "see")
@@ -41,6 +41,13 @@ GROUP_KEYS = {
     "roles": "glossary.group.roles", "funnel": "glossary.group.funnel", "revenue": "glossary.group.revenue",
     "unit_economics": "glossary.group.unit_economics", "cs_work": "glossary.group.cs_work",
     "support": "glossary.group.support", "goals": "glossary.group.goals", "cohorts": "glossary.group.cohorts",
+}
+
+#: The glossary entry that names each known value of a data column (``accounts.segment``,
+#: ``accounts.touch_model``): a chart, a table or a reading shows the term, never the id.
+VALUE_TERMS = {
+    "segment": {"enterprise": "enterprise", "mid": "mid_market", "smb": "smb"},
+    "touch_model": {"high": "high_touch", "low": "low_touch", "tech": "tech_touch"},
 }
 
 #: The file the glossary is read from (in ``cskit/content``).
@@ -136,6 +143,35 @@ def glossary(lang: str | None = None) -> pd.DataFrame:
     rows = [{"id": e["id"], "group": e["group"], **e[lang], "kpi_id": e["kpi_id"], "other_term": e[other]["term"], "see": e["see"]}
             for e in load_glossary()]
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+@lru_cache(maxsize=2)
+def _terms(lang: str) -> dict[str, str]:
+    return {entry["id"]: entry[lang]["term"] for entry in load_glossary()}
+
+
+def value_name(column: str, value, lang: str | None = None) -> str:
+    """Display name of a data value (a segment, a touch model) in ``lang``: its glossary term.
+
+    A value without an entry in :data:`VALUE_TERMS` (a segment a dataset defines for
+    itself) is shown as it is.
+
+    Parameters
+    ----------
+    column : str
+        ``"segment"`` or ``"touch_model"`` (any other column: the value as it is).
+    value : object
+        The value in the data (``"smb"``, ``"high"``).
+    lang : {"ja", "en"} or None
+
+    Examples
+    --------
+    >>> value_name("segment", "mid", "ja"), value_name("touch_model", "tech", "en"), value_name("segment", "public", "en")
+    ('中堅企業', 'Tech touch', 'public')
+    """
+    lang = check_lang(lang)
+    term_id = VALUE_TERMS.get(column, {}).get(value)
+    return _terms(lang)[term_id] if term_id else str(value)
 
 
 @lru_cache(maxsize=1)

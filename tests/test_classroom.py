@@ -45,7 +45,7 @@ def test_parameters_are_set_only_where_declared(tmp_path, sample_dir):
                              if "injected-parameters" in c.metadata.get("tags", []))
                 for number, p in written.items()}
     # every notebook with exercises declares the audience; the learner's default hides the answers
-    assert all('audience = "new_hire"' in injected[number] for number in ("01", "03"))
+    assert all('audience = "new_hire"' in text for text in injected.values())
     assert all(f'data_dir = "{sample_dir.resolve()}"' in text and 'team = "fs_tokyo"' in text for text in injected.values())
 
 

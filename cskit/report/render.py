@@ -165,12 +165,24 @@ def _exporter(lang: str, show_code: bool):
     remove = TagRemovePreprocessor(remove_cell_tags=other_lang_tags(lang), enabled=True)
     exporter.register_preprocessor(remove, enabled=True)
     exporter.register_preprocessor(partial(_alt_texts, lang), enabled=True)
+    exporter.register_preprocessor(partial(_glossary_links, lang), enabled=True)
     return exporter
 
 
 def _alt_texts(lang: str, nb, resources: dict):
     """Preprocessor step (on nbconvert's copy of the notebook): :func:`add_image_alt`."""
     add_image_alt(nb, lang, resources["cskit"]["notebook_title"])
+    return nb, resources
+
+
+def _glossary_links(lang: str, nb, resources: dict):
+    """Preprocessor step: link each glossary term's first use in the page's prose (:mod:`.terms`)."""
+    from .terms import glossary_terms, link_first_uses
+
+    terms, seen = glossary_terms(lang), set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = link_first_uses(cell.source, terms, lang, seen)
     return nb, resources
 
 

@@ -17,25 +17,124 @@ from pathlib import Path
 
 import pandas as pd
 
-from .i18n import pick, resolve_lang, t
+from .i18n import LANGS, pick, resolve_lang, t
 from .kpi.registry import format_value, get_kpi
 
 
 
 def setup(lang: str | None = None, context: str = "notebook") -> str:
-    """Prepare a notebook: resolve the language, set the chart style, pandas display options.
+    """Prepare a notebook: resolve the language, set the chart style, pandas display options, short errors.
+
+    In IPython (Jupyter, papermill) a :class:`~cskit.errors.CskitError` (a missing data
+    folder, an unknown team, ...) is then shown as a short box in ``lang`` instead of a
+    traceback (:func:`show_errors_briefly`); the cell still fails, so a papermill run
+    (``cskit report``) stops and reports it. Other errors keep their traceback.
+
+    Parameters
+    ----------
+    lang : {"ja", "en"} or None
+        ``None``: ``$CSKIT_LANG``, else Japanese.
+    context : str
+        Seaborn context of the chart style (``notebook``, ``talk``, ...).
 
     Returns
     -------
     str
         The language (``"ja"`` or ``"en"``).
+
+    Raises
+    ------
+    CskitError
+        ``cli.unknown_lang`` for another language (shown briefly, in both languages).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with pd.option_context("display.max_colwidth", 50), matplotlib.rc_context():
+    ...     setup("EN")
+    'en'
     """
+    from .options import check_lang
     from .plots import set_style
 
+    show_errors_briefly(None)  # a mistyped language is itself an error to show briefly
+    lang = check_lang(lang)
     set_style(context)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
-    return resolve_lang(lang)
+    pd.set_option("display.max_colwidth", None)  # a table's text is never cut to 50 characters
+    show_errors_briefly(lang)
+    return lang
+
+
+def error_box(error: Exception, lang: str | None) -> str:
+    """A :class:`~cskit.errors.CskitError` as a short HTML box: a title, the message, what to do.
+
+    ``lang`` ``None`` (the language itself was wrong) writes the box in both languages.
+
+    Examples
+    --------
+    >>> from cskit.errors import CskitError
+    >>> box = error_box(CskitError("cli.unknown_team", team="cs_smbb", teams="cs_smb, support"), "en")
+    >>> "Team &#x27;cs_smbb&#x27; is not in the data. Known teams: cs_smb, support" in box, "Traceback" in box
+    (True, False)
+    """
+    langs = [lang] if lang else list(LANGS)
+    parts = []
+    for one in langs:
+        message = error.render(one) if hasattr(error, "render") else str(error)
+        parts.append(f'<p style="margin:0 0 0.3em 0"><strong>{html.escape(t("notebook.error.title", one))}</strong></p>'
+                     f'<div style="white-space:pre-wrap">{html.escape(message)}</div>'
+                     f'<p style="margin:0.4em 0 0 0">{html.escape(t("notebook.error.hint", one))}</p>')
+    style = "border-left:4px solid #c62828;background:#fdecea;color:#3b0d0c;padding:0.6em 0.9em;margin:0.3em 0"
+    return f'<div class="cskit-error" style="{style}">' + '<hr style="margin:0.6em 0">'.join(parts) + "</div>"
+
+
+def show_errors_briefly(lang: str | None) -> bool:
+    """Make IPython show a :class:`~cskit.errors.CskitError` as :func:`error_box` instead of a traceback.
+
+    The handler displays the box (HTML, with the message as plain text for a terminal)
+    and sends the kernel's error message with a one-line traceback ("this cell stopped
+    at the error above") instead of the Python one, so the cell still ends in error:
+    "Run All" stops there, and papermill raises ``PapermillExecutionError`` (a report
+    run fails as before). Other exceptions keep IPython's full traceback.
+
+    Parameters
+    ----------
+    lang : {"ja", "en"} or None
+        Language of the box (``None``: both).
+
+    Returns
+    -------
+    bool
+        True if the handler was registered (False outside IPython).
+
+    Examples
+    --------
+    >>> show_errors_briefly("en")  # plain Python: nothing to register
+    False
+    """
+    from .errors import CskitError
+
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        from IPython.display import display
+
+        langs = [lang] if lang else list(LANGS)
+        display({"text/html": error_box(value, lang), "text/plain": "\n".join(value.render(one) for one in langs)}, raw=True)
+        stb = [t("notebook.error.stopped", one) for one in langs]
+        shell._showtraceback(etype, value, stb)  # the kernel's error message: the cell fails, with this short traceback
+        return stb
+
+    shell.set_custom_exc((CskitError,), handler)
+    return True
 
 
 #: The last folder :func:`load_data` read in this kernel: {"stamp": ..., "dataset": Dataset}.
@@ -72,10 +171,28 @@ def load_data(location):
         A private deep copy: a notebook that changes a table cannot change the data
         of the next notebook. The folder is read again when any of its files changed
         (name, size in bytes or modification time).
+
+    Raises
+    ------
+    CskitError
+        ``notebook.data_missing`` naming the folder as written and as resolved from
+        the notebook's folder, when it is not a folder; the loader's errors otherwise
+        (:class:`~cskit.errors.DataValidationError` for data that breaks the contract).
+
+    Examples
+    --------
+    >>> try:
+    ...     load_data("no/such/folder")
+    ... except Exception as error:
+    ...     print(error.code, error.params["path"])
+    notebook.data_missing no/such/folder
     """
+    from .errors import CskitError
     from .io import load_dataset
 
     stamp = _folder_stamp(location)
+    if stamp is None and "://" not in str(location) and not Path(location).is_dir():
+        raise CskitError("notebook.data_missing", path=str(location), resolved=str(Path(location).resolve()))
     if stamp is None:
         return load_dataset(location)
     if _LOADED.get("stamp") != stamp:

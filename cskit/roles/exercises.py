@@ -12,7 +12,7 @@ Examples
 >>> check_number("0.3", 0.25, "en").correct
 False
 >>> print(check_number(0.25, 0.25, "en"))
-Correct.
+That's right.
 """
 from __future__ import annotations
 
@@ -27,8 +27,35 @@ from ..kpi.registry import get_kpi
 from ..options import check_lang
 from .content import load_knowledge
 
-__all__ = ["Feedback", "check_number", "check_compute", "check_kpi_choice", "check_classification",
+__all__ = ["Feedback", "feedback_mark", "check_number", "check_compute", "check_kpi_choice", "check_classification",
            "check_kpi_value", "exercises", "find_exercise"]
+
+
+#: The verdict label of a feedback: right, and not (yet) right. Keys written in full.
+MARK_KEYS = {True: "exercise.mark.correct", False: "exercise.mark.retry"}
+
+#: Colour of the dot before the label: green for right, amber for not yet.
+MARK_COLOURS = {True: "#2e7d32", False: "#b45309"}
+
+
+def feedback_mark(correct: bool, lang: str | None = None) -> str:
+    """A coloured dot and a bold "正解" / "Correct" or "もう一度" / "Try again" (Markdown with inline HTML).
+
+    No emoji (a check mark emoji is a box where no emoji font is installed): the dot is
+    an empty styled ``<span>`` and the label plain bold text, so the label still reads
+    where styles are dropped, and nbconvert's reports (which split inline HTML tags from
+    their text) draw it as JupyterLab does.
+
+    Examples
+    --------
+    >>> print(feedback_mark(True, "en"))
+    <span class="cskit-mark" style="...background:#2e7d32..."></span> **Correct**
+    >>> feedback_mark(False, "ja").endswith("**もう一度**")
+    True
+    """
+    style = ("display:inline-block;width:0.75em;height:0.75em;border-radius:50%;"
+             f"background:{MARK_COLOURS[bool(correct)]}")
+    return f'<span class="cskit-mark" style="{style}"></span> **{t(MARK_KEYS[bool(correct)], check_lang(lang))}**'
 
 
 @dataclass(frozen=True)
@@ -40,13 +67,21 @@ class Feedback:
     correct : bool
     message : str
         Feedback in the learner's language (shown as Markdown in notebooks).
+    lang : {"ja", "en"} or None
+        Language of the verdict label (:func:`feedback_mark`); ``None``: ``$CSKIT_LANG``, else Japanese.
+
+    Examples
+    --------
+    >>> Feedback(True, "Well done.", "en")._repr_markdown_()
+    '<span class="cskit-mark" ...></span> **Correct** Well done.'
     """
 
     correct: bool
     message: str
+    lang: str | None = None
 
     def _repr_markdown_(self) -> str:
-        return ("✅ " if self.correct else "🔁 ") + self.message
+        return feedback_mark(self.correct, self.lang) + " " + self.message
 
     def __str__(self) -> str:
         return self.message
@@ -86,21 +121,21 @@ def check_number(answer, expected: float, lang: str | None, tolerance: float = 0
     """
     lang = check_lang(lang)
     if answer is None:
-        return Feedback(False, t("exercise.empty", lang))
+        return Feedback(False, t("exercise.empty", lang), lang)
     value = _as_number(answer)
     if value is None or math.isnan(value):
-        return Feedback(False, t("exercise.not_a_number", lang, answer=answer))
+        return Feedback(False, t("exercise.not_a_number", lang, answer=answer), lang)
     if abs(value - expected) <= tolerance:
-        return Feedback(True, t("exercise.correct", lang))
+        return Feedback(True, t("exercise.correct", lang), lang)
     if is_fraction and abs(value / 100 - expected) <= tolerance:
-        return Feedback(False, t("exercise.percent_hint", lang))
+        return Feedback(False, t("exercise.percent_hint", lang), lang)
     gap = abs(value - expected)
     magnitude = 10 ** math.floor(math.log10(gap)) if gap > 0 else 0
     rough = f"{round(gap / magnitude) * magnitude:.3g}" if magnitude else "0"
     message = t("exercise.too_high" if value > expected else "exercise.too_low", lang, gap=rough)
     if hint:
         message += " " + t("exercise.hint", lang, hint=hint)
-    return Feedback(False, message)
+    return Feedback(False, message, lang)
 
 
 def exercises(lang: str | None = None) -> dict:
@@ -143,12 +178,12 @@ def check_kpi_choice(goal_id: str, kpi_id: str, lang: str | None = None) -> Feed
     try:
         label = get_kpi(kpi_id).label(lang)
     except CskitError as exc:
-        return Feedback(False, exc.render(lang))
+        return Feedback(False, exc.render(lang), lang)
     if kpi_id == item["answer"]:
-        return Feedback(True, t("exercise.kpi_right", lang, kpi=label))
+        return Feedback(True, t("exercise.kpi_right", lang, kpi=label), lang)
     if kpi_id in item.get("accept", []):
-        return Feedback(True, t("exercise.kpi_accepted", lang, kpi=label))
-    return Feedback(False, t("exercise.kpi_wrong", lang, kpi=label) + " " + t("exercise.hint", lang, hint=item["hint"]))
+        return Feedback(True, t("exercise.kpi_accepted", lang, kpi=label), lang)
+    return Feedback(False, t("exercise.kpi_wrong", lang, kpi=label) + " " + t("exercise.hint", lang, hint=item["hint"]), lang)
 
 
 def check_classification(answers: dict[str, str], lang: str | None = None) -> Feedback:
@@ -167,7 +202,7 @@ def check_classification(answers: dict[str, str], lang: str | None = None) -> Fe
     message = t("exercise.classify_score", lang, right=right, total=len(items))
     if wrong or missing:
         message += " " + t("exercise.classify_wrong", lang, items="; ".join(wrong + missing))
-    return Feedback(not wrong and not missing, message)
+    return Feedback(not wrong and not missing, message, lang)
 
 
 def check_kpi_value(kpis: pd.DataFrame, kpi_id: str, team: str, month, answer, lang: str | None,

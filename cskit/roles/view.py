@@ -26,7 +26,7 @@ from ..kpi.funnel import STAGES, TEAM_STAGES
 from ..kpi.registry import get_kpi
 from ..options import AUDIENCES, check_choice, check_lang
 from .content import comparison_table, load_knowledge, role_profile
-from .exercises import Feedback, check_kpi_choice, exercises, find_exercise
+from .exercises import Feedback, check_kpi_choice, exercises, feedback_mark, find_exercise
 from .registry import MODEL_ORDER
 
 #: Name of each funnel stage (:data:`cskit.kpi.funnel.STAGES`).
@@ -482,7 +482,7 @@ def check_kpi_choices(answers: dict[str, str | None], lang: str | None = None):
     lines = []
     for goal, kpi_id in answers.items():
         if not kpi_id:
-            lines.append("- 🔁 " + t("roles.view.kpi_empty", lang, goal=goal))
+            lines.append(f"- {feedback_mark(False, lang)} " + t("roles.view.kpi_empty", lang, goal=goal))
             continue
         feedback: Feedback = check_kpi_choice(goal, kpi_id, lang)
         lines.append(f"- {goal}: " + feedback._repr_markdown_())

@@ -55,7 +55,13 @@ class: slides guide worksheet notebooks ## Everything for one class in one langu
 	@echo "class materials ($(LANG_REPORT)): reports/slides.participant.$(LANG_REPORT).html reports/slides.trainer.$(LANG_REPORT).html"
 	@echo "  reports/guide.$(LANG_REPORT).html reports/worksheet.$(LANG_REPORT).html lab/$(LANG_REPORT)/ (open with: make lab)"
 
-lab: notebooks ## Open JupyterLab on the notebooks in one language (LANG_REPORT=ja|en, AUDIENCE=new_hire|trainer)
+# JupyterLab saves the widgets' state in the notebook, so a reopened notebook draws them again
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo '{"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": true}}' > $@
+
+lab: notebooks $(LAB_OVERRIDES) ## Open JupyterLab on the notebooks in one language (LANG_REPORT=ja|en, AUDIENCE=new_hire|trainer)
 	$(VENV)/bin/jupyter lab lab/$(LANG_REPORT)
 
 test: $(STAMP) $(SAMPLE) browser ## Run the whole suite: tests/ and every docstring example in cskit/ (notebooks, browser, wheel included)

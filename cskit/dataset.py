@@ -89,7 +89,8 @@ class Dataset:
     def team_name(self, team: str, lang: str | None = None) -> str:
         """Display name of ``team`` in ``lang`` (``name_ja``/``name_en``; falls back to the id).
 
-        ``"all"`` is the company, named by the message catalogue (``team.all``).
+        ``"all"`` is the company, named by the message catalogue (``team.all``); a team
+        the data does not have raises ``CskitError("cli.unknown_team")``, as :meth:`role_of` does.
 
         Examples
         --------
@@ -100,6 +101,7 @@ class Dataset:
         lang = check_lang(lang)
         if team == ALL_TEAMS:
             return t("team.all", lang)
+        self.role_of(team)  # an unknown team: CskitError naming the known teams, not a KeyError
         row = self.teams.set_index("team").loc[team]
         name = row.get(f"name_{lang}")
         return team if name is None or pd.isna(name) or name == "" else str(name)

@@ -17,27 +17,58 @@ from pathlib import Path
 
 import pandas as pd
 
-from .i18n import pick, resolve_lang, t
+from .i18n import LANGS, pick, resolve_lang, t
 from .kpi.registry import format_value, get_kpi
 
 
 
 def setup(lang: str | None = None, context: str = "notebook") -> str:
-    """Prepare a notebook: resolve the language, set the chart style, pandas display options,
+    """Prepare a notebook: resolve the language, set the chart style, pandas display options, short errors,
     and give every chart its title as alt text (:func:`describe_figures`).
+
+    In IPython (Jupyter, papermill) a :class:`~cskit.errors.CskitError` (a missing data
+    folder, an unknown team, ...) is then shown as a short box in ``lang`` instead of a
+    traceback (:func:`cskit.notebook_errors.show_errors_briefly`); the cell still fails, so a papermill run
+    (``cskit report``) stops and reports it. Other errors keep their traceback.
+
+    Parameters
+    ----------
+    lang : {"ja", "en"} or None
+        ``None``: ``$CSKIT_LANG``, else Japanese.
+    context : str
+        Seaborn context of the chart style (``notebook``, ``talk``, ...).
 
     Returns
     -------
     str
         The language (``"ja"`` or ``"en"``).
+
+    Raises
+    ------
+    CskitError
+        ``cli.unknown_lang`` for another language (shown briefly, in both languages).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with pd.option_context("display.max_colwidth", 50), matplotlib.rc_context():
+    ...     setup("EN")
+    'en'
     """
+    from .options import check_lang
     from .plots import set_style
 
+    from .notebook_errors import show_errors_briefly
+
+    show_errors_briefly(None)  # a mistyped language is itself an error to show briefly
+    lang = check_lang(lang)
     set_style(context)
     describe_figures()
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
-    return resolve_lang(lang)
+    pd.set_option("display.max_colwidth", None)  # a table's text is never cut to 50 characters
+    show_errors_briefly(lang)
+    return lang
 
 
 def figure_title(fig) -> str:
@@ -115,10 +146,28 @@ def load_data(location):
         A private deep copy: a notebook that changes a table cannot change the data
         of the next notebook. The folder is read again when any of its files changed
         (name, size in bytes or modification time).
+
+    Raises
+    ------
+    CskitError
+        ``notebook.data_missing`` naming the folder as written and as resolved from
+        the notebook's folder, when it is not a folder; the loader's errors otherwise
+        (:class:`~cskit.errors.DataValidationError` for data that breaks the contract).
+
+    Examples
+    --------
+    >>> try:
+    ...     load_data("no/such/folder")
+    ... except Exception as error:
+    ...     print(error.code, error.params["path"])
+    notebook.data_missing no/such/folder
     """
+    from .errors import CskitError
     from .io import load_dataset
 
     stamp = _folder_stamp(location)
+    if stamp is None and "://" not in str(location) and not Path(location).is_dir():
+        raise CskitError("notebook.data_missing", path=str(location), resolved=str(Path(location).resolve()))
     if stamp is None:
         return load_dataset(location)
     if _LOADED.get("stamp") != stamp:

@@ -20,7 +20,8 @@ from cskit.kpi.registry import get_kpi, registry
 from cskit.report.lint import scan_page
 from cskit.report.render import CSP, external_references
 from cskit.roles import load_knowledge
-from cskit.roles.glossary import COLUMNS, GLOSSARY_FILE, GROUP_KEYS, glossary, glossary_html, load_glossary
+from cskit.report.glossary_page import glossary_html
+from cskit.roles.glossary import COLUMNS, GLOSSARY_FILE, GROUP_KEYS, glossary, load_glossary
 from cskit._yaml import safe_load
 from importlib.resources import files
 

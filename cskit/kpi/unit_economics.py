@@ -6,8 +6,14 @@ notebook never writes one inline.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
+
+from ..i18n import t
+from ..options import check_lang
+from .registry import format_value
 
 
 def churn_over_period(monthly_churn: float, months: int = 12) -> float:
@@ -75,7 +81,11 @@ def ltv_simple(average_purchase: float, purchases_per_year: float, years: float)
 
 
 def ltv_saas(arpa: float, gross_margin: float, monthly_churn: float) -> float:
-    """LTV the SaaS way: ARPA x gross margin / monthly churn (money; NaN when churn is 0).
+    """LTV the SaaS way: ARPA x gross margin / monthly churn (money; infinite when churn is 0).
+
+    With no churn a customer never leaves, so the lifetime ``1 / churn`` and the LTV
+    have no bound: the result is ``math.inf``, which :func:`format_ltv` shows as "—"
+    with :func:`ltv_note` saying why.
 
     Parameters
     ----------
@@ -89,14 +99,53 @@ def ltv_saas(arpa: float, gross_margin: float, monthly_churn: float) -> float:
     Returns
     -------
     float
-        Money per account over its lifetime.
+        Money per account over its lifetime; ``inf`` when ``monthly_churn`` is 0 (and
+        ``arpa`` and ``gross_margin`` are positive), NaN when ``arpa`` is NaN.
 
     Examples
     --------
     >>> ltv_saas(10_000, 0.8, 0.02)
     400000.0
+    >>> ltv_saas(10_000, 0.8, 0.0)
+    inf
     """
-    return float("nan") if monthly_churn == 0 else arpa * gross_margin / monthly_churn
+    if monthly_churn == 0:
+        value = arpa * gross_margin
+        return value if math.isnan(value) or value == 0 else math.copysign(math.inf, value)
+    return arpa * gross_margin / monthly_churn
+
+
+def format_ltv(value: float, lang: str | None = None, currency: str = "JPY") -> str:
+    """An LTV for people: money as the KPI registry formats it, "—" when it has no bound or is missing.
+
+    Never ``"¥nan"`` or ``"¥inf"``: an unbounded LTV (no churn, see :func:`ltv_saas`) and a
+    missing one both show as an em dash; :func:`ltv_note` gives the reason to show beside it.
+
+    Parameters
+    ----------
+    value : float
+        Money, as :func:`ltv_saas` returns it.
+    lang : {"ja", "en"} or None
+    currency : str
+        ISO code (``JPY``, ``USD``, ``EUR``).
+
+    Examples
+    --------
+    >>> format_ltv(400_000.0), format_ltv(ltv_saas(10_000, 0.8, 0.0)), format_ltv(float("nan"))
+    ('¥400,000', '—', '—')
+    """
+    return "—" if not math.isfinite(value) else format_value("ltv", value, lang, currency)
+
+
+def ltv_note(monthly_churn: float, lang: str | None = None) -> str | None:
+    """The note to show beside an LTV of "—" at 0 % churn (``None`` for any other churn).
+
+    Examples
+    --------
+    >>> ltv_note(0.02, "en") is None, ltv_note(0.0, "en") == t("whatif.ltv_unbounded", "en")
+    (True, True)
+    """
+    return t("whatif.ltv_unbounded", check_lang(lang)) if monthly_churn == 0 else None
 
 
 def acquisition_cost_comparison(cost_to_keep: float, ratio: float = 5.0) -> dict[str, float]:

@@ -215,7 +215,7 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
 
 def write_indexes(result: ReportResult, run: RunRecord) -> None:
     """Write ``index.html`` of the run and of each team, and ``glossary.html`` (escaped by jinja2 autoescape)."""
-    from ..roles.glossary import glossary_html
+    from .glossary_page import glossary_html
 
     dataset, lang, run_id = run.dataset, run.settings.lang, run.settings.run_id
     env = _index_env()

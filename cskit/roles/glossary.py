@@ -6,9 +6,8 @@ KPI stores only its ``kpi_id``: its definition (and, unless the entry names the 
 itself, its name) is read from the KPI registry (:mod:`cskit.kpi.registry`), so the
 registry stays the single place a KPI's meaning is written.
 
-:func:`glossary` returns the tidy table; :func:`glossary_html` renders it as an HTML
-fragment or a whole offline page, where the other language's words sit in an element
-carrying their HTML ``lang`` attribute (screen readers and fonts then treat them right).
+:func:`glossary` returns the tidy table; the report's glossary page renders it
+(:func:`cskit.report.glossary_page.glossary_html`).
 
 This module is not imported by :mod:`cskit.roles` itself: it needs the KPI layer.
 
@@ -26,12 +25,11 @@ from importlib.resources import files
 
 import pandas as pd
 
-from .._version import __version__
 from .._yaml import safe_load
 from ..i18n import LANGS, t
 from ..options import check_lang
 
-__all__ = ["COLUMNS", "GROUP_KEYS", "VALUE_TERMS", "load_glossary", "glossary", "glossary_html", "value_name"]
+__all__ = ["COLUMNS", "GROUP_KEYS", "VALUE_TERMS", "ASIDE", "load_glossary", "glossary", "value_name"]
 
 #: Columns of :func:`glossary`, in order.
 COLUMNS = ("id", "group", "term", "reading", "definition", "note", "kpi_id", "other_term", "see")
@@ -53,12 +51,9 @@ VALUE_TERMS = {
 #: The file the glossary is read from (in ``cskit/content``).
 GLOSSARY_FILE = "glossary.yml"
 
-#: Separator between related terms on the page, and the colon after a label, by language.
-_SEPARATORS = {"ja": "、", "en": ", "}
-_COLONS = {"ja": "：", "en": ": "}
 
 #: A parenthesised aside in a Japanese term (an abbreviation or a second name).
-_ASIDE = re.compile(r"（[^）]*）")
+ASIDE = re.compile(r"（[^）]*）")
 
 
 @lru_cache(maxsize=1)
@@ -172,92 +167,3 @@ def value_name(column: str, value, lang: str | None = None) -> str:
     lang = check_lang(lang)
     term_id = VALUE_TERMS.get(column, {}).get(value)
     return _terms(lang)[term_id] if term_id else str(value)
-
-
-@lru_cache(maxsize=1)
-def _env():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    from ..report.render import TEMPLATE_DIR
-
-    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       keep_trailing_newline=True)
-
-
-def _shown_reading(side: dict) -> str:
-    """The reading worth printing: none when it only repeats a katakana term."""
-    return "" if side["reading"] == _ASIDE.sub("", side["term"]) else side["reading"]
-
-
-def _entry(entry: dict, lang: str, other: str, terms: dict[str, str]) -> dict:
-    """What the page shows of one entry."""
-    return {"id": entry["id"], "kpi_id": entry["kpi_id"], **entry[lang], "reading": _shown_reading(entry[lang]),
-            "other_term": entry[other]["term"], "other_reading": _shown_reading(entry[other]),
-            "see": [{"id": ref, "term": terms[ref]} for ref in entry["see"]]}
-
-
-def _context(lang: str) -> dict:
-    other = next(code for code in LANGS if code != lang)
-    entries = load_glossary()
-    terms = {e["id"]: e[lang]["term"] for e in entries}
-    return {
-        "lang": lang,
-        "other_lang": other,
-        "title": t("glossary.title", lang),
-        "intro": t("glossary.intro", lang),
-        "sep": _SEPARATORS[lang],
-        "colon": _COLONS[lang],
-        "labels": {"other_term": t("glossary.other_term", lang), "kpi_source": t("glossary.kpi_source", lang),
-                   "see": t("glossary.see", lang)},
-        "groups": [{"id": group, "title": t(key, lang), "entries": [_entry(e, lang, other, terms) for e in entries
-                                                                    if e["group"] == group]}
-                   for group, key in GROUP_KEYS.items()],
-    }
-
-
-def glossary_html(lang: str | None = None, page: bool = True, back: bool = False) -> str:
-    """The glossary as HTML: a whole offline page, or a fragment to embed.
-
-    The page is self-contained and inert like every report page: the same
-    Content-Security-Policy (:data:`cskit.report.render.CSP`) and inline style sheet,
-    no script and no request. Every term has an anchor (its id); the other language's
-    term is wrapped in an element with that language's ``lang`` attribute.
-
-    Parameters
-    ----------
-    lang : {"ja", "en"} or None
-        Language of the page.
-    page : bool, default True
-        ``True`` for a whole ``<html>`` page, ``False`` for the ``<section>`` alone.
-    back : bool, default False
-        Add a link back to ``index.html`` beside it (the reports' site index).
-
-    Returns
-    -------
-    str
-        The HTML, every text escaped.
-
-    Raises
-    ------
-    cskit.errors.CskitError
-        ``cli.unknown_lang`` for an unknown language.
-
-    Examples
-    --------
-    >>> html = glossary_html("ja", page=False)
-    >>> '<span lang="en">Net revenue retention (NRR, 12 months)</span>' in html
-    True
-    >>> glossary_html("en").startswith("<!DOCTYPE html>")
-    True
-    """
-    from ..report.render import CSP, css
-
-    lang = check_lang(lang)
-    context = _context(lang)
-    if not page:
-        return _env().get_template("glossary_body.html.j2").render(context)
-    return _env().get_template("glossary.html.j2").render(
-        context, css=css(), csp=CSP, footer=t("report.footer", lang, version=__version__),
-        back=t("report.back_to_teams", lang) if back else None,
-    )

@@ -41,6 +41,35 @@ def questions_table(lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def top_roles(scores: dict[str, int]) -> list[str]:
+    """The roles with the highest total, in :data:`cskit.roles.registry.QUIZ_GROUPS` order (more than one on a tie).
+
+    Examples
+    --------
+    >>> top_roles({"cs": 36, "sales": 36, "support": 30}), top_roles({"cs": 10, "sales": 24, "support": 20})
+    (['cs', 'sales'], ['sales'])
+    """
+    best = max(scores.values())
+    return [role for role in QUIZ_ROLES if scores[role] == best]
+
+
+def verdict(scores: dict[str, int], lang: str) -> str:
+    """"Your leaning: <role>" for a single highest total, "A tie: <roles>" when the highest totals are equal (Markdown).
+
+    Examples
+    --------
+    >>> verdict({"cs": 20, "sales": 24, "support": 20}, "en")
+    '**Your leaning: Sales (Field Sales)**'
+    >>> verdict({"cs": 36, "sales": 36, "support": 36}, "en")
+    '**A tie: Customer Success (CS) / Sales (Field Sales) / Customer Support** (read each explanation)'
+    """
+    names = _role_names(lang)
+    top = top_roles(scores)
+    if len(top) > 1:
+        return t("roles.aptitude.tie", lang, roles=" / ".join(names[r] for r in top))
+    return t("roles.aptitude.result", lang, role=names[top[0]])
+
+
 def scoring_rule(lang: str) -> str:
     """How answers become a leaning, in words, with a worked example (Markdown)."""
     quiz = load_knowledge(lang)["aptitude_quiz"]
@@ -49,7 +78,7 @@ def scoring_rule(lang: str) -> str:
     names = _role_names(lang)
     scores = ", ".join(f"{names[r]} {example['scores'][r]}" for r in QUIZ_ROLES)
     return quiz["scoring_rule"] + "\n\n" + t("roles.aptitude.example", lang, value=middle, scores=scores,
-                                            role=names[example["leaning"]])
+                                            verdict=verdict(example["scores"], lang))
 
 
 def instructions(lang: str) -> str:
@@ -60,26 +89,45 @@ def instructions(lang: str) -> str:
 
 
 def result_markdown(answers: dict[str, int], lang: str) -> str:
-    """The leaning, the totals per role and the explanation for ``answers`` (Markdown).
+    """The verdict, the totals per role and the explanation(s) for ``answers`` (Markdown).
+
+    Before any answer the text only asks the learner to move the sliders; on a tie it
+    says so and gives each tied role's explanation (no role wins by list order).
 
     Parameters
     ----------
     answers : dict
-        ``{question_id: 1..5}`` (see :func:`cskit.roles.aptitude_leaning`).
+        ``{question_id: 1..5}`` for the statements answered so far (see
+        :func:`cskit.roles.aptitude_leaning`); empty before the first answer.
+
+    Examples
+    --------
+    >>> result_markdown({}, "en") == t("roles.aptitude.waiting", "en")
+    True
+    >>> print(result_markdown({"q04_calm_listening": 5}, "en"))
+    **Your leaning: Customer Support**
+    <BLANKLINE>
+    Totals: Customer Success (CS) 0, Sales (Field Sales) 0, Customer Support 15
+    <BLANKLINE>
+    1 of 10 statements answered (the ones you have not moved do not count).
+    <BLANKLINE>
+    You lean towards Customer Support. ...
     """
+    if not answers:
+        return t("roles.aptitude.waiting", lang)
+    quiz = load_knowledge(lang)["aptitude_quiz"]
     result = aptitude_leaning(answers, lang)
     names = _role_names(lang)
-    lines = [t("roles.aptitude.result", lang, role=names[result["leaning"]])]
-    best = max(result["scores"].values())
-    tied = [names[r] for r in QUIZ_ROLES if result["scores"][r] == best]
-    scores = ", ".join(f"{names[r]} {result['scores'][r]}" for r in QUIZ_ROLES)
-    lines.append(t("roles.aptitude.scores", lang, scores=scores) + (" " + t("roles.aptitude.tie", lang, roles=" / ".join(tied)) if len(tied) > 1 else ""))
-    lines.append(result["explanation"])
+    lines = [verdict(result["scores"], lang),
+             t("roles.aptitude.scores", lang, scores=", ".join(f"{names[r]} {result['scores'][r]}" for r in QUIZ_ROLES))]
+    if len(answers) < len(quiz["questions"]):
+        lines.append(t("roles.aptitude.answered", lang, answered=len(answers), total=len(quiz["questions"])))
+    lines += [quiz["explanations"][role] for role in top_roles(result["scores"])]
     return "\n\n".join(lines)
 
 
 def aptitude_check(lang: str, interactive: bool = True):
-    """The self-check: one 1-5 slider per statement and a live result.
+    """The self-check: one 1-5 slider per statement and a live result once the learner moves one.
 
     Parameters
     ----------
@@ -115,13 +163,18 @@ def aptitude_check(lang: str, interactive: bool = True):
         sliders[question["id"]] = slider
         rows.append(widgets.HBox([label, slider]))
     out = widgets.Output()
+    answered: dict[str, int] = {}  # only the statements the learner has moved a slider for
 
-    def redraw(*_):
+    def redraw():
         with out:
             out.clear_output(wait=True)
-            display(Markdown(result_markdown({qid: s.value for qid, s in sliders.items()}, lang)))
+            display(Markdown(result_markdown(answered, lang)))
 
-    for slider in sliders.values():
-        slider.observe(redraw, names="value")
+    def answer(question_id: str, value: int):
+        answered[question_id] = value
+        redraw()
+
+    for question_id, slider in sliders.items():
+        slider.observe(lambda change, qid=question_id: answer(qid, change["new"]), names="value")
     redraw()
     return widgets.VBox([widgets.HTML(f"<p>{html.escape(instructions(lang))}</p>"), *rows, out])

@@ -19,11 +19,18 @@ from ..kpi.registry import get_kpi, kpis_for_role, registry
 from ..options import check_lang
 from ..roles.registry import per_role
 from ..targets import LETTERS, STATUS_KEYS, Target, evaluate_targets, evaluation_month, letter_name, parse_amount
+from .layout import labelled
 
 #: Static examples per role: (kpi, amount, months to the deadline, parent).
 #: The first is well written, the second ambiguous or unsigned, the third flawed.
 STATIC_EXAMPLES = per_role("target_examples")
 STATIC_EXAMPLES["all"] = (("mrr", "+10%", 12, None), ("logo_churn_rate", "10%", 12, "grr_12m"), ("mrr", "+300%", 6, None))
+
+#: Verdict tables: a reason wraps inside its cell and is never cut ("10%" against "-10%" is
+#: the point the builder makes); text reads from the top left of each cell.
+WRAP_CSS = [{"selector": "th, td", "props": [("text-align", "left"), ("vertical-align", "top"),
+                                              ("white-space", "normal"), ("overflow-wrap", "anywhere"),
+                                              ("min-width", "6em")]}]
 
 
 def running_live() -> bool:
@@ -37,6 +44,20 @@ def running_live() -> bool:
         return False
     header = getattr(shell, "parent_header", None) or {}
     return bool(header.get("content", {}).get("allow_stdin", False))
+
+
+def wrapped(frame: pd.DataFrame, index: bool = True):
+    """``frame`` as a Styler whose long texts wrap in full (pandas' repr would cut them at 50 characters), HTML-escaped.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"reason": ["x" * 80]})
+    >>> html = wrapped(frame, index=False).to_html()
+    >>> "x" * 80 in html and "white-space: normal" in html and "..." not in html
+    True
+    """
+    styler = frame.style.format(escape="html").set_table_styles(WRAP_CSS)  # texts may quote data: escaped
+    return styler if index else styler.hide(axis="index")
 
 
 def _role(dataset, team: str) -> str:
@@ -64,6 +85,21 @@ def builder_verdicts(dataset, team: str, kpi: str, amount: str, months: int, par
     return evaluate_targets(dataset, [_built(team, kpi, amount, months, parent, last)], as_of=as_of, lang=lang).iloc[0]
 
 
+def verdict_table(result: pd.Series, lang: str | None = None):
+    """The builder's live table: one row per SMART letter, its verdict and its whole reason (a Styler).
+
+    Parameters
+    ----------
+    result : Series
+        A row of :func:`cskit.targets.evaluate_targets` (see :func:`builder_verdicts`).
+    """
+    lang = check_lang(lang)
+    frame = pd.DataFrame({t("targets.builder.verdict", lang): [t(STATUS_KEYS[result[l]], lang) for l in LETTERS],
+                          t("targets.builder.reason", lang): [result[f"{l}_reason"] for l in LETTERS]},
+                         index=[letter_name(l, lang) for l in LETTERS])
+    return wrapped(frame)
+
+
 def example_table(dataset, team: str, lang: str | None = None, as_of: str | None = None) -> pd.DataFrame:
     """Verdicts of the role's :data:`STATIC_EXAMPLES`: one row per example, one column per SMART letter."""
     lang = check_lang(lang)
@@ -74,7 +110,7 @@ def example_table(dataset, team: str, lang: str | None = None, as_of: str | None
     table = pd.DataFrame({"KPI": [get_kpi(kpi).label(lang) for kpi, *_ in examples],
                           t("targets.col.target", lang): [amount for _, amount, *_ in examples],
                           t("targets.builder.months", lang): [months for _, _, months, _ in examples],
-                          "parent": [parent or "—" for *_, parent in examples]})
+                          t("targets.builder.parent", lang): [parent or "—" for *_, parent in examples]})
     for letter in LETTERS:
         table[letter_name(letter, lang)] = [f"{t(STATUS_KEYS[status], lang)}: {reason}"
                                             for status, reason in zip(results[letter], results[f"{letter}_reason"])]
@@ -98,13 +134,14 @@ def target_builder(dataset, team: str, lang: str | None = None, interactive: boo
 
     Returns
     -------
-    ipywidgets.VBox or DataFrame
+    ipywidgets.VBox or pandas Styler
+        The widget, or :func:`example_table` with its reasons wrapped in full.
     """
     lang = check_lang(lang)
     if interactive is None:
         interactive = running_live()
     if not interactive:
-        return example_table(dataset, team, lang, as_of)
+        return wrapped(example_table(dataset, team, lang, as_of), index=False)
 
     import ipywidgets as widgets
     from IPython.display import display
@@ -113,12 +150,13 @@ def target_builder(dataset, team: str, lang: str | None = None, interactive: boo
     first = [k.id for k in kpis_for_role(role)] if role != "all" else []
     ordered = first + [k for k in registry() if k not in first]
     default = STATIC_EXAMPLES.get(role, STATIC_EXAMPLES["all"])[0]
-    kpi = widgets.Dropdown(options=[(get_kpi(k).label(lang), k) for k in ordered], value=default[0], description="KPI")
-    amount = widgets.Text(value=default[1], description=t("targets.col.target", lang),
-                          placeholder="0.045 / -10% / -0.5pt")
-    months = widgets.IntSlider(value=default[2], min=1, max=36, description=t("targets.builder.months", lang))
+    labels = ["KPI", t("targets.col.target", lang), t("targets.builder.months", lang), t("targets.builder.parent", lang)]
+    kpi = widgets.Dropdown(options=[(get_kpi(k).label(lang), k) for k in ordered], value=default[0], description=labels[0],
+                           **labelled(labels, 26))
+    amount = widgets.Text(value=default[1], description=labels[1], placeholder="0.045 / -10% / -0.5pt", **labelled(labels, 12))
+    months = widgets.IntSlider(value=default[2], min=1, max=36, description=labels[2], **labelled(labels))
     parent = widgets.Dropdown(options=[("—", "")] + [(get_kpi(k).label(lang), k) for k in registry()],
-                              value=default[3] or "", description="parent")
+                              value=default[3] or "", description=labels[3], **labelled(labels, 26))
     out = widgets.Output()
 
     def redraw(*_):
@@ -129,9 +167,7 @@ def target_builder(dataset, team: str, lang: str | None = None, interactive: boo
             except ValueError:
                 print(t("targets.bad_amount", lang, value=amount.value))
                 return
-            display(pd.DataFrame({t("targets.builder.verdict", lang): [t(STATUS_KEYS[result[l]], lang) for l in LETTERS],
-                                  t("targets.builder.reason", lang): [result[f"{l}_reason"] for l in LETTERS]},
-                                 index=[letter_name(l, lang) for l in LETTERS]))
+            display(verdict_table(result, lang))
 
     for control in (kpi, amount, months, parent):
         control.observe(redraw, names="value")

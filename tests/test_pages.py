@@ -137,7 +137,9 @@ def test_a_lang_span_in_prose_survives_the_page_renderer():
     cell = nbformat.v4.new_markdown_cell('- **打ち切り（<span lang="en">censoring</span>）**: 空欄にします。',
                                          metadata={"tags": ["lang-ja"]})
     page = render([cell], "ja")
-    assert '<strong>打ち切り（<span lang="en">censoring</span>）</strong>' in page
+    # the term is also linked to the glossary at its first use on the page (report.terms)
+    assert ('<strong><a href="../glossary.html#censoring">打ち切り</a>（<span lang="en">censoring</span>）</strong>'
+            in page)
     assert scan_page(page, "ja") == []
 
 

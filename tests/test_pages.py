@@ -8,6 +8,8 @@ The findings of each page are written to the test's ``tmp_path`` (``findings.txt
 """
 from __future__ import annotations
 
+import re
+
 import tempfile
 from pathlib import Path
 
@@ -203,3 +205,15 @@ def test_every_page_is_clean_in_its_language(rendered_pages, tmp_path):
             dirty[name] = len(findings)
     (tmp_path / "findings.txt").write_text("\n\n".join(report) + "\n", encoding="utf-8")
     assert dirty == {}, f"pages with text a reader of their language should not meet (see {tmp_path / 'findings.txt'})"
+
+
+def test_a_glossary_term_is_linked_at_its_first_use_only():
+    import nbformat
+
+    cells = [nbformat.v4.new_markdown_cell("## NRR and cohorts\n\nNRR is read with `NRR` in code. NRR again.",
+                                           metadata={"tags": ["lang-en"]}),
+             nbformat.v4.new_markdown_cell("A cohort, and NRR once more.", metadata={"tags": ["lang-en"]})]
+    page = render(cells, "en")
+    links = re.findall(r'<a href="\.\./glossary\.html#([a-z_0-9]+)">([^<]+)</a>', page)
+    # the heading and the code span are left alone; each term is linked once, where the prose first uses it
+    assert links == [("nrr", "NRR"), ("cohort", "cohort")]

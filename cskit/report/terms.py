@@ -20,6 +20,8 @@ GLOSSARY_PAGE = "../glossary.html"
 _PROTECTED = re.compile(r"`[^`]*`|!?\[[^\]]*\]\([^)]*\)|<[^>]+>|^#.*$", re.MULTILINE)
 #: A parenthesised aside in a term (an abbreviation or a second name): the page writes the term without it.
 _ASIDE = re.compile(r"\s*[（(][^）)]*[）)]")
+#: An abbreviation worth linking on its own (NRR, ARPA, CSAT; not CS or IS).
+_ACRONYM = re.compile(r"[A-Z]{3,5}")
 #: Shortest term linked (shorter ones, such as "CS", match too much).
 MIN_LENGTH = 3
 #: English one-word terms that are also everyday words ("lead to", "related to"): never linked.
@@ -34,17 +36,22 @@ def glossary_terms(lang: str | None = None) -> tuple[tuple[str, str], ...]:
     --------
     >>> dict(glossary_terms("ja"))["コホート"]
     'cohort'
-    >>> dict(glossary_terms("en"))["Customer Success"]
-    'customer_success'
+    >>> dict(glossary_terms("en"))["Customer Success"], dict(glossary_terms("en"))["NRR"]
+    ('customer_success', 'nrr')
     """
     from ..roles.glossary import load_glossary
 
     lang = check_lang(lang)
     pairs = {}
     for entry in load_glossary():
-        term = _ASIDE.sub("", entry[lang]["term"]).strip()
+        written = entry[lang]["term"]
+        term = _ASIDE.sub("", written).strip()
         if len(term) >= MIN_LENGTH and term not in pairs and term.lower() not in EVERYDAY_WORDS:
             pairs[term] = entry["id"]
+        for aside in _ASIDE.findall(written):  # an abbreviation in the aside is a name too: "(NRR, 12 months)"
+            first = re.split(r"[,、・]", aside.strip(" （()）"))[0].strip()
+            if _ACRONYM.fullmatch(first) and first not in pairs:
+                pairs[first] = entry["id"]
     return tuple(sorted(pairs.items(), key=lambda pair: -len(pair[0])))
 
 

@@ -9,7 +9,6 @@ The findings of each page are written to the test's ``tmp_path`` (``findings.txt
 from __future__ import annotations
 
 import re
-
 import tempfile
 from pathlib import Path
 

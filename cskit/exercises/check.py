@@ -11,7 +11,7 @@ Examples
 >>> from cskit.exercises import get_exercise
 >>> exercise = get_exercise("c04_ltv_simple", "ja")
 >>> print(check(exercise, "180万"))
-正解です。
+その通りです。
 >>> check(exercise, "").state, check(exercise, "たくさん").state, check(exercise, 2_000_000).state
 ('empty', 'invalid', 'wrong')
 """

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..i18n import t
+from ..kpi.present import people_table
 from ..kpi.registry import get_kpi, kpis_for_role, registry
 from ..options import check_lang
 from ..roles.registry import per_role
@@ -74,7 +75,8 @@ def example_table(dataset, team: str, lang: str | None = None, as_of: str | None
     table = pd.DataFrame({"KPI": [get_kpi(kpi).label(lang) for kpi, *_ in examples],
                           t("targets.col.target", lang): [amount for _, amount, *_ in examples],
                           t("targets.builder.months", lang): [months for _, _, months, _ in examples],
-                          "parent": [parent or "—" for *_, parent in examples]})
+                          t("targets.builder.parent", lang): [get_kpi(parent).label(lang) if parent in registry() else parent or "—"
+                                                              for *_, parent in examples]})
     for letter in LETTERS:
         table[letter_name(letter, lang)] = [f"{t(STATUS_KEYS[status], lang)}: {reason}"
                                             for status, reason in zip(results[letter], results[f"{letter}_reason"])]
@@ -98,13 +100,15 @@ def target_builder(dataset, team: str, lang: str | None = None, interactive: boo
 
     Returns
     -------
-    ipywidgets.VBox or DataFrame
+    ipywidgets.VBox or pandas Styler
+        The widget, or :func:`example_table` for people (no index column).
     """
     lang = check_lang(lang)
     if interactive is None:
         interactive = running_live()
     if not interactive:
-        return example_table(dataset, team, lang, as_of)
+        table = example_table(dataset, team, lang, as_of)
+        return people_table(table, text_columns=len(table.columns))  # the verdicts are text too
 
     import ipywidgets as widgets
     from IPython.display import display
@@ -118,7 +122,7 @@ def target_builder(dataset, team: str, lang: str | None = None, interactive: boo
                           placeholder="0.045 / -10% / -0.5pt")
     months = widgets.IntSlider(value=default[2], min=1, max=36, description=t("targets.builder.months", lang))
     parent = widgets.Dropdown(options=[("—", "")] + [(get_kpi(k).label(lang), k) for k in registry()],
-                              value=default[3] or "", description="parent")
+                              value=default[3] or "", description=t("targets.builder.parent", lang))
     out = widgets.Output()
 
     def redraw(*_):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..i18n import t
+from ..kpi.present import people_table
+from ..kpi.registry import format_value
 from ..kpi.unit_economics import project_mrr
 
 
@@ -12,22 +14,33 @@ STATIC_SCENARIOS = ((0.01, 0.01), (0.02, 0.005), (0.04, 0.0), (0.08, 0.0))
 
 
 def whatif_table(customers: float, arpa: float, scenarios, lang: str, new_per_month: float = 0.0,
-                 gross_margin: float = 0.8, currency_symbol: str = "¥") -> pd.DataFrame:
-    """MRR at 12 and 24 months and LTV for each ``(monthly_churn, monthly_expansion)`` scenario."""
+                 gross_margin: float = 0.8, currency: str = "JPY") -> pd.DataFrame:
+    """MRR at 12 and 24 months and LTV for each ``(monthly_churn, monthly_expansion)`` scenario.
+
+    Money is written as the KPI registry formats it, in the dataset's ``currency``
+    (:func:`cskit.kpi.registry.format_value`).
+
+    Examples
+    --------
+    >>> table = whatif_table(100, 10_000, [(0.02, 0.0)], "en", currency="USD")
+    >>> table.iloc[0].tolist()
+    ['2.0%', '0.0%', '$784,717', '$615,780', '$400,000']
+    """
     rows = []
     for churn, expansion in scenarios:
         path = project_mrr(customers, arpa, churn, expansion, new_per_month, months=24, gross_margin=gross_margin)
         rows.append({
             t("whatif.churn", lang): f"{churn:.1%}",
             t("whatif.expansion", lang): f"{expansion:.1%}",
-            t("whatif.mrr12", lang): f"{currency_symbol}{path.loc[11, 'mrr']:,.0f}",
-            t("whatif.mrr24", lang): f"{currency_symbol}{path.loc[23, 'mrr']:,.0f}",
-            t("whatif.ltv", lang): f"{currency_symbol}{path.loc[0, 'ltv']:,.0f}",
+            t("whatif.mrr12", lang): format_value("mrr", path.loc[11, "mrr"], lang, currency),
+            t("whatif.mrr24", lang): format_value("mrr", path.loc[23, "mrr"], lang, currency),
+            t("whatif.ltv", lang): format_value("ltv", path.loc[0, "ltv"], lang, currency),
         })
     return pd.DataFrame(rows)
 
 
-def whatif(customers: float, arpa: float, lang: str, interactive: bool = True, gross_margin: float = 0.8):
+def whatif(customers: float, arpa: float, lang: str, interactive: bool = True, gross_margin: float = 0.8,
+           currency: str = "JPY"):
     """Sliders for churn, expansion, ARPA and new customers, with a live result table.
 
     Parameters
@@ -40,12 +53,21 @@ def whatif(customers: float, arpa: float, lang: str, interactive: bool = True, g
     interactive : bool
         False (papermill, reports): return a static table of :data:`STATIC_SCENARIOS`.
     gross_margin : float
+        Share of revenue kept (0-1), for LTV.
+    currency : str
+        ISO code of money values (the dataset's ``currency``).
+
+    Returns
+    -------
+    ipywidgets.VBox or pandas Styler
+        The widget, or the table of :data:`STATIC_SCENARIOS` for people (:func:`cskit.kpi.present.people_table`).
     """
     if not interactive:
         from IPython.display import Markdown, display
 
         display(Markdown(t("whatif.static_note", lang)))
-        return whatif_table(customers, arpa, STATIC_SCENARIOS, lang, gross_margin=gross_margin)
+        return people_table(whatif_table(customers, arpa, STATIC_SCENARIOS, lang, gross_margin=gross_margin,
+                                         currency=currency), text_columns=2)
 
     import ipywidgets as widgets
     from IPython.display import display
@@ -59,8 +81,9 @@ def whatif(customers: float, arpa: float, lang: str, interactive: bool = True, g
     def redraw(*_):
         with out:
             out.clear_output(wait=True)
-            display(whatif_table(customers, arpa_box.value, [(churn.value, expansion.value)], lang,
-                                 new_per_month=new.value, gross_margin=gross_margin))
+            display(people_table(whatif_table(customers, arpa_box.value, [(churn.value, expansion.value)], lang,
+                                              new_per_month=new.value, gross_margin=gross_margin, currency=currency),
+                                 text_columns=2))
 
     for control in (churn, expansion, arpa_box, new):
         control.observe(redraw, names="value")

@@ -8,7 +8,7 @@ both languages with the same placeholders, that every key the code uses exists, 
 that every key is used.
 
 This module holds no text of its own: only the loader, :func:`resolve_lang`,
-:func:`t` and :func:`pick`.
+:func:`t`, :func:`pick` and :func:`script_lang` (the language a piece of data is written in).
 
 Examples
 --------
@@ -20,11 +20,16 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
 
-__all__ = ["LANGS", "DEFAULT_LANG", "MESSAGES", "UnknownLanguage", "load_messages", "resolve_lang", "t", "pick"]
+__all__ = ["LANGS", "DEFAULT_LANG", "JAPANESE", "MESSAGES", "UnknownLanguage", "load_messages", "resolve_lang", "t",
+           "pick", "script_lang"]
+
+#: Japanese script: kana, kanji, Japanese punctuation and full-width forms.
+JAPANESE = re.compile(r"[\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\uff61-\uff9f]+")
 
 
 def load_messages() -> dict[str, dict[str, str]]:
@@ -119,3 +124,17 @@ def t(key: str, lang: str | None = None, **fields: object) -> str:
 def pick(text: dict[str, str], lang: str | None = None) -> str:
     """Return the ``lang`` entry of a ``{"ja": ..., "en": ...}`` mapping (registry and content)."""
     return text[resolve_lang(lang)]
+
+
+def script_lang(text: str) -> str | None:
+    """``"ja"`` if ``text`` is written in Japanese script (kana or kanji), else ``None``.
+
+    For data shown on a page (an account's name): a page marks such a text with its
+    ``lang``, so that it reads right on a page of either language.
+
+    Examples
+    --------
+    >>> script_lang("株式会社ノア国際製作所"), script_lang("Acme Corp"), script_lang("A001")
+    ('ja', None, None)
+    """
+    return "ja" if JAPANESE.search(str(text)) else None

@@ -16,6 +16,7 @@ from html import unescape
 import pytest
 
 from cskit.errors import CskitError
+from cskit.i18n import t
 from cskit.kpi.registry import get_kpi, registry
 from cskit.report.lint import scan_page
 from cskit.report.render import CSP, external_references
@@ -124,7 +125,6 @@ def test_every_registry_kpi_and_every_role_kpi_has_an_entry():
     for lang in ("ja", "en"):
         knowledge = load_knowledge(lang)
         listed = {k for role in knowledge["roles"].values() for k in role.get("kpis", [])}
-        listed |= {e["kpi_id"] for e in knowledge["glossary"] if e["kpi_id"]}
         assert listed <= kpi_ids
 
 
@@ -210,3 +210,28 @@ def test_the_language_check_sees_stray_words():
     """The scanner the page checks use reads the nearest lang and skips the style sheet."""
     page = '<html lang="ja"><style>body{}</style><p>売上 <span lang="en">Sales</span> churn</p></html>'
     assert [(f.kind, f.text) for f in scan_page(page, "ja")] == [("other_language", "churn")]
+
+
+# --------------------------------------------------------------------------- a notebook's part of it
+def test_a_notebooks_part_shows_only_its_groups_under_the_notebooks_own_heading():
+    from cskit.errors import OptionError
+
+    groups = ["funnel", "roles"]  # shown in page order, whatever the order asked
+    shown = [e for e in load_glossary() if e["group"] in groups]
+    for lang in ("ja", "en"):
+        part = glossary_html(lang, page=False, groups=groups)
+        assert scan_page(part, lang) == []
+        assert "<h1>" not in part and t("glossary.intro", lang) not in part  # the notebook has its heading
+        assert part.index('id="group-roles"') < part.index('id="group-funnel"') and "<h2" not in part
+        assert re.findall(r'class="cskit-term" id="([^"]+)"', part) == [e["id"] for e in shown]
+        # a related term on the page is a link; one outside these groups is named without a link
+        linked = set(re.findall(r'href="#([^"]+)"', part)) - {f"group-{g}" for g in groups}
+        assert linked == {e["id"] for e in shown}  # the table of contents links every shown term
+        customer_success = next(e for e in load_glossary() if e["id"] == "customer_success")
+        nrr_term = next(e for e in load_glossary() if e["id"] == "nrr")[lang]["term"]
+        assert "nrr" in customer_success["see"] and 'href="#nrr"' not in part
+        assert nrr_term in part.split('id="customer_success"')[1].split("</div>")[0]
+        assert 'href="#lead"' in part.split('id="marketing"')[1].split("</div>")[0]  # marketing -> lead: both shown
+    assert glossary_html("en", page=False, groups=list(GROUP_KEYS)) == glossary_html("en", page=False)
+    with pytest.raises(OptionError):
+        glossary_html("en", page=False, groups=["roles", "pricing"])

@@ -161,7 +161,7 @@ def test_whatif_at_zero_churn_shows_a_dash_and_the_note_never_nan(shown, lang):
     churn = widget.children[0]
     shown.clear()
     churn.value = 0.0
-    table = next(o for o in shown if isinstance(o, pd.DataFrame))
+    table = next(o.data for o in shown if hasattr(o, "data") and isinstance(o.data, pd.DataFrame))  # a people table
     assert table[t("whatif.ltv", lang)].tolist() == ["—"]
     assert table[t("whatif.mrr12", lang)].tolist() == [f"¥{1_000_000 * 1.01 ** 12:,.0f}"]  # expansion 1 %, nobody leaves
     assert not table.astype(str).apply(lambda column: column.str.contains("nan|inf")).any().any()
@@ -169,14 +169,15 @@ def test_whatif_at_zero_churn_shows_a_dash_and_the_note_never_nan(shown, lang):
     assert notes == ["> " + t("whatif.ltv_unbounded", lang)]
     shown.clear()
     churn.value = 0.02  # with churn the LTV is finite and the note goes: ARPA after a month 10,100 x 0.8 / 0.02
-    assert next(o for o in shown if isinstance(o, pd.DataFrame))[t("whatif.ltv", lang)].tolist() == ["¥404,000"]
+    table = next(o.data for o in shown if hasattr(o, "data") and isinstance(o.data, pd.DataFrame))
+    assert table[t("whatif.ltv", lang)].tolist() == ["¥404,000"]
     assert not [o for o in shown if isinstance(o, Markdown)]
 
 
 def test_the_static_whatif_is_the_scenario_table(shown):
     from cskit.widgets.whatif import STATIC_SCENARIOS, whatif
 
-    table = whatif(100, 50_000, "en", interactive=False)
+    table = whatif(100, 50_000, "en", interactive=False).data  # a people table: no index column
     assert len(table) == len(STATIC_SCENARIOS) == 4
     first = table.iloc[0]  # churn 1 %, expansion 1 %
     assert first[t("whatif.mrr12", "en")] == f"¥{5_000_000 * (0.99 * 1.01) ** 12:,.0f}"

@@ -145,6 +145,35 @@ def test_the_at_risk_list_is_formatted_and_matches_account_health(sample_dataset
     assert not RAW.search(frame.to_string())
 
 
+def test_japanese_account_names_carry_their_language_on_an_english_page(sample_dataset, sample_kpis):
+    from cskit.report.lint import scan_page
+
+    health = account_health(sample_dataset, team="cs_smb", month=str(sample_kpis["month"].max()))
+    names = health[health["at_risk"]].head(10)["account_name"].tolist()
+    assert names and all(re.search(r"[\u30a0-\u30ff\u4e00-\u9fff]", name) for name in names)  # the sample's names
+    html = at_risk_table(health, "en").to_html()
+    assert [f'<span lang="ja">{name}</span>' in html for name in names] == [True] * len(names)
+    assert scan_page(html, "en") == []
+    assert '<span lang="ja">' in at_risk_table(health, "ja").to_html()  # a name is marked whatever the page
+
+
+def test_the_what_if_table_has_no_index_and_the_datasets_currency(monkeypatch):
+    from IPython import display as ipd
+
+    from cskit.report.lint import scan_page
+    from cskit.widgets.whatif import STATIC_SCENARIOS, whatif
+
+    monkeypatch.setattr(ipd, "display", lambda *args, **kwargs: None)
+    assert STATIC_SCENARIOS[2] == (0.04, 0.0)
+    table = whatif(100, 10_000, "en", interactive=False, gross_margin=0.8, currency="USD")
+    row = table.data.iloc[2].tolist()
+    # 100 accounts x $10,000, 4 % of them (and of their MRR) leave each month, none expand
+    assert row == ["4.0%", "0.0%", f"${1_000_000 * 0.96 ** 12:,.0f}", f"${1_000_000 * 0.96 ** 24:,.0f}",
+                   f"${10_000 * 0.8 / 0.04:,.0f}"]
+    html = table.to_html()
+    assert 'class="row_heading' not in html and "¥" not in html and scan_page(html, "en") == []
+
+
 def test_the_exercise_tables_show_the_inputs_of_the_answer(sample_kpis):
     month = sample_kpis["month"].max()
     frame = kpi_values_table(sample_kpis, {m.kpi: month for m in MOVEMENTS}, "cs_smb", "en", team_name="SMB CS").data

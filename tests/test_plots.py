@@ -336,3 +336,18 @@ def test_the_notebook_image_carries_the_figure_label_as_alt_text(styled):
     png, metadata = _figure_png(fig)
     assert metadata == {"alt": "月次経常収益（MRR）"} == {"alt": fig.get_label()} and len(png) > 100
     assert isinstance(_figure_png(plt.subplots()[0]), str)  # an unnamed figure: the PNG alone
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_split_legends_name_each_segment_by_its_glossary_term(styled, lang):
+    from cskit.cohorts import cohort_retention, survival_curve
+    from cskit.datasets import load_sample
+    from cskit.roles.glossary import glossary
+
+    data = load_sample()
+    terms = glossary(lang).set_index("id")["term"]
+    names = {terms["enterprise"], terms["mid_market"], terms["smb"]}  # accounts.segment: enterprise, mid, smb
+    curves = cohorts.retention_curves(cohort_retention(data, split="segment"), by="split", lang=lang)
+    assert {text.get_text() for text in curves.get_legend().get_texts()} == names
+    survival = cohorts.survival_plot(survival_curve(data, split="segment"), lang=lang)
+    assert {text.get_text() for text in survival.get_legend().get_texts()} == names

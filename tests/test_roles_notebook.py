@@ -319,3 +319,8 @@ def test_notebook_01_runs_and_shows_the_tables_and_the_funnel(tmp_path, small_sa
     assert ("<details open" in every) == (audience == "trainer")
     assert t("exercise.empty", lang) not in every and "c01_churn" not in every
 
+    # the glossary of the notebook's themes, the other language's terms marked with their lang
+    from cskit.report.glossary_page import glossary_html
+
+    assert glossary_html(lang, page=False, groups=["roles", "funnel", "cs_work", "goals"]) in html
+

@@ -430,3 +430,26 @@ def test_the_plots_draw(sample_dataset):
     figure = plot_target_paths(results[results["team"] == "cs_enterprise"], kpis, lang="en")
     assert len([ax for ax in figure.axes if ax.get_visible()]) == 1
     assert plot_target_paths(results[results["id"] == "T04"], kpis, lang="en") is None
+
+
+def test_tables_and_charts_name_each_team_and_keep_an_unknown_id(sample_dataset):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from cskit.plots.targets import kpi_tree, plot_target_paths
+    from cskit.i18n import t
+    from cskit.targets import results_table, target_actuals, team_label
+
+    flawed = Target(id="X1", team="cs_tokio", kpi="mrr", target=parse_amount("+10%"), deadline="2027-06")
+    results = evaluate_targets(sample_dataset, [*read_targets(SAMPLE_TARGETS), flawed], lang="ja")
+    for lang in ("ja", "en"):
+        teams = results_table(results, lang)[t("targets.col.team", lang)].tolist()
+        expected = [sample_dataset.team_name(team, lang) if team != "cs_tokio" else "cs_tokio" for team in results["team"]]
+        assert teams == expected
+    assert team_label(results, "cs_enterprise", "en") == "Enterprise CS"  # teams.csv name_en
+    assert team_label(results, "all", "ja") == "全社" and team_label(results, "cs_tokio", "ja") == "cs_tokio"
+    figure = plot_target_paths(results[results["team"] == "cs_enterprise"], target_actuals(sample_dataset, results), lang="en")
+    title = next(ax for ax in figure.axes if ax.get_visible()).get_title()
+    assert " · Enterprise CS · " in title and "cs_enterprise" not in title
+    texts = [text.get_text() for text in kpi_tree(lang="en", dataset=sample_dataset).texts]
+    assert any("Field Sales Tokyo" in text for text in texts) and not any("fs_tokyo" in text for text in texts)

@@ -12,19 +12,21 @@ import hashlib
 
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import script_lang, t
 from .latest import latest_values
 from .registry import format_value, get_kpi
 
 __all__ = ["people_table", "kpi_summary_table", "kpi_values_table", "at_risk_table"]
 
 
-def people_table(frame: pd.DataFrame, text_columns: int = 1):
+def people_table(frame: pd.DataFrame, text_columns: int = 1, names: tuple[str, ...] | list[str] = ()):
     """``frame`` as a table for people: no index column, text escaped, the first ``text_columns`` left-aligned.
 
     The cells should already be text formatted for people (:func:`cskit.kpi.registry.format_value`);
     this only lays them out. The table's id comes from its content, so a page renders to the
-    same bytes every time.
+    same bytes every time. A name from the data (an account's) is shown as it is written:
+    one in Japanese script carries ``lang="ja"`` (:func:`cskit.i18n.script_lang`), so it
+    reads right on an English page too.
 
     Parameters
     ----------
@@ -33,6 +35,8 @@ def people_table(frame: pd.DataFrame, text_columns: int = 1):
     text_columns : int
         How many leading columns hold names or months (left-aligned); the rest hold
         numbers (right-aligned).
+    names : sequence of str
+        Headings of the columns that hold names from the data.
 
     Returns
     -------
@@ -43,15 +47,27 @@ def people_table(frame: pd.DataFrame, text_columns: int = 1):
     >>> html = people_table(pd.DataFrame({"KPI": ["<b>MRR</b>"], "Team": ["¥1,200"]})).to_html()
     >>> "&lt;b&gt;MRR&lt;/b&gt;" in html, "¥1,200" in html, ">0<" in html
     (True, True, False)
+    >>> accounts = pd.DataFrame({"Account": ["株式会社ノア", "Acme & Co"]})
+    >>> html = people_table(accounts, names=["Account"]).to_html()
+    >>> '<span lang="ja">株式会社ノア</span>' in html, ">Acme &amp; Co<" in html
+    (True, True)
     """
     uid = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
     styler = frame.style.hide(axis="index").format(escape="html").set_uuid(f"cskit{uid}")
+    if names:
+        styler = styler.format(_name_cell, subset=list(names), escape="html")
     left = ", ".join(f"td.col{i}, th.col{i}" for i in range(text_columns))
     styler = styler.set_table_styles([
         {"selector": "td, th", "props": "text-align: right; padding: 0.2rem 0.6rem;"},
         {"selector": left, "props": "text-align: left;"},  # names and months read left to right; numbers align right
     ])
     return styler
+
+
+def _name_cell(text: str) -> str:
+    """An escaped name, inside an element with its script's ``lang`` when it has one."""
+    lang = script_lang(text)
+    return f'<span lang="{lang}">{text}</span>' if lang else text
 
 
 def kpi_summary_table(kpis: pd.DataFrame, kpi_ids: list[str], month, lang: str, currency: str = "JPY",
@@ -166,4 +182,4 @@ def at_risk_table(health: pd.DataFrame, lang: str, limit: int = 10):
         t("notebook.col.account_id", lang): shown["account_id"].astype(str).tolist(),
         t("notebook.col.account_name", lang): shown["account_name"].astype(str).tolist(),
         get_kpi("health_score").label(lang): [format_value("health_score", v, lang) for v in shown["health_score"]],
-    }), text_columns=2)
+    }), text_columns=2, names=[t("notebook.col.account_name", lang)])

@@ -276,8 +276,20 @@ def format_value(kpi_id: str, value: float, lang: str | None = None, currency: s
     return f"{value:,.1f}"
 
 
+#: The smallest size below one unit written out; a smaller one is written ``<0.001``.
+_SMALLEST = 0.001
+
+
 def _two_digits(size: float) -> str:
-    """A size below one unit with two significant digits, never in scientific notation."""
+    """A size below one unit with two significant digits, never in scientific notation nor below 0.001.
+
+    Examples
+    --------
+    >>> _two_digits(0.25), _two_digits(0.0123), _two_digits(0.00099)
+    ('0.25', '0.012', '<0.001')
+    """
+    if 0 < size < _SMALLEST:
+        return f"<{_SMALLEST}"
     return np.format_float_positional(size, precision=2, fractional=False, trim="-")
 
 
@@ -313,7 +325,8 @@ def format_change(kpi_id: str, change: float, lang: str | None = None, currency:
     Rates change in points (:func:`format_points`). Any other change of at least one
     unit is written as :func:`format_value` writes a value of that size, money always;
     a smaller one with two significant digits and the unit's suffix (a per-month change
-    can be a fraction of a day or of a customer). A fall always has its ``-``.
+    can be a fraction of a day or of a customer), ``<0.001`` below a thousandth. A fall
+    always has its ``-``.
 
     Parameters
     ----------
@@ -335,6 +348,8 @@ def format_change(kpi_id: str, change: float, lang: str | None = None, currency:
     '+¥150,000'
     >>> format_change("median_first_response_hours", 0.25, "en", signed=False)
     '0.25 h'
+    >>> format_change("median_first_response_hours", 0.00099, "en", signed=False)  # 4 seconds a month
+    '<0.001 h'
     """
     if change is None or pd.isna(change):
         return "—"

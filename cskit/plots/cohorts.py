@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from ..cohorts import combine_splits, median_lifetime, period_of, pooled_curve, retention_matrix
+from ..cohorts import combine_splits, median_lifetime, period_of, pooled_curve, retention_matrix, split_label
 from ..i18n import t
 from ..options import check_choice, check_lang
 from .style import fixed_layout, label_figure, legend_outside, money_axis, percent_axis
@@ -223,6 +223,7 @@ def retention_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, by
         legend_outside(ax, fontsize="x-small")
     else:
         curves = _enough(pooled_curve(tidy), min_cohorts)
+        curves = curves.assign(split=[split_label(tidy.attrs.get("split"), group, lang) for group in curves["split"]])
         sns.lineplot(data=curves, x="age", y="value", hue="split", marker="o", markersize=3, ax=ax)
         legend_outside(ax, title=split_name)
     if metric == "revenue":
@@ -259,7 +260,7 @@ def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None):
     groups = list(curve.groupby("split", sort=True)) if "split" in curve else [(None, curve)]
     palette = sns.color_palette("colorblind", n_colors=max(len(groups), 1))
     for (label, rows), colour in zip(groups, palette):
-        name = label if label is not None else t("cohort_plot.value.survival", lang)
+        name = split_label(curve.attrs.get("split"), label, lang) if label is not None else t("cohort_plot.value.survival", lang)
         ax.step(rows["age"], rows["survival"], where="post", color=colour, linewidth=1.8, label=name)
         ax.fill_between(rows["age"], rows["lower"], rows["upper"], step="post", color=colour, alpha=0.2,
                         label=t("cohort_plot.band", lang, level=level) if label is None else "_nolegend_")

@@ -9,14 +9,14 @@ from ..i18n import t
 from ..kpi.registry import get_kpi, path_to_kgi, registry
 from ..options import check_lang
 from ..roles.registry import ROLE_IDS, ROLE_TABLE, SALES_ROLES
-from ..targets import PROGRESS_KEYS, target_path
+from ..targets import PROGRESS_KEYS, target_path, team_label
 from .style import PALETTE, figure_legend, label_figure, legend_outside, money_axis, month_axis, percent_axis
 
 ROLE_COLOURS = {role: PALETTE[i] for i, role in enumerate(ROLE_IDS)}
 
 
 def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None = None, ax=None,
-                     currency: str = "JPY", legend: bool = True):
+                     currency: str = "JPY", legend: bool = True, team_name: str | None = None):
     """One target: its path from baseline to target (dashed), the target (star) and the actual monthly values.
 
     The path is :func:`cskit.targets.target_path` (straight for counts and money,
@@ -35,6 +35,8 @@ def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None 
         ISO code for money axes.
     legend : bool
         Draw the legend (right of the data); :func:`plot_target_paths` draws one for all panels instead.
+    team_name : str, optional
+        The team's name in the title (default: its id; see :func:`cskit.targets.team_label`).
 
     Returns
     -------
@@ -50,7 +52,8 @@ def target_vs_actual(result: pd.Series, actuals: pd.Series, *, lang: str | None 
     ax.plot(path.index.to_timestamp(), path.to_numpy(), linestyle="--", color=PALETTE[1], label=t("plot.target.plan", lang))
     ax.scatter([path.index[-1].to_timestamp()], [path.iloc[-1]], marker="*", s=120, color=PALETTE[3], zorder=3, label=t("plot.target.target", lang))
     status = result.get("progress", "unknown")
-    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {result['team']} · {t(PROGRESS_KEYS[str(status)], lang)}", fontsize=10)
+    team = team_name or result["team"]
+    ax.set_title(f"{result['id']}: {kpi.short_label(lang)} · {team} · {t(PROGRESS_KEYS[str(status)], lang)}", fontsize=10)
     if kpi.unit == "rate":
         percent_axis(ax)
     elif kpi.unit == "money":
@@ -108,7 +111,7 @@ def plot_target_paths(results: pd.DataFrame, kpis: pd.DataFrame, *, lang: str | 
     for one, (_, result) in zip(axes, drawable.iterrows()):
         rows = kpis[(kpis["team"] == result["team"]) & (kpis["kpi"] == result["kpi"])]
         target_vs_actual(result, rows.set_index("month")["value"], lang=lang, ax=one, currency=currency,
-                         legend=ax is not None)
+                         legend=ax is not None, team_name=team_label(results, result["team"], lang))
     for one in axes[len(drawable):]:
         one.set_visible(False)
     if ax is None:  # one legend above the panels: every panel draws the same three series
@@ -151,8 +154,8 @@ def tree_layout(kpi_ids=None) -> list[tuple[str, int]]:
 def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | None = None, dataset=None, ax=None):
     """Draw the KPI tree top-down: the KGI at the top, every KPI indented under its parent.
 
-    A grid on the right shows which roles own each KPI (and, with ``dataset``, that role's
-    teams); KPIs shared by CS and a sales role are marked with ◆. The tree is the registry's
+    A grid on the right shows which roles own each KPI (and, with ``dataset``, a key under
+    it names each role's teams); KPIs shared by CS and a sales role are marked with ◆. The tree is the registry's
     ``parent`` links, so a target's "Related" path can be read off it.
 
     Parameters
@@ -163,7 +166,7 @@ def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | Non
     highlight : set of str, optional
         KPI ids drawn in colour (e.g. the team's targets).
     dataset : Dataset, optional
-        Names the teams of each role in the grid header and greys out KPIs the dataset
+        Names the teams of each role under the grid and greys out KPIs the dataset
         cannot compute (a table is missing).
     ax : matplotlib Axes, optional
 
@@ -179,8 +182,10 @@ def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | Non
     label_room = 5.2  # x units kept for the deepest label before the role grid starts
     depth_max = max(depth for _, depth in rows)
     grid_x0 = depth_max * indent + label_room
+    roles = [role for role in ROLE_IDS if any(role in kpis[k].roles for k, _ in rows)]
+    teams = _role_teams(roles, dataset, lang)
     if ax is None:
-        ax = plt.subplots(figsize=(11, 0.3 * len(rows) + 1.6))[1]
+        ax = plt.subplots(figsize=(11, 0.3 * (len(rows) + 0.8 * len(teams)) + 1.6))[1]
     y_of = {kpi_id: -i * row_height for i, (kpi_id, _) in enumerate(rows)}
     depth_of = dict(rows)
 
@@ -192,7 +197,6 @@ def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | Non
             ax.plot([x_parent, x_parent, depth * indent], [y_of[parent] - 0.35, y_of[kpi_id], y_of[kpi_id]],
                     color="#aaaaaa", linewidth=0.8, zorder=1)
 
-    roles = [role for role in ROLE_IDS if any(role in kpis[k].roles for k, _ in rows)]
     for kpi_id, depth in rows:
         kpi = kpis[kpi_id]
         shared = "cs" in kpi.roles and bool(set(SALES_ROLES) & set(kpi.roles))
@@ -211,25 +215,29 @@ def kpi_tree(kpi_ids=None, *, lang: str | None = None, highlight: set[str] | Non
                 ax.scatter([grid_x0 + column], [y_of[kpi_id]], s=30, color=ROLE_COLOURS[role], zorder=2)
         ax.plot([grid_x0 - 0.4, grid_x0 + len(roles) - 0.6], [y_of[kpi_id]] * 2, color="#eeeeee", linewidth=0.6, zorder=0)
 
-    top = 0.9
-    header_lines = _role_headers(ax, roles, grid_x0, top, dataset, lang)
+    top, bottom = 0.9, -(len(rows) - 0.5) * row_height
+    for column, role in enumerate(roles):
+        ax.text(grid_x0 + column, top, t(ROLE_TABLE[role].short_name_key, lang), ha="center", va="bottom",
+                fontsize=7, color=ROLE_COLOURS[role])
+    for line, (role, names) in enumerate(teams.items()):  # the key: each role's teams, under the grid
+        ax.text(grid_x0 - 0.4, bottom - 0.8 * (line + 0.5), names, ha="left", va="center", fontsize=7,
+                color=ROLE_COLOURS[role])
     ax.set_xlim(-0.3, grid_x0 + len(roles))
-    ax.set_ylim(-(len(rows) - 0.5) * row_height, top + 0.7 * header_lines + 0.3)
+    ax.set_ylim(bottom - 0.8 * len(teams), top + 1.0)
     ax.set_axis_off()
     ax.set_title(f"{t('plot.target.tree', lang)}   {t('plot.target.shared', lang)}", fontsize=10)
     label_figure(ax.figure)
     return ax
 
 
-def _role_headers(ax, roles: list[str], x0: float, top: float, dataset, lang: str) -> int:
-    """Write each role's short name (and, with ``dataset``, its teams) over the grid; return the most lines used."""
-    lines = 1
-    for column, role in enumerate(roles):
-        header = t(ROLE_TABLE[role].short_name_key, lang)
-        if dataset is not None:
-            teams = list(dataset.teams.loc[dataset.teams["role"] == role, "team"])
-            if teams:
-                header += "\n" + "\n".join(teams)
-        lines = max(lines, header.count("\n") + 1)
-        ax.text(x0 + column, top, header, ha="center", va="bottom", fontsize=7, color=ROLE_COLOURS[role])
+def _role_teams(roles: list[str], dataset, lang: str) -> dict[str, str]:
+    """Each role's teams by name, one line per role that has teams (``CS: Enterprise CS, SMB CS``); none without data."""
+    if dataset is None:
+        return {}
+    lines = {}
+    for role in roles:
+        names = [dataset.team_name(team, lang) for team in dataset.teams.loc[dataset.teams["role"] == role, "team"]]
+        if names:
+            lines[role] = t("plot.target.role_teams", lang, role=t(ROLE_TABLE[role].short_name_key, lang),
+                            teams=t("plot.target.team_sep", lang).join(names))
     return lines

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from .._version import __version__
 from ..i18n import LANGS, t
-from ..options import check_lang
-from ..roles.glossary import ASIDE, GROUP_KEYS, load_glossary
+from ..options import check_choice, check_lang
+from ..roles.glossary import ASIDE, GROUP_KEYS, load_glossary, term_names
 from .render import CSP, TEMPLATE_DIR, css
 
 __all__ = ["glossary_html"]
@@ -35,39 +35,51 @@ def _shown_reading(side: dict) -> str:
     return "" if side["reading"] == ASIDE.sub("", side["term"]) else side["reading"]
 
 
-def _entry(entry: dict, lang: str, other: str, terms: dict[str, str]) -> dict:
-    """What the page shows of one entry."""
+def _entry(entry: dict, lang: str, other: str, shown: set[str]) -> dict:
+    """What the page shows of one entry; a related term links to its entry when the page shows it."""
     return {"id": entry["id"], "kpi_id": entry["kpi_id"], **entry[lang], "reading": _shown_reading(entry[lang]),
             "other_term": entry[other]["term"], "other_reading": _shown_reading(entry[other]),
-            "see": [{"id": ref, "term": terms[ref]} for ref in entry["see"]]}
+            "see": [{"id": ref, "term": term_names(lang)[ref], "link": ref in shown} for ref in entry["see"]]}
 
 
-def _context(lang: str) -> dict:
+def _context(lang: str, groups: tuple[str, ...]) -> dict:
     other = next(code for code in LANGS if code != lang)
-    entries = load_glossary()
-    terms = {e["id"]: e[lang]["term"] for e in entries}
+    entries = [e for e in load_glossary() if e["group"] in groups]
+    shown = {e["id"] for e in entries}
     return {
         "lang": lang,
         "other_lang": other,
+        "whole": len(groups) == len(GROUP_KEYS),
         "title": t("glossary.title", lang),
         "intro": t("glossary.intro", lang),
         "sep": _SEPARATORS[lang],
         "colon": _COLONS[lang],
         "labels": {"other_term": t("glossary.other_term", lang), "kpi_source": t("glossary.kpi_source", lang),
                    "see": t("glossary.see", lang)},
-        "groups": [{"id": group, "title": t(key, lang), "entries": [_entry(e, lang, other, terms) for e in entries
-                                                                    if e["group"] == group]}
-                   for group, key in GROUP_KEYS.items()],
+        "groups": [{"id": group, "title": t(GROUP_KEYS[group], lang),
+                    "entries": [_entry(e, lang, other, shown) for e in entries if e["group"] == group]}
+                   for group in groups],
     }
 
 
-def glossary_html(lang: str | None = None, page: bool = True, back: bool = False) -> str:
+def _groups(groups) -> tuple[str, ...]:
+    """The sections to show, in page order: every one for ``None``, else the named ones, each checked."""
+    if groups is None:
+        return tuple(GROUP_KEYS)
+    named = {check_choice("groups", group, GROUP_KEYS) for group in ([groups] if isinstance(groups, str) else groups)}
+    return tuple(group for group in GROUP_KEYS if group in named)
+
+
+def glossary_html(lang: str | None = None, page: bool = True, back: bool = False, groups=None) -> str:
     """The glossary as HTML: a whole offline page, or a fragment to embed.
 
     The page is self-contained and inert like every report page: the same
     Content-Security-Policy (:data:`cskit.report.render.CSP`) and inline style sheet,
     no script and no request. Every term has an anchor (its id); the other language's
     term is wrapped in an element with that language's ``lang`` attribute.
+    A fragment of some ``groups`` is a section of a notebook, under the notebook's
+    own heading: it has no title of its own, its sections are ``<h3>``, and a related
+    term outside those groups is named without a link.
 
     Parameters
     ----------
@@ -77,6 +89,9 @@ def glossary_html(lang: str | None = None, page: bool = True, back: bool = False
         ``True`` for a whole ``<html>`` page, ``False`` for the ``<section>`` alone.
     back : bool, default False
         Add a link back to ``index.html`` beside it (the reports' site index).
+    groups : str or list of str, optional
+        Only these sections (keys of :data:`GROUP_KEYS`, shown in page order);
+        ``None`` for every one.
 
     Returns
     -------
@@ -86,7 +101,7 @@ def glossary_html(lang: str | None = None, page: bool = True, back: bool = False
     Raises
     ------
     cskit.errors.CskitError
-        ``cli.unknown_lang`` for an unknown language.
+        ``cli.unknown_lang`` for an unknown language; ``OptionError`` for an unknown group.
 
     Examples
     --------
@@ -95,9 +110,12 @@ def glossary_html(lang: str | None = None, page: bool = True, back: bool = False
     True
     >>> glossary_html("en").startswith("<!DOCTYPE html>")
     True
+    >>> part = glossary_html("en", page=False, groups=["roles"])
+    >>> 'id="customer_success"' in part, 'id="nrr"' in part, "<h1>" in part
+    (True, False, False)
     """
     lang = check_lang(lang)
-    context = _context(lang)
+    context = _context(lang, _groups(groups))
     if not page:
         return _env().get_template("glossary_body.html.j2").render(context)
     return _env().get_template("glossary.html.j2").render(

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from ..i18n import JAPANESE
 from ..options import check_lang
 
 __all__ = ["ABBREVIATIONS", "NAMES", "Finding", "scan_page", "format_findings"]
@@ -42,7 +43,7 @@ ABBREVIATIONS = frozenset("""
 NAMES = ("The Model", "THE MODEL", "Salesforce", "SmartHR", "Netflix", "Zoom", "Slack", "Benioff", "Rudnitsky",
          "JupyterLab", "Jupyter", "Python", "pandas", "DuckDB", "Excel", "Parquet", "cskit")
 
-_JAPANESE = re.compile(r"[\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\uff61-\uff9f]+")
+_JAPANESE = JAPANESE
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-._/'’&+][A-Za-z0-9]+)*")
 _ID_MARK = re.compile(r"[0-9_./]")
 _NAMES = re.compile("|".join(re.escape(n) for n in sorted(NAMES, key=len, reverse=True)))

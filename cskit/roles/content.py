@@ -55,7 +55,7 @@ def load_knowledge(lang: str | None = None) -> dict:
         The parsed YAML: ``model_stages``, ``roles``, ``comparisons``, ``cs_phases``,
         ``cs_start_steps``, ``smart``, ``touch_models``, ``team_structures``,
         ``cs_tools``, ``collaboration``, ``case_figures``, ``history``,
-        ``aptitude_quiz``, ``exercises``, ``glossary`` (plus ``meta`` and ``labels``).
+        ``aptitude_quiz`` (plus ``meta`` and ``labels``).
         A fresh deep copy, so callers may modify it freely.
 
     Raises

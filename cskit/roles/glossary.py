@@ -29,7 +29,7 @@ from .._yaml import safe_load
 from ..i18n import LANGS, t
 from ..options import check_lang
 
-__all__ = ["COLUMNS", "GROUP_KEYS", "VALUE_TERMS", "ASIDE", "load_glossary", "glossary", "value_name"]
+__all__ = ["COLUMNS", "GROUP_KEYS", "VALUE_TERMS", "ASIDE", "load_glossary", "glossary", "term_names", "value_name"]
 
 #: Columns of :func:`glossary`, in order.
 COLUMNS = ("id", "group", "term", "reading", "definition", "note", "kpi_id", "other_term", "see")
@@ -141,7 +141,8 @@ def glossary(lang: str | None = None) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=2)
-def _terms(lang: str) -> dict[str, str]:
+def term_names(lang: str) -> dict[str, str]:
+    """Each glossary id's term in ``lang``."""
     return {entry["id"]: entry[lang]["term"] for entry in load_glossary()}
 
 
@@ -166,4 +167,4 @@ def value_name(column: str, value, lang: str | None = None) -> str:
     """
     lang = check_lang(lang)
     term_id = VALUE_TERMS.get(column, {}).get(value)
-    return _terms(lang)[term_id] if term_id else str(value)
+    return term_names(lang)[term_id] if term_id else str(value)

@@ -247,18 +247,6 @@ def history_markdown(lang: str | None = None) -> str:
                      for item in load_knowledge(lang)["history"])
 
 
-def glossary(lang: str | None = None):
-    """The glossary in both languages, with the KPI registry's name where a term is a KPI."""
-    lang = check_lang(lang)
-    ja, en = load_knowledge("ja")["glossary"], load_knowledge("en")["glossary"]
-    rows = [{
-        t("roles.view.col_term_ja", lang): a["term"],
-        t("roles.view.col_term_en", lang): b["term"],
-        t("roles.view.col_kpi", lang): f"{get_kpi(a['kpi_id']).label(lang)} (`{a['kpi_id']}`)" if a["kpi_id"] else "",
-    } for a, b in zip(ja, en)]
-    return styled(pd.DataFrame(rows))
-
-
 # --------------------------------------------------------------------------- #
 # Role profiles
 # --------------------------------------------------------------------------- #

@@ -35,6 +35,23 @@ def _lang(results: pd.DataFrame, lang: str | None) -> str:
     return check_lang(lang or results.attrs.get("lang"))
 
 
+def team_label(results: pd.DataFrame, team: str, lang: str | None = None) -> str:
+    """Display name of a target's team in ``lang`` (``results.attrs["team_names"]``); an unknown team keeps its id.
+
+    Examples
+    --------
+    >>> from cskit.datasets import load_growth_example
+    >>> from cskit.targets import Target, evaluate_targets, parse_amount
+    >>> data = load_growth_example()
+    >>> goals = [Target(id="T1", team="all", kpi="mrr", target=parse_amount("+10%")),
+    ...          Target(id="T2", team="cs_tokio", kpi="mrr", target=parse_amount("+10%"))]
+    >>> results = evaluate_targets(data, goals, lang="en")
+    >>> team_label(results, "all", "ja"), team_label(results, "all", "en"), team_label(results, "cs_tokio", "en")
+    ('全社', 'Company', 'cs_tokio')
+    """
+    return results.attrs.get("team_names", {}).get(check_lang(lang), {}).get(team, team)
+
+
 def letter_name(letter: str, lang: str | None = None) -> str:
     """``"S (Specific)"`` for ``"specific"``, in ``lang`` (R is *Related*, as the sources define it).
 
@@ -83,7 +100,7 @@ def results_table(results: pd.DataFrame, lang: str | None = None) -> pd.DataFram
     currency = results.attrs.get("currency", "JPY")
     table = pd.DataFrame({
         t("targets.col.id", lang): results["id"],
-        t("targets.col.team", lang): results["team"],
+        t("targets.col.team", lang): [team_label(results, team, lang) for team in results["team"]],
         t("targets.col.kpi", lang): [get_kpi(k).label(lang) if k in registry() else k for k in results["kpi"]],
         t("targets.col.baseline", lang): [_value_text(k, v, lang, currency) for k, v in zip(results["kpi"], results["baseline"])],
         t("targets.col.target", lang): [_value_text(k, v, lang, currency) for k, v in zip(results["kpi"], results["target"])],

@@ -29,7 +29,9 @@ columns :data:`RESULT_COLUMNS`:
 ``progress``
     A categorical of :data:`PROGRESS`.
 
-``attrs`` holds ``as_of`` (``YYYY-MM``), ``lang`` and ``currency``. One row per target
+``attrs`` holds ``as_of`` (``YYYY-MM``), ``lang``, ``currency`` and ``team_names``
+(``{lang: {team: display name}}`` of every known team of the targets, in both languages,
+for tables and charts; an unknown team keeps its id). One row per target
 is what tables, the target charts and filters (``results[results.team == "cs_smb"]``)
 want; :func:`letter_verdicts` gives the long form (one row per target and letter) for
 counting and pivoting, and :func:`cskit.targets.to_records` the nested JSON of the CLI.
@@ -42,7 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import LANGS, t
 from ..dataset import Dataset
 from ..kpi.registry import format_change, format_value, get_kpi, path_to_kgi, registry
 from ..options import check_lang, check_month
@@ -414,7 +416,7 @@ def evaluate_targets(dataset: Dataset, targets: list[Target], as_of: str | None 
     -------
     DataFrame
         The columns :data:`RESULT_COLUMNS`, described in the module documentation;
-        ``attrs`` holds ``as_of``, ``lang`` and ``currency``.
+        ``attrs`` holds ``as_of``, ``lang``, ``currency`` and ``team_names``.
 
     Examples
     --------
@@ -438,7 +440,8 @@ def evaluate_targets(dataset: Dataset, targets: list[Target], as_of: str | None 
     for letter in LETTERS:
         frame[letter] = pd.Categorical(frame[letter], categories=STATUSES, ordered=True)
     frame["progress"] = pd.Categorical(frame["progress"], categories=PROGRESS)
-    frame.attrs.update({"kind": "targets", "as_of": str(ctx.as_of), "lang": lang, "currency": dataset.currency})
+    frame.attrs.update({"kind": "targets", "as_of": str(ctx.as_of), "lang": lang, "currency": dataset.currency,
+                        "team_names": {code: {team: dataset.team_name(team, code) for team in ctx.teams} for code in LANGS}})
     return frame
 
 

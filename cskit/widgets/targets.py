@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..i18n import t
+from ..kpi.present import people_table
 from ..kpi.registry import get_kpi, kpis_for_role, registry
 from ..options import check_lang
 from ..roles.registry import per_role
@@ -110,7 +111,8 @@ def example_table(dataset, team: str, lang: str | None = None, as_of: str | None
     table = pd.DataFrame({"KPI": [get_kpi(kpi).label(lang) for kpi, *_ in examples],
                           t("targets.col.target", lang): [amount for _, amount, *_ in examples],
                           t("targets.builder.months", lang): [months for _, _, months, _ in examples],
-                          t("targets.builder.parent", lang): [parent or "—" for *_, parent in examples]})
+                          t("targets.builder.parent", lang): [get_kpi(parent).label(lang) if parent in registry() else parent or "—"
+                                                              for *_, parent in examples]})
     for letter in LETTERS:
         table[letter_name(letter, lang)] = [f"{t(STATUS_KEYS[status], lang)}: {reason}"
                                             for status, reason in zip(results[letter], results[f"{letter}_reason"])]
@@ -135,7 +137,7 @@ def target_builder(dataset, team: str, lang: str | None = None, interactive: boo
     Returns
     -------
     ipywidgets.VBox or pandas Styler
-        The widget, or :func:`example_table` with its reasons wrapped in full.
+        The widget, or :func:`example_table` for people: no index column, every reason in full.
     """
     lang = check_lang(lang)
     if interactive is None:

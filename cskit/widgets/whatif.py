@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..i18n import t
+from ..kpi.present import people_table
 from ..kpi.registry import format_value
 from ..kpi.unit_economics import format_ltv, ltv_note, project_mrr
 from ..options import check_lang
@@ -22,16 +23,16 @@ def whatif_table(customers: float, arpa: float, scenarios, lang: str, new_per_mo
                  gross_margin: float = 0.8, currency: str = "JPY") -> pd.DataFrame:
     """MRR at 12 and 24 months and LTV for each ``(monthly_churn, monthly_expansion)`` scenario.
 
-    Values are formatted for people; an LTV without bound (0 % churn) shows as "—"
-    (:func:`cskit.kpi.unit_economics.format_ltv`), never ``nan``.
+    Values are formatted for people, money in the dataset's ``currency``; an LTV without
+    bound (0 % churn) shows as "—" (:func:`cskit.kpi.unit_economics.format_ltv`), never ``nan``.
 
     Examples
     --------
     >>> table = whatif_table(100, 10_000, [(0.02, 0.0), (0.0, 0.0)], "en")
     >>> table[t("whatif.ltv", "en")].tolist()
     ['¥400,000', '—']
-    >>> table[t("whatif.mrr12", "en")].tolist()
-    ['¥784,717', '¥1,000,000']
+    >>> whatif_table(100, 10_000, [(0.02, 0.0)], "en", currency="USD").iloc[0].tolist()
+    ['2.0%', '0.0%', '$784,717', '$615,780', '$400,000']
     """
     rows = []
     for churn, expansion in scenarios:
@@ -64,7 +65,7 @@ def _show(customers: float, arpa: float, scenarios, lang: str, **options):
     """The what-if table of ``scenarios`` and, under it, its notes (for the live widget)."""
     from IPython.display import Markdown, display
 
-    display(whatif_table(customers, arpa, scenarios, lang, **options))
+    display(people_table(whatif_table(customers, arpa, scenarios, lang, **options), text_columns=2))
     notes = whatif_notes(scenarios, lang)
     if notes:
         display(Markdown(notes))
@@ -91,7 +92,8 @@ def whatif(customers: float, arpa: float, lang: str | None = None, interactive: 
 
     Returns
     -------
-    ipywidgets.VBox or DataFrame
+    ipywidgets.VBox or pandas Styler
+        The widget, or the table of :data:`STATIC_SCENARIOS` for people (:func:`cskit.kpi.present.people_table`).
     """
     from IPython.display import Markdown, display
 
@@ -102,7 +104,8 @@ def whatif(customers: float, arpa: float, lang: str | None = None, interactive: 
         notes = whatif_notes(STATIC_SCENARIOS, lang)
         if notes:
             display(Markdown(notes))
-        return whatif_table(customers, arpa, STATIC_SCENARIOS, lang, gross_margin=gross_margin, currency=currency)
+        return people_table(whatif_table(customers, arpa, STATIC_SCENARIOS, lang, gross_margin=gross_margin,
+                                         currency=currency), text_columns=2)
 
     import ipywidgets as widgets
 

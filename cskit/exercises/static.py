@@ -10,6 +10,7 @@ The printed worksheet (:mod:`cskit.worksheet`) is built from the same pieces.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from ..i18n import t
@@ -17,7 +18,7 @@ from ..options import AUDIENCES, check_choice, check_lang
 from .check import format_answer
 from .model import Exercise
 
-__all__ = ["CSS", "exercise_html", "answer_html", "question_html", "heading_text", "StaticExercise"]
+__all__ = ["CSS", "exercise_html", "answer_html", "question_html", "heading_text", "prose", "StaticExercise"]
 
 _STYLE_DIR = Path(__file__).resolve().parents[1] / "templates" / "cskit_exercises"
 #: The style of an exercise in a report (inlined into every report page, :func:`cskit.report.render.css`).
@@ -26,6 +27,20 @@ CSS = (_STYLE_DIR / "exercises.css").read_text(encoding="utf-8")
 
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
+
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def prose(text) -> str:
+    """Escaped text whose `backticked` parts (an id, a target amount) become ``<code>``.
+
+    Examples
+    --------
+    >>> prose("S, M, R: `call_volume` is not a <KPI>")
+    'S, M, R: <code>call_volume</code> is not a &lt;KPI&gt;'
+    """
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", _e(text))
 
 
 def _label(key: str, lang: str) -> str:
@@ -48,7 +63,7 @@ def _answer_rows(exercise: Exercise) -> str:
             accepted = t("exercise.separator", lang).join(exercise.choice_label(a) for a in item.accept)
             others = t("exercise.also_accepted", lang, choices=accepted)
             answer += f' <span class="accepted">{_e(others)}</span>'
-        rows.append(f'<tr><td class="num">{number}</td><td>{_e(item.text)}</td><td class="answer">{answer}</td></tr>')
+        rows.append(f'<tr><td class="num">{number}</td><td>{prose(item.text)}</td><td class="answer">{answer}</td></tr>')
     head = (f'<thead><tr><th class="num">#</th><th>{_e(t("exercise.col.question", lang))}</th>'
             f'<th>{_e(t("exercise.col.answer", lang))}</th></tr></thead>')
     return f'<table class="exercise-table">{head}<tbody>{"".join(rows)}</tbody></table>'
@@ -61,8 +76,8 @@ def _rewrite_rows(exercise: Exercise) -> str:
         fields = item.fields
         target = t("exercise.rewrite.model", lang, kpi=_kpi_label(fields["kpi"], lang), target=item.answer,
                    deadline=fields["deadline"], parent=_kpi_label(fields["parent"], lang))
-        rows.append(f'<tr><td class="id">{_e(item.id)}</td><td>{_e(item.text)}</td>'
-                    f'<td class="answer">{_e(target)}</td><td>{_e(fields.get("why", ""))}</td></tr>')
+        rows.append(f'<tr><td class="id">{_e(item.id)}</td><td>{prose(item.text)}</td>'
+                    f'<td class="answer">{_e(target)}</td><td>{prose(fields.get("why", ""))}</td></tr>')
     head = "".join(f"<th>{_e(t(key, lang))}</th>" for key in ("exercise.col.target", "exercise.col.flaw",
                                                                "exercise.col.rewrite", "exercise.col.why"))
     return f'<table class="exercise-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -89,7 +104,7 @@ def answer_html(exercise: Exercise, expected: float | None = None) -> str:
     if exercise.kind == "rewrite":
         return _rewrite_rows(exercise)
     if exercise.kind == "open":
-        return f'<p class="answer"><strong>{_label("exercise.model_answer", lang)}</strong>{_e(exercise.answer)}</p>'
+        return f'<p class="answer"><strong>{_label("exercise.model_answer", lang)}</strong>{prose(exercise.answer)}</p>'
     value = exercise.answer if expected is None else expected
     shown = (_e(format_answer(exercise, float(value))) if value is not None
              else _e(t("exercise.answer_depends", lang)))
@@ -97,7 +112,7 @@ def answer_html(exercise: Exercise, expected: float | None = None) -> str:
     if exercise.answer_from and not why:
         why = _definition(exercise)
     text = f'<p class="answer"><strong>{_label("exercise.answer", lang)}</strong>{shown}</p>'
-    return text + (f'<p><strong>{_label("exercise.why", lang)}</strong>{_e(why)}</p>' if why else "")
+    return text + (f'<p><strong>{_label("exercise.why", lang)}</strong>{prose(why)}</p>' if why else "")
 
 
 def _definition(exercise: Exercise) -> str:
@@ -111,19 +126,19 @@ def _definition(exercise: Exercise) -> str:
 def question_html(exercise: Exercise, worksheet: bool = False) -> str:
     """The question as HTML without its answer; ``worksheet`` adds blank cells and lines to write in."""
     lang = exercise.lang
-    parts = [f"<p>{_e(exercise.question)}</p>"] if exercise.question else []
+    parts = [f"<p>{prose(exercise.question)}</p>"] if exercise.question else []
     if exercise.kind == "match":
         choices = (t("exercise.separator", lang)).join(c.label for c in exercise.choices)
         parts.append(f'<p class="choices"><strong>{_label("exercise.choices", lang)}</strong>{_e(choices)}</p>')
         blank = '<td class="blank"></td>' if worksheet else ""
-        rows = "".join(f'<tr><td class="num">{n}</td><td>{_e(item.text)}</td>{blank}</tr>'
+        rows = "".join(f'<tr><td class="num">{n}</td><td>{prose(item.text)}</td>{blank}</tr>'
                        for n, item in enumerate(exercise.items, 1))
         head_blank = f'<th>{_e(t("exercise.col.your_answer", lang))}</th>' if worksheet else ""
         parts.append(f'<table class="exercise-table"><thead><tr><th class="num">#</th>'
                      f'<th>{_e(t("exercise.col.question", lang))}</th>{head_blank}</tr></thead><tbody>{rows}</tbody></table>')
     elif exercise.kind == "rewrite":
         blank = '<td class="blank"></td>' if worksheet else ""
-        rows = "".join(f'<tr><td class="id">{_e(i.id)}</td><td>{_e(i.text)}</td>{blank}</tr>' for i in exercise.items)
+        rows = "".join(f'<tr><td class="id">{_e(i.id)}</td><td>{prose(i.text)}</td>{blank}</tr>' for i in exercise.items)
         head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("exercise.col.target", "exercise.col.flaw")
                        + (("exercise.col.your_rewrite",) if worksheet else ()))
         parts.append(f'<table class="exercise-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
@@ -175,7 +190,7 @@ def exercise_html(exercise: Exercise, *, number: int | None = None, audience: st
     hint = ""
     if exercise.hint and exercise.kind == "number" and audience != "trainer":
         hint = (f'<details class="hint"><summary>{_e(t("exercise.show_hint", lang))}</summary>'
-                f"<p>{_e(exercise.hint)}</p></details>")
+                f"<p>{prose(exercise.hint)}</p></details>")
     is_open = " open" if audience == "trainer" else ""
     reveal = "exercise.answer_shown" if audience == "trainer" else "exercise.show_answer"
     return (f'<section class="cskit-exercise" lang="{lang}"><h4>{_e(heading)}</h4>{question_html(exercise)}{hint}'

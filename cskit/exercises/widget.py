@@ -14,7 +14,7 @@ import html
 from ..i18n import t
 from .check import STATES, Feedback, check
 from .model import Exercise
-from .static import answer_html
+from .static import answer_html, prose
 
 __all__ = ["exercise_widget", "feedback_html", "STATE_COLOURS"]
 
@@ -82,7 +82,7 @@ def _match_controls(exercise: Exercise):
     for number, item in enumerate(exercise.items, 1):
         pickers[item.id] = widgets.Dropdown(options=options, value="", layout={"width": "16em"})
         marks[item.id] = widgets.HTML(layout={"width": "auto"})
-        text = widgets.HTML(f"{number}. {html.escape(item.text)}", layout={"width": "55%"})
+        text = widgets.HTML(f"{number}. {prose(item.text)}", layout={"width": "55%"})
         rows.append(widgets.HBox([text, pickers[item.id], marks[item.id]]))
     result = widgets.HTML()
 
@@ -136,7 +136,7 @@ def exercise_widget(exercise: Exercise, *, number: int | None = None, audience: 
     heading = t("exercise.heading", lang, number=number) if number is not None else t("exercise.heading_plain", lang)
     if exercise.title:
         heading += t("exercise.title_separator", lang) + exercise.title
-    top = [widgets.HTML(f"<h4>{html.escape(heading)}</h4><p>{html.escape(exercise.question)}</p>", layout=_WIDE)]
+    top = [widgets.HTML(f"<h4>{html.escape(heading)}</h4><p>{prose(exercise.question)}</p>", layout=_WIDE)]
     if exercise.kind == "number":
         inputs, result, on_check = _number_controls(exercise, expected)
     elif exercise.kind == "match":

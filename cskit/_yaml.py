@@ -6,6 +6,9 @@ with the same result.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib.resources import files
+
 import yaml
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -14,3 +17,12 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def safe_load(text: str):
     """Parse YAML ``text`` like :func:`yaml.safe_load`, with libyaml when available."""
     return yaml.load(text, Loader=SafeLoader)
+
+
+@lru_cache(maxsize=None)
+def read_content(name: str):
+    """Parse ``cskit/content/<name>`` once per process (content files do not change while it runs).
+
+    The result is shared: a caller that changes it must copy it first.
+    """
+    return safe_load(files("cskit.content").joinpath(name).read_text(encoding="utf-8"))

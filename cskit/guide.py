@@ -20,11 +20,9 @@ from __future__ import annotations
 import html
 import math
 import re
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
-from ._yaml import safe_load
+from ._yaml import read_content
 from .errors import CskitError, OptionError
 from .files import atomic_write
 from .options import check_choice, check_lang
@@ -41,10 +39,8 @@ _TEMPLATE_DIR = "cskit_guide"
 _CODE = re.compile(r"`([^`]+)`")
 
 
-@lru_cache(maxsize=None)
 def _read_content(lang: str) -> dict:
-    name = "guide.ja.yml" if lang == "ja" else "guide.en.yml"
-    return safe_load(files("cskit.content").joinpath(name).read_text(encoding="utf-8"))
+    return read_content("guide.ja.yml" if lang == "ja" else "guide.en.yml")
 
 
 def load_guide(lang: str | None = None) -> dict:

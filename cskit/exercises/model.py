@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from importlib import resources
 
-from .._yaml import safe_load
+from .._yaml import read_content
 from ..errors import CskitError
 from ..i18n import pick
 from ..options import check_lang
@@ -115,8 +114,7 @@ class Exercise:
 
 @functools.lru_cache(maxsize=None)
 def _entries() -> tuple[dict, ...]:
-    text = resources.files("cskit.content").joinpath("exercises.yml").read_text(encoding="utf-8")
-    return tuple(safe_load(text)["exercises"])
+    return tuple(read_content("exercises.yml")["exercises"])
 
 
 def _text(value, lang: str) -> str:

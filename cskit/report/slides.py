@@ -39,11 +39,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
-from .._yaml import safe_load
+from .._yaml import read_content
 from ..errors import CskitError
 from ..files import atomic_write
 from ..options import DECK_AUDIENCES, check_choice, check_lang, check_month
@@ -143,9 +141,8 @@ def reveal_assets(theme: str = "white") -> dict[str, str]:
     }
 
 
-@lru_cache(maxsize=len(_OUTLINES))
 def _read_outline(lang: str) -> dict:
-    return safe_load(files("cskit.content").joinpath(_OUTLINES[lang]).read_text(encoding="utf-8"))
+    return read_content(_OUTLINES[lang])
 
 
 def load_outline(lang: str | None = None) -> dict:

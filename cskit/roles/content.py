@@ -18,14 +18,11 @@ from __future__ import annotations
 import copy
 import numbers
 from collections.abc import Mapping
-from functools import lru_cache
-from importlib.resources import files
 
 import pandas as pd
 
-from .._yaml import safe_load
+from .._yaml import read_content
 from ..errors import CskitError
-from ..i18n import LANGS
 from ..options import check_lang
 from .registry import QUIZ_GROUPS, ROLE_IDS, resolve_role
 
@@ -35,10 +32,8 @@ __all__ = ["aptitude_leaning", "comparison_table", "load_knowledge", "role_profi
 _FILES = {"ja": "roles.ja.yml", "en": "roles.en.yml"}
 
 
-@lru_cache(maxsize=len(LANGS))
 def _load(lang: str) -> dict:
-    text = files("cskit.content").joinpath(_FILES[lang]).read_text(encoding="utf-8")
-    return safe_load(text)
+    return read_content(_FILES[lang])
 
 
 def load_knowledge(lang: str | None = None) -> dict:

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib.resources import files
 
 import pandas as pd
 
-from .._yaml import safe_load
+from .._yaml import read_content
 from ..i18n import LANGS, t
 from ..options import check_lang
 
@@ -56,10 +55,8 @@ GLOSSARY_FILE = "glossary.yml"
 ASIDE = re.compile(r"（[^）]*）")
 
 
-@lru_cache(maxsize=1)
 def _raw() -> tuple[dict, ...]:
-    text = files("cskit.content").joinpath(GLOSSARY_FILE).read_text(encoding="utf-8")
-    return tuple(safe_load(text))
+    return tuple(read_content(GLOSSARY_FILE))
 
 
 def _side(entry: dict, lang: str) -> dict:

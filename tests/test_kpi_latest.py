@@ -86,3 +86,17 @@ def test_only_kpis_counted_by_opening_month_wait_for_their_outcome():
     waiting = {k.id for k in registry().values() if k.complete_after}
     assert waiting == {"resolution_rate", "median_first_response_hours", "median_resolution_hours"}
     assert {k.family for k in registry().values() if k.complete_after} == {"support"}
+
+
+def test_the_report_index_reads_ticket_kpis_from_their_last_complete_month(sample_dataset):
+    from cskit.kpi.engine import compute_kpis
+    from cskit.report.site import headline_kpis
+
+    last = sample_dataset.months[-1]
+    kpis = compute_kpis(sample_dataset, teams=["support"])
+    by_month = kpis[kpis["kpi"] == "resolution_rate"].set_index("month")["value"]
+    row = next(r for r in headline_kpis(sample_dataset, ["support"], None, "en")["support"] if r["kpi"] == "resolution_rate")
+    # the month before the data's last one, not the last (whose tickets are still open), and it says so
+    assert row["raw"] == by_month[last - 1] and str(last - 1) in row["name"]
+    tickets = next(r for r in headline_kpis(sample_dataset, ["support"], None, "en")["support"] if r["kpi"] == "tickets_opened")
+    assert tickets["name"] == "Tickets opened"  # a count of opened tickets is final when its month ends

@@ -364,8 +364,11 @@ def test_a_team_name_cannot_inject_code_into_the_notebook(hostile_run):
 # --------------------------------------------------------------------------- #
 # Ctrl-C: stop the pool, remove temps, keep old files, exit 130
 # --------------------------------------------------------------------------- #
+# The script starts as `cskit report` does from a terminal, with Ctrl-C delivered: a process
+# inherits an ignored SIGINT from its parent, and a test runner's worker may have it ignored.
 INTERRUPT_SCRIPT = """
-import sys
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from cskit.report import build_reports
 try:
     build_reports(sys.argv[1], sys.argv[2], notebooks_dir=sys.argv[3], progress=False, jobs=2)

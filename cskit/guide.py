@@ -39,10 +39,6 @@ _TEMPLATE_DIR = "cskit_guide"
 _CODE = re.compile(r"`([^`]+)`")
 
 
-def _read_content(lang: str) -> dict:
-    return read_content("guide.ja.yml" if lang == "ja" else "guide.en.yml")
-
-
 def load_guide(lang: str | None = None) -> dict:
     """The guide's content in one language (``cskit/content/guide.<lang>.yml``).
 
@@ -62,7 +58,7 @@ def load_guide(lang: str | None = None) -> dict:
     >>> [nb["id"] for nb in load_guide("en")["notebooks"]]
     ['01', '02', '03', '04']
     """
-    return _read_content(check_lang(lang))
+    return read_content(f"guide.{check_lang(lang)}.yml")
 
 
 def check_minutes(minutes, option: str = "minutes") -> int:

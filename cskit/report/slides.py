@@ -79,7 +79,6 @@ REVEAL_CONFIG = {
 }
 
 _IMPORT = re.compile(r"@import\s+url\([^)]*\)\s*;?")
-_OUTLINES = {"ja": "slides.ja.yml", "en": "slides.en.yml"}
 
 
 def reveal_dir() -> Path:
@@ -141,10 +140,6 @@ def reveal_assets(theme: str = "white") -> dict[str, str]:
     }
 
 
-def _read_outline(lang: str) -> dict:
-    return read_content(_OUTLINES[lang])
-
-
 def load_outline(lang: str | None = None) -> dict:
     """The class deck's outline in one language (``cskit/content/slides.<lang>.yml``).
 
@@ -167,7 +162,7 @@ def load_outline(lang: str | None = None) -> dict:
     >>> outline["slides"][1]["block"]
     {'kind': 'model_flow'}
     """
-    return _read_outline(check_lang(lang))
+    return read_content(f"slides.{check_lang(lang)}.yml")
 
 
 def _title_slide(outline: dict, deck: DeckData, audience: str) -> dict:

@@ -26,3 +26,12 @@ def read_content(name: str):
     The result is shared: a caller that changes it must copy it first.
     """
     return safe_load(files("cskit.content").joinpath(name).read_text(encoding="utf-8"))
+
+
+def read_language_content(stem: str, lang: str):
+    """Parse ``cskit/content/<stem>.<lang>.yml``, the one file of ``stem`` in language ``lang``.
+
+    Content written per language (roles, guide, slides) keeps the same structure in
+    ``<stem>.ja.yml`` and ``<stem>.en.yml``; ``lang`` must already be checked.
+    """
+    return read_content(f"{stem}.{lang}.yml")

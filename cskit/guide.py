@@ -22,7 +22,7 @@ import math
 import re
 from pathlib import Path
 
-from ._yaml import read_content
+from ._yaml import read_language_content
 from .errors import CskitError, OptionError
 from .files import atomic_write
 from .options import check_choice, check_lang
@@ -58,7 +58,7 @@ def load_guide(lang: str | None = None) -> dict:
     >>> [nb["id"] for nb in load_guide("en")["notebooks"]]
     ['01', '02', '03', '04']
     """
-    return read_content(f"guide.{check_lang(lang)}.yml")
+    return read_language_content("guide", check_lang(lang))
 
 
 def check_minutes(minutes, option: str = "minutes") -> int:

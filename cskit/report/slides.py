@@ -41,7 +41,7 @@ import json
 import re
 from pathlib import Path
 
-from .._yaml import read_content
+from .._yaml import read_language_content
 from ..errors import CskitError
 from ..files import atomic_write
 from ..options import DECK_AUDIENCES, check_choice, check_lang, check_month
@@ -162,7 +162,7 @@ def load_outline(lang: str | None = None) -> dict:
     >>> outline["slides"][1]["block"]
     {'kind': 'model_flow'}
     """
-    return read_content(f"slides.{check_lang(lang)}.yml")
+    return read_language_content("slides", check_lang(lang))
 
 
 def _title_slide(outline: dict, deck: DeckData, audience: str) -> dict:

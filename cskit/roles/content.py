@@ -21,19 +21,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .._yaml import read_content
+from .._yaml import read_language_content
 from ..errors import CskitError
 from ..options import check_lang
 from .registry import QUIZ_GROUPS, ROLE_IDS, resolve_role
 
 __all__ = ["aptitude_leaning", "comparison_table", "load_knowledge", "role_profile"]
 
-#: The knowledge base of each language (one file per language, same structure).
-_FILES = {"ja": "roles.ja.yml", "en": "roles.en.yml"}
-
-
 def _load(lang: str) -> dict:
-    return read_content(_FILES[lang])
+    return read_language_content("roles", lang)
 
 
 def load_knowledge(lang: str | None = None) -> dict:

@@ -94,6 +94,11 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
     @property
+    def needs_rows(self) -> bool:
+        """A file of this table must have data rows: a required table, or one of :data:`REVENUE_TABLES`."""
+        return self.required or self.name in REVENUE_TABLES
+
+    @property
     def file_name(self) -> str:
         """The CSV name messages use for the table (``mrr.csv``)."""
         return f"{self.name}.csv"
@@ -148,9 +153,22 @@ TABLES: dict[str, Table] = {
                 Column("month", "month"),
                 _money("mrr"),
             ),
-            required=True,
             unique=("account_id", "month"),
             description={"ja": "アカウント別・月別の MRR", "en": "Monthly recurring revenue per account and month"},
+        ),
+        Table(
+            "subscriptions",
+            (
+                Column("subscription_id", "id"),
+                Column("account_id", "id", references=ACCOUNT_REF),
+                Column("start_date", "date"),
+                Column("end_date", "date", nullable=True),
+                _money("amount"),
+                Column("billing_period_months", "number", required=False, low=1, integer=True),
+            ),
+            unique=("subscription_id",),
+            ordered=(("start_date", "end_date"),),
+            description={"ja": "契約（サブスクリプション）。月別 MRR はここから算出", "en": "Subscriptions, from which the monthly MRR is derived"},
         ),
         Table(
             "opportunities",
@@ -264,6 +282,10 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+#: The tables a dataset's revenue comes from: exactly one of them (``subscriptions`` is turned
+#: into ``mrr`` by :mod:`cskit.io.subscriptions`). Neither is ``required``; the loader checks this.
+REVENUE_TABLES = ("mrr", "subscriptions")
 
 #: Score ranges per survey type (``surveys.score`` depends on ``surveys.survey``).
 SURVEY_SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}

@@ -40,7 +40,12 @@ class Dataset:
     warnings : tuple of Problem
         Values that were normalised while reading.
     sources : dict of str to str
-        File name each table was read from.
+        File name each table was read from (``mrr`` derived from subscriptions names the
+        subscriptions file).
+    window : (Period, Period) or None
+        First and last month of the data when the source sets them (a subscriptions dataset
+        ends in the month of ``as_of``, even when no subscription is active then);
+        ``None``: the months of ``mrr``.
 
     Examples
     --------
@@ -57,6 +62,7 @@ class Dataset:
     currency: str = "JPY"
     warnings: tuple[Problem, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
+    window: tuple[pd.Period, pd.Period] | None = None
 
     def has(self, table: str) -> bool:
         """True if the dataset has ``table`` (optional tables may be absent)."""
@@ -150,6 +156,16 @@ class Dataset:
 
     @cached_property
     def months(self) -> pd.PeriodIndex:
-        """Every month from the first to the last month of ``mrr`` (monthly periods)."""
+        """Every month of the data: the :attr:`window` when set, else the first to the last month of ``mrr``.
+
+        Examples
+        --------
+        >>> data = Dataset({"mrr": pd.DataFrame({"month": pd.PeriodIndex(["2024-02"], freq="M")})},
+        ...                window=(pd.Period("2024-01", "M"), pd.Period("2024-04", "M")))
+        >>> [str(m) for m in data.months]
+        ['2024-01', '2024-02', '2024-03', '2024-04']
+        """
+        if self.window is not None:
+            return pd.period_range(self.window[0], self.window[1], freq="M")
         month = self.tables["mrr"]["month"]
         return pd.period_range(month.min(), month.max(), freq="M")

@@ -50,13 +50,20 @@ def value_rules(col: Column) -> list[ValueRule]:
     >>> from cskit.contract import TABLES
     >>> [(r.kind, r.code) for r in value_rules(TABLES["mrr"].column("mrr"))]
     [('low', 'data.negative')]
+    >>> [(r.code, r.params) for r in value_rules(TABLES["subscriptions"].column("billing_period_months"))]
+    [('data.below', {'low': '1'})]
     """
     rules = []
     if col.kind == "enum":
         rules.append(ValueRule("enum", "data.bad_enum", {"allowed": ", ".join(col.allowed)}))
     bounds = {"low": show_value(col.low), "high": show_value(col.high)}
     if col.low is not None:
-        rules.append(ValueRule("low", "data.negative") if col.low == 0 else ValueRule("low", "data.out_of_range", bounds))
+        if col.low == 0:
+            rules.append(ValueRule("low", "data.negative"))
+        elif col.high is None:
+            rules.append(ValueRule("low", "data.below", {"low": bounds["low"]}))
+        else:
+            rules.append(ValueRule("low", "data.out_of_range", bounds))
     if col.high is not None:
         rules.append(ValueRule("high", "data.out_of_range", bounds))
     return rules

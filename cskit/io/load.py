@@ -4,6 +4,10 @@ Every table of the contract is read from its source (:mod:`cskit.io.sources`), p
 and checked on its own (:mod:`cskit.io.parsing`, :mod:`cskit.io.checks`) and against
 the tables it refers to (:mod:`cskit.io.references`). All problems of all files are
 collected before anything is raised.
+
+Revenue comes from ``mrr`` or ``subscriptions`` (:data:`cskit.contract.REVENUE_TABLES`);
+from ``subscriptions`` the monthly ``mrr`` table and the data window are derived
+(:mod:`cskit.io.subscriptions`), so the rest of cskit reads ``mrr`` either way.
 """
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from ..contract import TABLES
+from ..contract import REVENUE_TABLES, TABLES
 from ..dataset import Dataset
 from ..errors import DataValidationError, Problem
 from .context import TableContext
 from .references import check_references, check_teams, referenced_columns
 from .sources import open_source, read_dataset_config
+from .subscriptions import derive_mrr, parse_as_of, revenue_table_problems
 
 __all__ = ["inspect_dataset", "load_dataset", "read_dataset_config"]
 
@@ -40,7 +45,8 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
         columns of large tables (``cskit kpi``).
     exclude : tuple of str
         Tables not read here because the caller checks them another way
-        (:mod:`cskit.kpi.pushdown` checks a large ``mrr`` inside DuckDB).
+        (:mod:`cskit.kpi.pushdown` checks a large ``mrr`` or ``subscriptions`` inside
+        DuckDB); excluding either revenue table leaves the mrr-or-subscriptions rule to the caller.
 
     Returns
     -------
@@ -85,8 +91,18 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
                 frames[name] = pd.DataFrame({c: frame[c] for c in frame.columns if c in columns[name]}, copy=False)
             del frame
         pa.default_memory_pool().release_unused()  # the raw text of a large file is no longer needed
+    if not any(name in exclude for name in REVENUE_TABLES):
+        problems += revenue_table_problems({name: files[name] for name in REVENUE_TABLES if name in files})
     for ctx in contexts.values():
         problems.extend(sorted(ctx.problems, key=lambda p: (p.severity != "error", p.rows[:1] or (0,))))
+    window = None
+    if "subscriptions" in files and "mrr" not in files:
+        as_of, found = parse_as_of(config.get("as_of"))
+        problems += found
+        if "subscriptions" in frames and not any(p.severity == "error" for p in problems):
+            frames["mrr"], window, found = derive_mrr(frames["subscriptions"], as_of, files["subscriptions"])
+            files["mrr"] = files["subscriptions"]
+            problems += found
     if any(p.severity == "error" for p in problems):
         return None, problems
     dataset = Dataset(
@@ -95,6 +111,7 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
         currency=str(config.get("currency", "JPY")),
         warnings=tuple(p for p in problems if p.severity == "warning"),
         sources=files,
+        window=window,
     )
     return dataset, problems
 
@@ -110,7 +127,7 @@ def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[st
     Parameters
     ----------
     path : str, Path or mapping of str to DataFrame
-        Folder with ``accounts`` and ``mrr`` (required) and any optional tables,
+        Folder with ``accounts``, ``mrr`` or ``subscriptions``, and any optional tables,
         each as ``.csv`` (UTF-8, UTF-8 with BOM or Shift_JIS), ``.xlsx`` or ``.parquet``;
         a database URL; or tables in memory (see :func:`inspect_dataset`).
     columns : dict of str to tuple of str, optional

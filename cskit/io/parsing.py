@@ -90,7 +90,7 @@ def parse_table(raw: pa.Table, table: Table, ctx: TableContext) -> pd.DataFrame 
         ctx.add("data.column_missing", column=name, field=name, present=", ".join(raw.column_names) or "-")
     if missing:
         return None
-    if table.required and raw.num_rows == 0:
+    if table.needs_rows and raw.num_rows == 0:
         ctx.add("data.no_rows")
         return None
     columns = {}

@@ -267,7 +267,7 @@ def stage_table(connection, path: Path, table: Table) -> list[Problem]:
             connection.execute(
                 f"UPDATE {staged} SET {_number(col.name)} = TRY_CAST(CASE WHEN regexp_full_match({cell}, "
                 f"{_literal(THOUSANDS_PATTERN)}) THEN replace({cell}, ',', '') ELSE {cell} END AS DOUBLE)")
-    if table.required and connection.execute(f"SELECT count(*) FROM {staged}").fetchone()[0] == 0:
+    if table.needs_rows and connection.execute(f"SELECT count(*) FROM {staged}").fetchone()[0] == 0:
         return [Problem(path.name, "data.no_rows")]
     return []
 

@@ -259,31 +259,39 @@ def month_index(period: pd.Period) -> int:
     return period.year * 12 + period.month - 1
 
 
-def monthly_mrr_sql(staged: str, has_period: bool) -> str:
+def monthly_mrr_sql(staged: str, has_period: bool, window: tuple[pd.Period, pd.Period]) -> str:
     """The module's rule in SQL: a query over staged subscriptions giving ``account_id, month, mrr``.
 
     Parameters
     ----------
     staged : str
-        A quoted table with ``account_id``, ``start_date`` and ``end_date`` as
-        ``YYYY-MM-DD`` text (checked), and the parsed numbers ``amount__number`` and
-        (when ``has_period``) ``billing_period_months__number``.
+        A quoted table with ``account_id``, ``start_date`` and ``end_date`` as checked
+        ``YYYY-MM-DD`` text, and the parsed numbers ``amount__number`` and (when
+        ``has_period``) ``billing_period_months__number``.
     has_period : bool
         The file has a ``billing_period_months`` column (else every period is 1 month).
+    window : (Period, Period)
+        First and last month (:func:`data_window`).
 
     Returns
     -------
     str
-        DuckDB SQL with the parameters ``:first_month`` and ``:last_month``
-        (:func:`month_index` of the window); ``month`` is ``YYYY-MM`` text, rows only where MRR > 0.
+        DuckDB SQL; ``month`` is ``YYYY-MM`` text, one row per account and month where MRR > 0.
 
     Examples
     --------
-    >>> "month_index < s.end_month" in monthly_mrr_sql('"subscriptions_text"', False)
-    True
+    >>> import duckdb
+    >>> connection = duckdb.connect()
+    >>> _ = connection.execute("CREATE TABLE s AS SELECT 'A1' AS account_id, '2024-01-15' AS start_date, "
+    ...                        "'2025-01-15' AS end_date, 1200000.0 AS amount__number, 12.0 AS billing_period_months__number")
+    >>> window = (pd.Period("2024-01", "M"), pd.Period("2025-01", "M"))
+    >>> rows = connection.execute(monthly_mrr_sql("s", True, window) + " ORDER BY month").fetchall()
+    >>> len(rows), rows[0], rows[-1]
+    (12, ('A1', '2024-01', 100000.0), ('A1', '2024-12', 100000.0))
     """
     period = "coalesce(billing_period_months__number, 1)" if has_period else "1"
     month_of = "year(CAST({0} AS DATE)) * 12 + month(CAST({0} AS DATE)) - 1"
+    first, last = int(month_index(window[0])), int(month_index(window[1]))
     return f"""
 WITH subs AS (
     SELECT account_id,
@@ -292,7 +300,7 @@ WITH subs AS (
            amount__number / {period} AS rate
     FROM {staged}
 ),
-months AS (SELECT range AS month_index FROM range(:first_month, :last_month + 1))
+months AS (SELECT range AS month_index FROM range({first}, {last + 1}))
 SELECT s.account_id,
        printf('%04d-%02d', m.month_index // 12, m.month_index % 12 + 1) AS month,
        SUM(s.rate) AS mrr

@@ -9,9 +9,13 @@ come back as a pandas DataFrame. ``teams`` and ``accounts`` go through the usual
 loader (:func:`cskit.io.inspect_dataset`); the other tables cannot change these figures
 and are not read (``cskit validate`` checks them).
 
+A dataset whose revenue is a ``subscriptions`` table is checked the same way, and its
+monthly ``mrr`` is derived inside DuckDB by the rule of :mod:`cskit.io.subscriptions`
+(:func:`~cskit.io.subscriptions.monthly_mrr_sql`), over the same data window.
+
 The checks are not written here: :func:`table_checks` derives them from the table's
 declaration in :mod:`cskit.contract` (required columns, kinds, empty cells, allowed
-values, bounds, whole numbers, the unique key, references), so a rule added to the
+values, bounds, whole numbers, the unique key, references, date order), so a rule added to the
 contract is enforced on both routes; a rule this route cannot check yet is refused
 with a message, never skipped.
 
@@ -24,12 +28,12 @@ counts the rest), and at most :data:`VALUES_LISTED` distinct bad values per rule
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from ..contract import TABLES, Column, Table
+from ..contract import REVENUE_TABLES, TABLES, Column, Table
 from ..dataset import Dataset
 from ..errors import CskitError, DataValidationError, Problem
 from ..io import find_table_file, inspect_dataset
@@ -38,6 +42,8 @@ from ..io.context import show_value
 from ..io.parsing import BAD_VALUE_KEYS, EXCEL_SERIAL_PATTERN, EXCEL_SERIAL_RANGE, TEXT_PATTERNS, THOUSANDS_PATTERN, excel_serial_date, expected_key
 from ..io.readers import SPACES, detect_encoding
 from ..io.references import reference_parent
+from ..io.sources import read_dataset_config
+from ..io.subscriptions import data_window, monthly_mrr_sql, parse_as_of, revenue_table_problems
 from ..options import check_month
 from .scope import teams_to_compute
 from .sql import PUSHDOWN_KPIS, monthly_revenue
@@ -53,8 +59,8 @@ ROWS_LISTED = 50
 VALUES_LISTED = 20
 #: DuckDB's working memory; beyond it, it spills to a temporary folder.
 MEMORY_LIMIT = "1GB"
-#: Tables this route reads (``mrr`` inside DuckDB, the others with the pandas loader).
-TABLES_READ = ("teams", "accounts", "mrr")
+#: Tables this route reads (``mrr`` or ``subscriptions`` inside DuckDB, the others with the pandas loader).
+TABLES_READ = ("teams", "accounts", "mrr", "subscriptions")
 #: File types DuckDB reads in place (UTF-8 CSV or Parquet).
 SUFFIXES = (".csv", ".parquet")
 
@@ -96,7 +102,9 @@ class SqlCheck:
     numeric : bool
         ``value`` is a number, shown as the pandas loader shows it (``9000`` not ``9000.0``).
     per_row : bool
-        One problem per row (``data.excel_serial``), as the pandas loader reports it.
+        One problem per row (``data.excel_serial``, ``data.order``), as the pandas loader reports it.
+    row_params : tuple of (str, str)
+        For ``per_row``: message fields read from the row, ``(field, SQL expression)``.
     """
 
     code: str
@@ -106,6 +114,7 @@ class SqlCheck:
     params: dict = field(default_factory=dict)
     numeric: bool = False
     per_row: bool = False
+    row_params: tuple[tuple[str, str], ...] = ()
 
 
 #: Column kinds this route parses and checks (timestamps are not read here yet).
@@ -183,7 +192,8 @@ def table_checks(table: Table, present: list[str], references: dict[str, tuple[p
      ('data.excel_serial', 'month'), ('data.value_missing', 'mrr'), ('data.bad_number', 'mrr'), ('data.negative', 'mrr')]
     """
     unsupported = [f"{c.name}: {c.kind}" for c in table.columns if c.kind not in _KINDS]
-    unsupported += [f"{a} <= {b}" for a, b in table.ordered + table.not_above]
+    unsupported += [f"{a} <= {b}" for a, b in table.ordered if {table.column(a).kind, table.column(b).kind} != {"date"}]
+    unsupported += [f"{a} <= {b}" for a, b in table.not_above]
     unsupported += ["score ranges"] if table.name == "surveys" else []
     if unsupported:
         raise CskitError("pushdown.unsupported", table=table.name, rule=", ".join(unsupported))
@@ -201,6 +211,21 @@ def table_checks(table: Table, present: list[str], references: dict[str, tuple[p
             checks.append(SqlCheck("data.unknown_reference", col.name,
                                    f"{cell} IS NOT NULL AND {cell} NOT IN (SELECT value FROM {name})", cell,
                                    {"parent": reference_parent(references[col.references][1], parent_column)}))
+    return checks + _order_checks(table, present)
+
+
+def _order_checks(table: Table, present: list[str]) -> list[SqlCheck]:
+    """``Table.ordered`` date pairs: the later date must not be before the earlier one (both readable)."""
+    checks = []
+    for earlier, later in table.ordered:
+        if earlier not in present or later not in present:
+            continue
+        first, then = table.column(earlier), table.column(later)
+        both = f"{_ident(later)} IS NOT NULL AND {_valid(then)} AND {_ident(earlier)} IS NOT NULL AND {_valid(first)}"
+        checks.append(SqlCheck("data.order", later,
+                               f"{both} AND CAST({_ident(later)} AS DATE) < CAST({_ident(earlier)} AS DATE)",
+                               _ident(later), {"field": later, "other": earlier}, per_row=True,
+                               row_params=(("other_value", _ident(earlier)),)))
     return checks
 
 
@@ -279,10 +304,16 @@ def _rows_and_more(lines: list, count: int) -> tuple[tuple[int, ...], dict]:
 def _run_check(connection, staged: str, file: str, check: SqlCheck) -> list[Problem]:
     """The problems of one check: one per distinct bad value (or per row), rows in file order."""
     if check.per_row:
-        found = connection.execute(f"SELECT line, {check.value} FROM {staged} WHERE {check.where} "
+        extra = "".join(f", {sql}" for _, sql in check.row_params)
+        found = connection.execute(f"SELECT line, {check.value}{extra} FROM {staged} WHERE {check.where} "
                                    f"ORDER BY line LIMIT {ROWS_LISTED}").fetchall()
-        return [Problem(file, check.code, (int(line),), check.column, dict(check.params, value=value, date=excel_serial_date(value)))
-                for line, value in found]
+        problems = []
+        for line, value, *others in found:
+            params = dict(check.params, value=value, **{name: v for (name, _), v in zip(check.row_params, others)})
+            if check.code == "data.excel_serial":
+                params["date"] = excel_serial_date(value)
+            problems.append(Problem(file, check.code, (int(line),), check.column, params))
+        return problems
     if check.value is None:
         lines, count = connection.execute(
             f"SELECT list(line ORDER BY line)[1:{ROWS_LISTED}], count(*) FROM {staged} WHERE {check.where}").fetchone()
@@ -366,19 +397,39 @@ def check_staged(connection, file: str, table: Table, references: dict[str, tupl
 # --------------------------------------------------------------------------- #
 # The route
 # --------------------------------------------------------------------------- #
-def _check_mrr(connection, folder: Path, dataset: Dataset | None) -> list[Problem]:
-    """Stage the folder's ``mrr`` file and check it (against ``accounts`` when that table is valid)."""
-    path = find_table_file(folder, "mrr")
-    if path is None:
-        return [Problem("mrr.csv", "data.file_missing", params={"table": "mrr"})]
-    table = TABLES["mrr"]
+def _revenue_file(folder: Path) -> tuple[Table | None, Path | None, list[Problem]]:
+    """The folder's one revenue table (``mrr`` or ``subscriptions``) and its file, or the problem."""
+    found = {name: find_table_file(folder, name) for name in REVENUE_TABLES}
+    found = {name: path for name, path in found.items() if path is not None}
+    problems = revenue_table_problems({name: path.name for name, path in found.items()})
+    if problems:
+        return None, None, problems
+    (name, path), = found.items()
+    return TABLES[name], path, []
+
+
+def _check_revenue(connection, table: Table, path: Path, dataset: Dataset | None) -> list[Problem]:
+    """Stage the revenue file and check it (against ``accounts`` when that table is valid)."""
     problems = stage_table(connection, path, table)
-    if problems or dataset is None:  # mrr is not checked against a broken accounts file
+    if problems or dataset is None:  # not checked against a broken accounts file
         return problems
     references = {f"{name}.{column}": (dataset[name][column], dataset.sources.get(name, f"{name}.csv"))
                   for name, column in (c.references.split(".") for c in table.columns if c.references)
                   if dataset.has(name) and column in dataset[name]}
     return check_staged(connection, path.name, table, references)
+
+
+def _subscriptions_mrr(connection, path: Path, as_of) -> tuple[tuple[pd.Period, pd.Period] | None, list[Problem]]:
+    """Derive the ``mrr`` table from the staged (valid) subscriptions, by :mod:`cskit.io.subscriptions`' rule."""
+    first, latest = connection.execute(
+        "SELECT min(CAST(start_date AS DATE)), greatest(max(CAST(start_date AS DATE)), "
+        "coalesce(max(CAST(end_date AS DATE)), max(CAST(start_date AS DATE)))) FROM subscriptions_text").fetchone()
+    window, problems = data_window(pd.Timestamp(first), pd.Timestamp(latest), as_of, path.name)
+    if window is not None:
+        staged = [row[0] for row in connection.execute("SELECT * FROM subscriptions_text LIMIT 0").description]
+        sql = monthly_mrr_sql("subscriptions_text", "billing_period_months" in staged, window)
+        connection.execute(f"CREATE TEMP TABLE mrr AS {sql}")
+    return window, problems
 
 
 def _sorted_kpis(kpis: pd.DataFrame, teams: list[str], start, end) -> pd.DataFrame:
@@ -427,25 +478,40 @@ def revenue_kpis(location, teams: str | list[str] | None = None, start: str | No
     (False, True)
     """
     folder = Path(location)
-    # the revenue KPIs read teams, accounts and mrr only; the other tables are left to
-    # `cskit validate` and the pandas route (they cannot change these figures)
-    loaded_by_pandas = tuple(t for t in TABLES_READ if t != "mrr")
+    # the revenue KPIs read teams, accounts and mrr (or subscriptions) only; the other tables
+    # are left to `cskit validate` and the pandas route (they cannot change these figures)
+    loaded_by_pandas = tuple(t for t in TABLES_READ if t not in REVENUE_TABLES)
     dataset, problems = inspect_dataset(folder, exclude=tuple(t for t in TABLES if t not in loaded_by_pandas),
                                         columns={"accounts": ("account_id", "team", "sales_team")})
+    table, path, found = _revenue_file(folder)
+    problems += found
+    as_of = None
+    if table is not None and table.name == "subscriptions":
+        as_of, found = parse_as_of(read_dataset_config(folder)[0].get("as_of"))  # dataset.yml's own problems: above
+        problems += found
     with tempfile.TemporaryDirectory(prefix="cskit-duckdb-") as scratch:
         connection = _connect(scratch)
         try:
-            problems += _check_mrr(connection, folder, dataset)
+            if table is not None:
+                problems += _check_revenue(connection, table, path, dataset)
+            window = None
+            if table is not None and table.name == "subscriptions" and not any(p.severity == "error" for p in problems):
+                window, found = _subscriptions_mrr(connection, path, as_of)
+                problems += found
             if dataset is None or any(p.severity == "error" for p in problems):
                 raise DataValidationError(problems, str(folder))
             connection.register("accounts", dataset["accounts"].astype({"account_id": str}))
-            connection.execute(f"CREATE TEMP VIEW mrr AS SELECT account_id, month, {_number('mrr')} AS mrr FROM mrr_text")
+            if table.name == "mrr":
+                connection.execute(f"CREATE TEMP VIEW mrr AS SELECT account_id, month, {_number('mrr')} AS mrr FROM mrr_text")
             frames = []
             for team in teams_to_compute(dataset, teams):
                 if team != "all" and not len(dataset.account_ids(team)):
                     continue  # revenue KPIs count a team's accounts; the pandas engine leaves such a team out too
                 column = "team" if team == "all" else dataset.account_team_column(team)
-                frames.append(monthly_revenue(str(folder), team, team_column=column, duckdb_connection=connection))
+                frames.append(monthly_revenue(str(folder), team, team_column=column, duckdb_connection=connection,
+                                              window=window))
         finally:
             connection.close()
+    dataset = replace(dataset, window=window, warnings=dataset.warnings + tuple(p for p in problems if p.severity == "warning"
+                                                                               and p not in dataset.warnings))
     return _sorted_kpis(pd.concat(frames, ignore_index=True), teams_to_compute(dataset, teams), start, end), dataset

@@ -17,7 +17,7 @@ __all__ = ["ENGINES", "LARGE_INPUT_BYTES", "large_input_bytes", "choose_engine"]
 
 #: ``auto`` picks one of the other two.
 ENGINES = ("auto", "pandas", "duckdb")
-#: ``auto`` takes the DuckDB route for an ``mrr`` file at least this large (bytes);
+#: ``auto`` takes the DuckDB route for an ``mrr`` or ``subscriptions`` file at least this large (bytes);
 #: the environment variable ``CSKIT_LARGE_INPUT_BYTES`` overrides it.
 LARGE_INPUT_BYTES = 1_000_000_000
 
@@ -41,7 +41,7 @@ def choose_engine(location, engine: str = "auto") -> str:
     location : str or Path
         Dataset folder or database URL (URLs always use pandas through SQLAlchemy).
     engine : {"auto", "pandas", "duckdb"}
-        ``auto``: DuckDB when the folder's ``mrr`` file is CSV or Parquet and at least
+        ``auto``: DuckDB when the folder's ``mrr`` (or ``subscriptions``) file is CSV or Parquet and at least
         :func:`large_input_bytes` bytes; the other two are taken as asked.
 
     Raises
@@ -59,7 +59,7 @@ def choose_engine(location, engine: str = "auto") -> str:
         return engine
     if is_database_url(location):
         return "pandas"
-    path = find_table_file(Path(location), "mrr")
+    path = find_table_file(Path(location), "mrr") or find_table_file(Path(location), "subscriptions")
     if path is None or path.suffix not in SUFFIXES:
         return "pandas"
     return "duckdb" if path.stat().st_size >= large_input_bytes() else "pandas"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..io.sources import Connection, quote
+from ..io.subscriptions import month_index
 from ..options import check_choice
 from .movements import MOVEMENTS, movement_sql
 
@@ -49,7 +50,7 @@ rows_ AS (
 all_months AS (
     SELECT CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1 AS month_index FROM {mrr}
 ),
-bounds AS (SELECT MIN(month_index) AS first_month, MAX(month_index) AS last_month FROM all_months),
+bounds AS ({bounds}),
 calendar(month_index) AS (
     SELECT first_month FROM bounds
     UNION ALL
@@ -91,8 +92,16 @@ ORDER BY c.month_index
 """.replace("{movements}", _movement_columns())
 
 
+#: The months computed: those of ``mrr``, or a window given as parameters (a subscriptions dataset's).
+_BOUNDS = {
+    False: "SELECT MIN(month_index) AS first_month, MAX(month_index) AS last_month FROM all_months",
+    True: "SELECT CAST(:first_month AS INTEGER) AS first_month, CAST(:last_month AS INTEGER) AS last_month",
+}
+
+
 def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
-                    tables: dict[str, str] | None = None, duckdb_connection=None) -> pd.DataFrame:
+                    tables: dict[str, str] | None = None, duckdb_connection=None,
+                    window: tuple[pd.Period, pd.Period] | None = None) -> pd.DataFrame:
     """MRR, customers, the five MRR movements, NRR and GRR (12 months) computed in the database.
 
     Parameters
@@ -109,6 +118,9 @@ def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
         Real table names for ``accounts`` and ``mrr`` (e.g. ``{"mrr": "crm.mrr_export"}``).
     duckdb_connection : duckdb.DuckDBPyConnection, optional
         Run on this open connection (its ``accounts`` and ``mrr``) instead of ``url``.
+    window : (Period, Period), optional
+        First and last month computed (:attr:`cskit.dataset.Dataset.window`); default: the
+        months of ``mrr``.
 
     Returns
     -------
@@ -129,8 +141,12 @@ def monthly_revenue(url: str, team: str = "all", team_column: str = "team",
     """
     check_choice("team_column", team_column, ("team", "sales_team"))
     names = {"accounts": "accounts", "mrr": "mrr", **(tables or {})}
-    sql = MONTHLY_REVENUE_SQL.format(accounts=quote(names["accounts"]), mrr=quote(names["mrr"]), team_column=quote(team_column))
-    wide = Connection(url, duckdb_connection).query(sql, {"team": team})
+    sql = MONTHLY_REVENUE_SQL.format(accounts=quote(names["accounts"]), mrr=quote(names["mrr"]), team_column=quote(team_column),
+                                     bounds=_BOUNDS[window is not None])
+    parameters = {"team": team}
+    if window is not None:
+        parameters.update(first_month=month_index(window[0]), last_month=month_index(window[1]))
+    wide = Connection(url, duckdb_connection).query(sql, parameters)
     months = pd.PeriodIndex.from_ordinals(wide["month_index"].astype("int64") - 1970 * 12, freq="M")
     wide = wide.drop(columns="month_index").astype("float64")
     wide.index = months

@@ -82,7 +82,7 @@ def rename_file(old: str, new: str, content) -> Callable[[dict], None]:
 
 BROKEN_CASES = [
     Case("missing_accounts_file", drop("accounts.csv"), "accounts.csv", "data.file_missing"),
-    Case("missing_mrr_file", drop("mrr.csv"), "mrr.csv", "data.file_missing"),
+    Case("missing_mrr_file", drop("mrr.csv"), "mrr.csv", "data.revenue_missing"),
     Case("missing_column", replace("mrr.csv", "account_id,month,mrr", "account_id,month,revenue"), "mrr.csv", "data.column_missing", column=None),
     Case("bad_month", replace("mrr.csv", "A1,2024-02,1200", "A1,2024-13,1200"), "mrr.csv", "data.bad_month", 3, "month"),
     Case("month_as_date", replace("mrr.csv", "A2,2024-02,500", "A2,2024/02,500"), "mrr.csv", "data.bad_month", 4, "month"),

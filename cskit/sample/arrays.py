@@ -9,13 +9,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..contract import TABLES
+from ..contract import REVENUE_TABLES, TABLES
 
 __all__ = ["SAMPLE_COLUMNS", "take", "ids", "group_position", "stable_order", "edge_templates", "table"]
 
-#: The data contract's tables and columns, in file order (read from :data:`cskit.contract.TABLES`).
+#: The data contract's tables and columns, in file order (read from :data:`cskit.contract.TABLES`);
+#: the sample's revenue is ``mrr``, so the other revenue table (``subscriptions``) is not written.
 SAMPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(column.name for column in spec.columns) for name, spec in TABLES.items()
+    if name == "mrr" or name not in REVENUE_TABLES
 }
 
 

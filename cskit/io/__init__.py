@@ -10,7 +10,8 @@ All problems of all files are collected before anything is raised.
 Modules: :mod:`~cskit.io.readers` (file types), :mod:`~cskit.io.parsing` (cells to
 typed columns), :mod:`~cskit.io.checks` (rules within a table),
 :mod:`~cskit.io.references` (rules across tables), :mod:`~cskit.io.sources` (folders
-and databases), :mod:`~cskit.io.load` (the dataset).
+and databases), :mod:`~cskit.io.subscriptions` (monthly MRR derived from subscriptions),
+:mod:`~cskit.io.load` (the dataset).
 """
 from __future__ import annotations
 

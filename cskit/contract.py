@@ -152,6 +152,20 @@ TABLES: dict[str, Table] = {
             unique=("account_id", "month"),
             description={"ja": "アカウント別・月別の MRR", "en": "Monthly recurring revenue per account and month"},
         ),
+        Table(  # stand-in for issue #15's subscriptions table (the subscriptions part owns it)
+            "subscriptions",
+            (
+                Column("subscription_id", "id"),
+                Column("account_id", "id", references=ACCOUNT_REF),
+                Column("start_date", "date"),
+                Column("end_date", "date", nullable=True),
+                _money("amount"),
+                Column("billing_period_months", "number", required=False, nullable=True, low=1, integer=True),
+            ),
+            unique=("subscription_id",),
+            ordered=(("start_date", "end_date"),),
+            description={"ja": "契約（サブスクリプション）", "en": "Subscriptions"},
+        ),
         Table(
             "opportunities",
             (
@@ -264,6 +278,9 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+#: Tables the loader derives from another one: ``mrr`` from ``subscriptions`` (a dataset has one of them).
+DERIVED_FROM = {"mrr": "subscriptions"}
 
 #: Score ranges per survey type (``surveys.score`` depends on ``surveys.survey``).
 SURVEY_SCORE_RANGE = {"nps": (0, 10), "csat": (1, 5)}

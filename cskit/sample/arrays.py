@@ -9,13 +9,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..contract import TABLES
+from ..contract import DERIVED_FROM, TABLES
 
 __all__ = ["SAMPLE_COLUMNS", "take", "ids", "group_position", "stable_order", "edge_templates", "table"]
 
-#: The data contract's tables and columns, in file order (read from :data:`cskit.contract.TABLES`).
+#: The data contract's tables and columns, in file order (read from :data:`cskit.contract.TABLES`);
+#: the sample writes ``mrr`` itself, not the ``subscriptions`` it could be derived from.
 SAMPLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    name: tuple(column.name for column in spec.columns) for name, spec in TABLES.items()
+    name: tuple(column.name for column in spec.columns) for name, spec in TABLES.items() if name not in DERIVED_FROM.values()
 }
 
 

@@ -10,7 +10,9 @@ All problems of all files are collected before anything is raised.
 Modules: :mod:`~cskit.io.readers` (file types), :mod:`~cskit.io.parsing` (cells to
 typed columns), :mod:`~cskit.io.checks` (rules within a table),
 :mod:`~cskit.io.references` (rules across tables), :mod:`~cskit.io.sources` (folders
-and databases), :mod:`~cskit.io.load` (the dataset).
+and databases), :mod:`~cskit.io.load` (the dataset). ``cskit map`` proposes a
+``dataset.yml`` for a folder of exports: :mod:`~cskit.io.propose` (pure),
+:mod:`~cskit.io.proposal_text` (its YAML), :mod:`~cskit.io.scan` (reading the folder).
 """
 from __future__ import annotations
 

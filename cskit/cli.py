@@ -126,6 +126,31 @@ def validate(
             typer.echo(t("validate.table_absent", lang, table=name))
 
 
+@app.command("map")
+@handles_errors
+def map_columns(
+    data: Path = typer.Option(..., "--data", help="Folder of your CRM exports (.csv, .xlsx, .parquet)."),
+    write: bool = typer.Option(False, "--write", help="Save the proposal as DATA/dataset.yml (only when it is complete)."),
+    force: bool = typer.Option(False, "--force", help="With --write: replace an existing dataset.yml."),
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Propose a dataset.yml mapping your files, headers and values to the data contract; exit 0 if complete, 2 if not."""
+    from .io.proposal_text import render_proposal, render_unmatched
+    from .io.scan import propose_dataset, write_proposal
+
+    proposal, problems = propose_dataset(data)
+    for problem in problems:
+        _echo_err(problem.render(lang))
+    text = render_proposal(proposal, lang, data)
+    typer.echo(text + render_unmatched(proposal, lang), nl=False)
+    if write and not proposal.complete:
+        _echo_err(t("map.incomplete", lang))
+    elif write:
+        _echo_err(t("map.written", lang, path=write_proposal(data, text, force=force)))
+    if not proposal.complete:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 @app.command()
 @handles_errors
 def kpi(

@@ -11,7 +11,9 @@ Modules: :mod:`~cskit.io.readers` (file types), :mod:`~cskit.io.parsing` (cells 
 typed columns), :mod:`~cskit.io.checks` (rules within a table),
 :mod:`~cskit.io.references` (rules across tables), :mod:`~cskit.io.sources` (folders
 and databases), :mod:`~cskit.io.subscriptions` (monthly MRR derived from subscriptions),
-:mod:`~cskit.io.load` (the dataset).
+:mod:`~cskit.io.load` (the dataset). ``cskit map`` proposes a
+``dataset.yml`` for a folder of exports: :mod:`~cskit.io.propose` (pure),
+:mod:`~cskit.io.proposal_text` (its YAML), :mod:`~cskit.io.scan` (reading the folder).
 """
 from __future__ import annotations
 

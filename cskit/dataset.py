@@ -41,6 +41,9 @@ class Dataset:
         Values that were normalised while reading.
     sources : dict of str to str
         File name each table was read from.
+    headers : dict of str to dict
+        Per table, contract column -> the header in the user's file, where they
+        differ (``dataset.yml`` ``columns``); messages name the user's header.
 
     Examples
     --------
@@ -57,6 +60,7 @@ class Dataset:
     currency: str = "JPY"
     warnings: tuple[Problem, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def has(self, table: str) -> bool:
         """True if the dataset has ``table`` (optional tables may be absent)."""

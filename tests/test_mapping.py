@@ -341,3 +341,12 @@ def test_the_duckdb_route_names_the_users_header_and_row(tmp_path):
         run_kpis(folder, teams="all", engine="duckdb")
     (problem,) = caught.value.errors
     assert (problem.code, problem.rows, problem.column) == ("data.negative", (8,), "月額")  # header on row 4, A2 2024-03 on 8
+
+
+def test_monthly_revenue_over_a_mapped_folder_reads_the_users_headers(tmp_path):
+    from cskit.kpi.sql import monthly_revenue
+
+    mapped = monthly_revenue(str(mapped_dataset(tmp_path / "mapped")), "all")
+    base = monthly_revenue(str(write_case(tmp_path / "base")), "all")
+    pd.testing.assert_frame_equal(mapped, base)
+    assert mapped[(mapped["kpi"] == "mrr") & (mapped["month"] == "2024-03")]["value"].tolist() == [9500.0]

@@ -27,7 +27,7 @@ from typing import Callable, Protocol
 
 import pandas as pd
 
-from ..contract import Table
+from ..contract import TABLES, Table
 from ..errors import CskitError, Problem
 from .config import DatasetConfig, read_dataset_config
 from .context import TableContext
@@ -331,20 +331,34 @@ def _duckdb_over_files(folder: str):
     """An in-memory DuckDB whose views read a dataset folder's ``accounts`` and ``mrr`` files in place.
 
     This is the path for exports too large for pandas: DuckDB streams the CSV or
-    Parquet files and only the monthly aggregates come back.
+    Parquet files and only the monthly aggregates come back. The folder's ``dataset.yml``
+    applies as on the other routes: each table's file and header row, and the user's
+    headers, selected under the contract's names.
     """
     import duckdb
 
     connection = duckdb.connect()
     connection.execute("SET enable_progress_bar = false")
+    config, problems = read_dataset_config(folder)
     for name in ("accounts", "mrr"):
-        file = find_table_file(Path(folder), name)
+        file, missing = table_file(Path(folder), name, config)
         if file is None:
             raise CskitError("data.file_missing", table=name)
-        reader = "read_parquet(?)" if file.suffix == ".parquet" else "read_csv(?, all_varchar = true)"
+        layout, found = locate(file, TABLES[name], config)
         # a view cannot take a bound parameter, so the path is quoted as an SQL string literal
         literal = "'" + str(file).replace("'", "''") + "'"
-        connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM {reader.replace('?', literal)}")
+        reader = (f"read_parquet({literal})" if file.suffix == ".parquet"
+                  else f"read_csv({literal}, all_varchar = true, skip = {layout.header_row - 1})")
+        present = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+        ctx = TableContext(file.name)
+        headers = map_header_names(present, TABLES[name], config, ctx)
+        errors = [p for p in problems + missing + found + ctx.problems if p.severity == "error"]
+        if headers is None or errors:
+            from ..errors import DataValidationError
+
+            raise DataValidationError(errors, str(folder))
+        columns = ", ".join(f"{quote(header)} AS {quote(column)}" for column, header in headers.items())
+        connection.execute(f"CREATE VIEW {quote(name)} AS SELECT {columns} FROM {reader}")
     return connection
 
 

@@ -27,7 +27,10 @@ app = typer.Typer(
 )
 
 LangOption = typer.Option(None, "--lang", help="Message language: ja or en (default: $CSKIT_LANG, else ja).")
-DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table).")
+DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table) or database URL.")
+ConfigOption = typer.Option(None, "--config",
+                            help="dataset.yml to use: your headers, values and files mapped onto the contract "
+                                 "(for a database URL, or instead of the folder's own).")
 AudienceOption = typer.Option("trainer", "--audience", help="trainer (answer key and teaching notes) | new_hire")
 
 
@@ -65,6 +68,23 @@ def handles_errors(command: Callable) -> Callable:
     return wrapper
 
 
+def _echo_warnings(warnings, lang: str) -> None:
+    """Print a dataset's warnings (normalised values, headers that are not read) once, on stderr."""
+    if warnings:
+        _echo_err(t("validate.warnings", lang, count=len(warnings)))
+        for problem in warnings:
+            _echo_err("  - " + problem.render(lang))
+
+
+def _load(data, config, lang: str):
+    """Load and validate a dataset for a command, its warnings printed on stderr."""
+    from .io import load_dataset
+
+    dataset = load_dataset(data, config=config)
+    _echo_warnings(dataset.warnings, lang)
+    return dataset
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"cskit {__version__}")
@@ -97,14 +117,15 @@ def sample(
 @app.command()
 @handles_errors
 def validate(
-    data: Path = DataOption,
+    data: str = DataOption,
+    config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
     """Check a dataset against the data contract; exit 0 if valid, 2 if not."""
     from .contract import TABLES
     from .io import inspect_dataset
 
-    dataset, problems = inspect_dataset(data)
+    dataset, problems = inspect_dataset(data, config=config)
     warnings = [p for p in problems if p.severity == "warning"]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -154,7 +175,7 @@ def map_columns(
 @app.command()
 @handles_errors
 def kpi(
-    data: Path = DataOption,
+    data: str = DataOption,
     team: Optional[str] = typer.Option(None, "--team", help="One team id, or 'all' for the company (default: the company and every team)."),
     start: Optional[str] = typer.Option(None, "--from", help="First month, YYYY-MM (default: the data's first)."),
     end: Optional[str] = typer.Option(None, "--to", help="Last month, YYYY-MM (default: the data's last)."),
@@ -163,6 +184,7 @@ def kpi(
     engine: str = typer.Option("auto", "--engine",
                                help="auto | pandas | duckdb: duckdb checks and aggregates a large mrr file inside DuckDB "
                                     "(revenue KPIs only); auto picks it from 1 GB."),
+    config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
     """Compute every registry KPI per team and month (tidy: team, month, kpi, value)."""
@@ -172,7 +194,9 @@ def kpi(
 
     check_choice("--format", fmt, ("csv", "json", "table"))
     check_choice("--engine", engine, ENGINES)
-    run = run_kpis(data, teams=team, start=start, end=end, gross_margin=gross_margin, engine=engine)
+    run = run_kpis(data, teams=team, start=start, end=end, gross_margin=gross_margin, engine=engine,
+                   config=config)
+    _echo_warnings(run.dataset.warnings, lang)
     if run.not_computed:
         typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
     kpis, dataset = run.kpis, run.dataset
@@ -188,21 +212,21 @@ def kpi(
 @app.command()
 @handles_errors
 def cohort(
-    data: Path = DataOption,
+    data: str = DataOption,
     team: str = typer.Option("all", "--team", help="A team id, or 'all' for the company."),
     metric: str = typer.Option("logo", "--metric", help="logo (share of accounts) | revenue (net MRR retention)"),
     period: str = typer.Option("month", "--period", help="Cohort period: month | quarter"),
     fmt: str = typer.Option("csv", "--format", help="csv | json"),
+    config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
     """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out."""
     from .cohorts import FORMATS, METRICS, PERIODS, cohort_records, format_records
-    from .io import load_dataset
 
     check_choice("--metric", metric, METRICS)
     check_choice("--period", period, tuple(PERIODS))
     check_choice("--format", fmt, FORMATS)
-    dataset = load_dataset(data)
+    dataset = _load(data, config, lang)
     records = cohort_records(dataset, team=team, metric=metric, period=period)
     sys.stdout.write(format_records(records, fmt))
 
@@ -210,20 +234,20 @@ def cohort(
 @app.command()
 @handles_errors
 def targets(
-    data: Path = DataOption,
+    data: str = DataOption,
     targets_file: Optional[Path] = typer.Option(None, "--targets", help="Targets file (.yml or .csv); default: targets.yml in the dataset."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Month of evaluation, YYYY-MM (default: the data's last)."),
     fmt: str = typer.Option("table", "--format", help="json | table"),
+    config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
     """Check targets against SMART (R = Related: KPI -> KGI) and show progress. Failing checks still exit 0."""
     import json
 
-    from .io import load_dataset
     from .targets import default_targets_path, evaluate_targets, evaluation_month, read_targets, render_results, to_records
 
     check_choice("--format", fmt, ("json", "table"))
-    dataset = load_dataset(data)
+    dataset = _load(data, config, lang)
     month = evaluation_month(dataset, as_of, option="--as-of")
     path = targets_file or default_targets_path(dataset)
     if path is None:
@@ -267,19 +291,20 @@ def report(
 @app.command()
 @handles_errors
 def slides(
-    data: Path = DataOption,
+    data: str = DataOption,
     team: str = typer.Option("all", "--team", help="Team id whose funnel and KPIs are shown beside the company's, or 'all'."),
     out: Path = typer.Option(Path("reports/slides.html"), "--out", help="HTML file to write: one self-contained reveal.js deck that opens offline."),
     audience: str = typer.Option("participant", "--audience",
                                  help="participant (no notes, no answers; safe to hand out) | trainer (speaker notes and answer keys)"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month of the funnel and KPIs, YYYY-MM (default: the data's last)."),
     theme: str = typer.Option("white", "--theme", help="reveal.js theme: white, simple, black ..."),
+    config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
     """Build the class deck of notebook 01 (roles, The Model funnel, NRR, exercises) for one team, as offline HTML."""
     from .report import build_slides
 
-    path = build_slides(data, out, team=team, lang=lang, audience=audience, as_of=as_of, theme=theme)
+    path = build_slides(_load(data, config, lang), out, team=team, lang=lang, audience=audience, as_of=as_of, theme=theme)
     typer.echo(t("roles.slides.done", lang, path=path))
 
 

@@ -46,6 +46,9 @@ class Dataset:
         First and last month of the data when the source sets them (a subscriptions dataset
         ends in the month of ``as_of``, even when no subscription is active then);
         ``None``: the months of ``mrr``.
+    headers : dict of str to dict
+        Per table, contract column -> the header in the user's file, where they
+        differ (``dataset.yml`` ``columns``); messages name the user's header.
 
     Examples
     --------
@@ -63,6 +66,7 @@ class Dataset:
     warnings: tuple[Problem, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
     window: tuple[pd.Period, pd.Period] | None = None
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def has(self, table: str) -> bool:
         """True if the dataset has ``table`` (optional tables may be absent)."""

@@ -36,6 +36,15 @@ class Problem:
         Values for the message placeholders.
     severity : {"error", "warning"}
         Warnings are reported but do not make the dataset invalid.
+    line : int or None
+        For a problem in a settings file (``dataset.yml``): the line (1 = first line).
+    key : str or None
+        For a problem in a settings file: the key path (``columns.accounts.team``).
+
+    Examples
+    --------
+    >>> Problem("dataset.yml", "config.not_mapping", line=1).render("en")
+    'dataset.yml line 1: dataset.yml must be a mapping of keys to values (key: value).'
     """
 
     file: str
@@ -44,10 +53,14 @@ class Problem:
     column: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = "error"
+    line: int | None = None
+    key: str | None = None
 
     def render(self, lang: str | None = None) -> str:
-        """Return ``"<file> row <n>, column <c>: <message>"`` in ``lang``."""
-        if not self.rows:
+        """Return ``"<file> row <n>, column <c>: <message>"`` (``"<file> line <n>, key <k>: ..."``) in ``lang``."""
+        if self.line is not None:
+            where = t("where.line", lang, file=self.file, line=self.line)
+        elif not self.rows:
             where = t("where.file", lang, file=self.file)
         elif len(self.rows) == 1:
             where = t("where.row", lang, file=self.file, row=self.rows[0])
@@ -58,6 +71,8 @@ class Problem:
             if hidden > 0:
                 shown += " " + t("where.more_rows", lang, count=hidden)
             where = t("where.rows", lang, file=self.file, rows=shown)
+        if self.key:
+            where += ", " + t("where.key", lang, path=self.key)
         if self.column:
             where += ", " + t("where.column", lang, column=self.column)
         return f"{where}: {t(self.code, lang, **_translated(self.params, lang))}"

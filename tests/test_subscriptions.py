@@ -237,8 +237,8 @@ def test_bad_subscriptions_are_said_in_japanese_too(tmp_path):
 
 
 @pytest.mark.parametrize("as_of,expected", [
-    ("October", "dataset.yml: Cannot read as_of 'October' in dataset.yml as a date; write the day the data was exported as YYYY-MM-DD."),
-    ("2023-12-31", "dataset.yml: as_of (2023-12-31) in dataset.yml is before the first start_date in subscriptions.csv (2024-01-15); "
+    ("October", "dataset.yml line 2, key as_of: Cannot read as_of 'October' as a date; write the day the data was exported as YYYY-MM-DD."),
+    ("2023-12-31", "dataset.yml line 2, key as_of: as_of (2023-12-31) is before the first start_date in subscriptions.csv (2024-01-15); "
                    "write the day the data was exported."),
 ])
 def test_a_bad_as_of_is_an_error_naming_dataset_yml(tmp_path, as_of, expected):
@@ -316,7 +316,7 @@ def test_the_duckdb_route_reports_bad_subscriptions_as_the_pandas_route_does(tmp
 @pytest.mark.parametrize("extra,expected", [
     ("mrr", "subscriptions.csv: Both mrr.csv and subscriptions.csv are present; keep only one as the source of MRR "
             "(the monthly MRR is derived from subscriptions)."),
-    ("as_of", "dataset.yml: Cannot read as_of 'soon' in dataset.yml as a date; write the day the data was exported as YYYY-MM-DD."),
+    ("as_of", "dataset.yml line 2, key as_of: Cannot read as_of 'soon' as a date; write the day the data was exported as YYYY-MM-DD."),
 ])
 def test_the_duckdb_route_refuses_what_the_loader_refuses(tmp_path, extra, expected):
     folder = subscriptions_folder(tmp_path / "d", "S1,A1,2024-01-15,,1000,1\n", as_of="soon" if extra == "as_of" else "2024-12-31")

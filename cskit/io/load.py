@@ -21,15 +21,17 @@ from ..contract import REVENUE_TABLES, TABLES
 from ..dataset import Dataset
 from ..errors import DataValidationError, Problem
 from .context import TableContext
+from .config import DatasetConfig, read_dataset_config, resolve_config
 from .references import check_references, check_teams, referenced_columns
-from .sources import open_source, read_dataset_config
+from .sources import open_source
 from .subscriptions import derive_mrr, parse_as_of, revenue_table_problems
 
 __all__ = ["inspect_dataset", "load_dataset", "read_dataset_config"]
 
 
 def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None,
-                    exclude: tuple[str, ...] = ()) -> tuple[Dataset | None, list[Problem]]:
+                    exclude: tuple[str, ...] = (),
+                    config: str | Path | DatasetConfig | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate a dataset, returning every problem instead of raising.
 
     Parameters
@@ -47,6 +49,10 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
         Tables not read here because the caller checks them another way
         (:mod:`cskit.kpi.pushdown` checks a large ``mrr`` or ``subscriptions`` inside
         DuckDB); excluding either revenue table leaves the mrr-or-subscriptions rule to the caller.
+    config : str, Path or DatasetConfig, optional
+        A ``dataset.yml`` (its path, or read already) for a database URL or tables in
+        memory, or to use instead of a folder's own: currency, the user's headers and
+        values, where each table is (:mod:`cskit.io.config`).
 
     Returns
     -------
@@ -62,7 +68,9 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
     (True, [])
     """
     source = open_source(path)
-    config, problems = source.config()
+    config, problems = resolve_config(config, path)
+    if config is None:
+        config, problems = source.config()
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     contexts: dict[str, TableContext] = {}
@@ -75,7 +83,7 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
     for name, table in TABLES.items():  # parents come before the tables that refer to them
         if name in exclude:
             continue
-        found = source.read(table, lambda file, name=name: context(name, file))
+        found = source.read(table, lambda file, name=name: context(name, file), config)
         if found is None:
             if table.required:
                 problems.append(Problem(table.file_name, "data.file_missing", params={"table": name}))
@@ -97,23 +105,30 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
         problems.extend(sorted(ctx.problems, key=lambda p: (p.severity != "error", p.rows[:1] or (0,))))
     window = None
     if "subscriptions" in files and "mrr" not in files:
-        as_of, found = parse_as_of(config.get("as_of"))
-        problems += found
+        as_of, found = parse_as_of(config.as_of)
+        problems += _at_as_of(found, config)
         if "subscriptions" in frames and not any(p.severity == "error" for p in problems):
             frames["mrr"], window, found = derive_mrr(frames["subscriptions"], as_of, files["subscriptions"])
             files["mrr"] = files["subscriptions"]
-            problems += found
+            problems += _at_as_of(found, config)
     if any(p.severity == "error" for p in problems):
         return None, problems
     dataset = Dataset(
         tables=frames,
         path=_shown(path),
-        currency=str(config.get("currency", "JPY")),
+        currency=config.currency,
         warnings=tuple(p for p in problems if p.severity == "warning"),
         sources=files,
         window=window,
+        headers={name: dict(ctx.headers) for name, ctx in contexts.items() if ctx.headers},
     )
     return dataset, problems
+
+
+def _at_as_of(problems: list[Problem], config: DatasetConfig) -> list[Problem]:
+    """Problems about ``as_of`` pointed at its line in ``dataset.yml`` (the others unchanged)."""
+    return [config.problem(p.code, "as_of", p.severity, **p.params) if p.code.startswith("data.as_of") else p
+            for p in problems]
 
 
 def _shown(location) -> str:
@@ -121,7 +136,8 @@ def _shown(location) -> str:
     return "(DataFrames)" if isinstance(location, Mapping) else str(location)
 
 
-def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None) -> Dataset:
+def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None,
+                 config: str | Path | DatasetConfig | None = None) -> Dataset:
     """Load a dataset folder or database, raising one error that lists every problem.
 
     Parameters
@@ -132,6 +148,8 @@ def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[st
         a database URL; or tables in memory (see :func:`inspect_dataset`).
     columns : dict of str to tuple of str, optional
         Columns to keep per table once every cell has been checked (see :func:`inspect_dataset`).
+    config : str, Path or DatasetConfig, optional
+        A ``dataset.yml`` to use (see :func:`inspect_dataset`).
 
     Returns
     -------
@@ -150,7 +168,7 @@ def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[st
     >>> data["mrr"].dtypes["month"], list(data["accounts"].columns)
     (period[M], ['account_id', 'team'])
     """
-    dataset, problems = inspect_dataset(path, columns)
+    dataset, problems = inspect_dataset(path, columns, config=config)
     if dataset is None:
         raise DataValidationError(problems, _shown(path))
     return dataset

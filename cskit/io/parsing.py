@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from ..contract import Column, Table
 from .checks import check_table
 from .context import TableContext, dictionary_codes, show_value, spreadsheet_rows
+from .mapping import map_values
 from .readers import SPACES
 
 __all__ = [
@@ -118,6 +119,8 @@ def parse_column(raw: pa.Array, col: Column, ctx: TableContext) -> pd.Series:
         missing = _positions(pc.is_null(values))
         if len(missing):
             ctx.add("data.value_missing", spreadsheet_rows(missing), col.name, expected_key=expected_key(col.kind))
+    if col.kind == "enum":  # the user's values named in dataset.yml, before the allowed-values check
+        values = map_values(values, ctx.values.get(col.name, {}))
     if col.kind in ("id", "text", "enum"):
         encoded = values.dictionary_encode()
         if col.kind in ("id", "enum"):

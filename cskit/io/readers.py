@@ -32,8 +32,8 @@ ENCODING_SNIFF_BYTES = 4 * 1024 * 1024
 #: Characters trimmed around cells and headers: ASCII and full-width spaces, tabs, line ends.
 SPACES = " \t\u3000\r\n"
 
-#: A reader: path -> (text cells, notes worth a warning such as ``"cp932"``).
-Reader = Callable[[Path], "tuple[pa.Table, list[str]]"]
+#: A reader: (path, sheet or None, header row (1 = first)) -> (text cells, notes worth a warning such as ``"cp932"``).
+Reader = Callable[[Path, "str | None", int], "tuple[pa.Table, list[str]]"]
 #: Reader per file suffix (``.csv``...), filled by :func:`register_reader`.
 READERS: dict[str, Reader] = {}
 
@@ -115,13 +115,18 @@ def detect_encoding(path: Path) -> str:
     raise ValueError("not UTF-8 or Shift_JIS (cp932) text")
 
 
-def read_raw(path: Path) -> tuple[pa.Table, list[str]]:
+def read_raw(path: Path, sheet: str | None = None, header_row: int = 1) -> tuple[pa.Table, list[str]]:
     """Read a table file as text cells: an Arrow table of string columns (null = empty cell).
 
     Parameters
     ----------
     path : Path
         A file whose suffix has a reader (:data:`READERS`).
+    sheet : str or None
+        Sheet of a workbook (default: the first); other file types have none.
+    header_row : int
+        Row holding the headers (1 = first row); the rows above it (a report's title
+        block) are skipped. Parquet files have no header row.
 
     Returns
     -------
@@ -150,7 +155,7 @@ def read_raw(path: Path) -> tuple[pa.Table, list[str]]:
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise ValueError(f"unsupported file type {suffix}")
-    return READERS[suffix](path)
+    return READERS[suffix](path, sheet, header_row)
 
 
 def text_table(frame: pd.DataFrame) -> pa.Table:
@@ -184,42 +189,47 @@ def typed_to_text(column: pd.Series) -> pd.Series:
 
 
 @register_reader(".csv")
-def read_csv_text(path: Path) -> tuple[pa.Table, list[str]]:
+def read_csv_text(path: Path, sheet: str | None = None, header_row: int = 1) -> tuple[pa.Table, list[str]]:
     """A CSV file (UTF-8, UTF-8 with BOM or Shift_JIS) as text cells; see :func:`read_raw`."""
     encoding = detect_encoding(path)
     notes = [] if encoding == "utf-8" else [encoding]
     if encoding in ("utf-8", "utf-8-sig"):
         try:
-            return _read_csv_arrow(path), notes
+            return _read_csv_arrow(path, header_row), notes
         except pa.ArrowInvalid:
             pass  # fall through: the C parser names the line that is wrong
     # index_col=False and the warning turned into an error: a longer row must fail, not be cut silently
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
-        frame = pd.read_csv(path, dtype=str, encoding=encoding, engine="c", keep_default_na=False, index_col=False)
+        frame = pd.read_csv(path, dtype=str, encoding=encoding, engine="c", keep_default_na=False, index_col=False,
+                            skiprows=header_row - 1, skip_blank_lines=False)
     return text_table(frame), notes
 
 
 @register_reader(".xlsx")
-def read_xlsx_text(path: Path) -> tuple[pa.Table, list[str]]:
-    """The first sheet of an Excel file as text cells (dates as ``YYYY-MM-DD``); see :func:`read_raw`."""
-    frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+def read_xlsx_text(path: Path, sheet: str | None = None, header_row: int = 1) -> tuple[pa.Table, list[str]]:
+    """A sheet of an Excel file (default: the first) as text cells (dates as ``YYYY-MM-DD``); see :func:`read_raw`."""
+    frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=header_row - 1, dtype=object,
+                          engine="openpyxl")
     return text_table(frame.apply(_excel_cells_to_text)), []
 
 
 @register_reader(".parquet")
-def read_parquet_text(path: Path) -> tuple[pa.Table, list[str]]:
+def read_parquet_text(path: Path, sheet: str | None = None, header_row: int = 1) -> tuple[pa.Table, list[str]]:
     """A Parquet file as text cells (typed columns written back as text); see :func:`read_raw`."""
     return text_table(pd.read_parquet(path).apply(typed_to_text)), []
 
 
-def _read_csv_arrow(path: Path) -> pa.Table:
-    """Multi-threaded read of a UTF-8 CSV with every column as text (pyarrow)."""
+def _read_csv_arrow(path: Path, header_row: int = 1) -> pa.Table:
+    """Multi-threaded read of a UTF-8 CSV with every column as text (pyarrow), the header on ``header_row``."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
+        rows = csv.reader(handle)
+        for _ in range(header_row - 1):
+            next(rows, None)
+        header = next(rows, [])
     table = pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24, skip_rows=header_row - 1),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
             strings_can_be_null=True,

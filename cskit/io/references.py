@@ -71,7 +71,7 @@ def check_references(name: str, frames: dict[str, pd.DataFrame], files: dict[str
                            frames[parent_table], parent_column)
         if unknown is not None:
             contexts[name].add_per_value("data.unknown_reference", unknown, values, col.name,
-                                         parent=reference_parent(files[parent_table], parent_column))
+                                         parent=reference_parent(files[parent_table], contexts[parent_table].header(parent_column)))
 
 
 def _unknown(values: pd.Series, child, parent, parent_frame: pd.DataFrame, parent_column: str) -> pd.Series | None:

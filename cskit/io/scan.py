@@ -19,7 +19,8 @@ from ..errors import CskitError, Problem
 from ..files import atomic_write
 from .propose import Proposal, Sheet, propose
 from .readers import detect_encoding, typed_to_text
-from .sources import one_line, read_dataset_config
+from .config import read_dataset_config
+from .sources import one_line
 
 __all__ = ["PROPOSAL_ROWS", "CONFIG_NAME", "dataset_files", "propose_dataset", "read_sheets", "write_proposal"]
 
@@ -140,7 +141,8 @@ def propose_dataset(folder: str | Path) -> tuple[Proposal, list[Problem]]:
     files = dataset_files(folder)
     if not files:
         raise CskitError("map.no_files", path=str(folder))
-    existing, problems = read_dataset_config(folder)
+    config, problems = read_dataset_config(folder)
+    existing = {key: getattr(config, key) for key in ("currency", "as_of") if key in config.lines}  # as written
     problems = [dataclasses.replace(p, severity="warning") for p in problems]
     sheets: list[Sheet] = []
     for path in files:

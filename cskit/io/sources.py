@@ -10,6 +10,10 @@ Excel sheet, a Parquet file or a SQL table.
   ``duckdb:///file.duckdb``; only the contract's tables are read, and of them only the
   contract's columns, identifiers quoted.
 
+Each source applies the settings of ``dataset.yml`` (:class:`~cskit.io.config.DatasetConfig`)
+it is given: the table's file, sheet and header row (:mod:`cskit.io.layout`), or its
+database table, and the user's headers and values (:mod:`cskit.io.mapping`).
+
 :class:`Connection` is the smallest common interface over DuckDB and SQLAlchemy that
 :func:`cskit.kpi.sql.monthly_revenue` also runs its query on.
 """
@@ -22,17 +26,19 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 import pandas as pd
-import yaml
 
-from ..contract import Table
+from ..contract import TABLES, Table
 from ..errors import CskitError, Problem
+from .config import DatasetConfig, read_dataset_config
 from .context import TableContext
+from .layout import locate, table_file
+from .mapping import map_header_names, map_headers
 from .parsing import parse_table
 from .readers import EmptyFile, find_table_file, read_raw, text_table, typed_to_text
 
 __all__ = [
-    "Source", "SOURCES", "register_source", "open_source", "is_database_url", "contract_columns", "FolderSource", "FrameSource", "SqlSource",
-    "Connection", "quote", "read_dataset_config", "one_line",
+    "Source", "SOURCES", "register_source", "open_source", "is_database_url", "FolderSource", "FrameSource", "SqlSource",
+    "Connection", "quote", "one_line",
 ]
 
 #: ``ctx_factory(file name) -> TableContext``: how a source asks for the problem collector of one file.
@@ -42,10 +48,11 @@ ContextFactory = Callable[[str], TableContext]
 class Source(Protocol):
     """What :func:`cskit.io.inspect_dataset` asks of a source."""
 
-    def config(self) -> tuple[dict, list[Problem]]:
-        """The dataset's settings (``currency``...) and the problems reading them."""
+    def config(self) -> tuple[DatasetConfig, list[Problem]]:
+        """The dataset's own settings (``dataset.yml``) and the problems reading them."""
 
-    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
+    def read(self, table: Table, ctx_factory: ContextFactory,
+             config: DatasetConfig) -> tuple[str, pd.DataFrame | None] | None:
         """``(name shown in messages, parsed frame or None when broken)``, or None when the table is absent."""
 
 
@@ -118,44 +125,6 @@ def quote(identifier: str) -> str:
     return ".".join('"' + part.replace('"', '""') + '"' for part in identifier.split("."))
 
 
-def read_dataset_config(folder: Path) -> tuple[dict, list[Problem]]:
-    """Read the optional ``dataset.yml`` of a folder (``currency`` and a free description).
-
-    Examples
-    --------
-    >>> read_dataset_config(Path("no/such/folder"))
-    ({}, [])
-    """
-    path = Path(folder) / "dataset.yml"
-    if not path.is_file():
-        return {}, []
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(config, dict):
-            raise ValueError("expected a mapping")
-        return config, []
-    except Exception as exc:
-        return {}, [Problem("dataset.yml", "data.dataset_yml", params={"reason": one_line(exc)})]
-
-
-def contract_columns(table: Table, present: list[str], ctx: TableContext) -> list[str] | None:
-    """The contract's columns of ``table`` found in ``present``, or None after reporting each missing required one.
-
-    Examples
-    --------
-    >>> from cskit.contract import TABLES
-    >>> contract_columns(TABLES["mrr"], ["month", "mrr", "account_id", "note"], TableContext("mrr.csv"))
-    ['account_id', 'month', 'mrr']
-    >>> ctx = TableContext("mrr.csv")
-    >>> contract_columns(TABLES["mrr"], ["month"], ctx), [p.column for p in ctx.problems]
-    (None, ['account_id', 'mrr'])
-    """
-    missing = [c.name for c in table.columns if c.required and c.name not in present]
-    for name in missing:
-        ctx.add("data.column_missing", column=name, field=name, present=", ".join(present) or "-")
-    return None if missing else [c.name for c in table.columns if c.name in present]
-
-
 @register_source("sql", is_database_url)
 class SqlSource:
     """A dataset in a database: one table per contract table, same names and columns.
@@ -166,28 +135,34 @@ class SqlSource:
     Examples
     --------
     >>> from cskit.contract import TABLES
-    >>> SqlSource("sqlite://").read(TABLES["mrr"], TableContext) is None  # an empty database has no mrr table
+    >>> SqlSource("sqlite://").read(TABLES["mrr"], TableContext, DatasetConfig()) is None  # an empty database has no mrr table
     True
     """
 
     def __init__(self, url: str):
         self.connection = Connection(str(url))
 
-    def config(self) -> tuple[dict, list[Problem]]:
-        """No settings in a database (currency: the default)."""
-        return {}, []
+    def config(self) -> tuple[DatasetConfig, list[Problem]]:
+        """No settings in a database (give them with ``config=`` / ``--config``)."""
+        return DatasetConfig(), []
 
-    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
-        """``("<table> (SQL)", parsed frame or None)``, or None when the database has no such table."""
-        present = self.connection.columns(table.name)
+    def read(self, table: Table, ctx_factory: ContextFactory,
+             config: DatasetConfig) -> tuple[str, pd.DataFrame | None] | None:
+        """``("<table> (SQL)", parsed frame or None)``, or None when the database has no such table.
+
+        The database table is ``tables.<table>.table`` of ``dataset.yml`` (``crm.mrr_export``), else the contract's name.
+        """
+        name = config.location(table.name).table or table.name
+        present = self.connection.columns(name)
         if present is None:
             return None
-        label = f"{table.name} (SQL)"
+        label = f"{name} (SQL)"
         ctx = ctx_factory(label)
-        wanted = contract_columns(table, present, ctx)
-        if wanted is None:
+        columns = map_header_names(present, table, config, ctx)
+        if columns is None:
             return label, None
-        frame = self.connection.query(f"SELECT {', '.join(quote(c) for c in wanted)} FROM {quote(table.name)}")
+        selected = ", ".join(f"{quote(header)} AS {quote(column)}" for column, header in columns.items())
+        frame = self.connection.query(f"SELECT {selected} FROM {quote(name)}")
         return label, parse_table(text_table(frame.apply(typed_to_text)), table, ctx)
 
 
@@ -204,7 +179,7 @@ class FrameSource:
     --------
     >>> from cskit.contract import TABLES
     >>> frames = {"teams": pd.DataFrame({"team": ["cs_a"], "role": ["cs"]})}
-    >>> name, frame = FrameSource(frames).read(TABLES["teams"], TableContext)
+    >>> name, frame = FrameSource(frames).read(TABLES["teams"], TableContext, DatasetConfig())
     >>> name, frame["role"].tolist()
     ('teams (DataFrame)', ['cs'])
     """
@@ -213,21 +188,23 @@ class FrameSource:
         self.frames = dict(frames)
         self.currency = currency
 
-    def config(self) -> tuple[dict, list[Problem]]:
+    def config(self) -> tuple[DatasetConfig, list[Problem]]:
         """The currency given to the source (no settings file)."""
-        return {"currency": self.currency}, []
+        return DatasetConfig(currency=self.currency), []
 
-    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
+    def read(self, table: Table, ctx_factory: ContextFactory,
+             config: DatasetConfig) -> tuple[str, pd.DataFrame | None] | None:
         """``("<table> (DataFrame)", parsed frame or None)``, or None when no frame has that name."""
         frame = self.frames.get(table.name)
         if frame is None:
             return None
         label = f"{table.name} (DataFrame)"
         ctx = ctx_factory(label)
-        wanted = contract_columns(table, [str(c) for c in frame.columns], ctx)
-        if wanted is None:
+        columns = map_header_names([str(c) for c in frame.columns], table, config, ctx)
+        if columns is None:
             return label, None
-        return label, parse_table(text_table(frame[wanted].apply(typed_to_text)), table, ctx)
+        named = pd.DataFrame({column: frame[header] for column, header in columns.items()}, copy=False)
+        return label, parse_table(text_table(named.apply(typed_to_text)), table, ctx)
 
 
 @register_source("folder", lambda location: isinstance(location, (str, PathLike)) and not is_database_url(location))
@@ -237,7 +214,7 @@ class FolderSource:
     Examples
     --------
     >>> from cskit.contract import TABLES
-    >>> name, frame = FolderSource("data/sample").read(TABLES["teams"], TableContext)
+    >>> name, frame = FolderSource("data/sample").read(TABLES["teams"], TableContext, DatasetConfig())
     >>> name, list(frame.columns)
     ('teams.csv', ['team', 'role', 'name_ja', 'name_en'])
     """
@@ -247,18 +224,30 @@ class FolderSource:
         if not self.folder.is_dir():
             raise CskitError("data.dir_missing", path=str(self.folder))
 
-    def config(self) -> tuple[dict, list[Problem]]:
-        """The folder's ``dataset.yml`` (see :func:`read_dataset_config`)."""
+    def config(self) -> tuple[DatasetConfig, list[Problem]]:
+        """The folder's ``dataset.yml`` (see :func:`cskit.io.config.read_dataset_config`)."""
         return read_dataset_config(self.folder)
 
-    def read(self, table: Table, ctx_factory: ContextFactory) -> tuple[str, pd.DataFrame | None] | None:
+    def read(self, table: Table, ctx_factory: ContextFactory,
+             config: DatasetConfig) -> tuple[str, pd.DataFrame | None] | None:
         """``(file name, parsed frame or None)``, or None when the folder has no file for the table."""
-        file = find_table_file(self.folder, table.name)
+        file, problems = table_file(self.folder, table.name, config)
         if file is None:
-            return None
+            if not problems:
+                return None
+            ctx = ctx_factory(config.location(table.name).file or table.file_name)
+            ctx.problems.extend(problems)
+            return ctx.file, None
         ctx = ctx_factory(file.name)
         try:
-            raw, notes = read_raw(file)
+            if file.stat().st_size == 0:
+                raise EmptyFile()
+            layout, problems = locate(file, table, config)
+            ctx.problems.extend(problems)
+            if problems:
+                return file.name, None
+            ctx.header_row = layout.header_row
+            raw, notes = read_raw(file, layout.sheet, layout.header_row)
         except EmptyFile:
             ctx.add("data.file_empty")
             return file.name, None
@@ -267,7 +256,8 @@ class FolderSource:
             return file.name, None
         for note in notes:
             ctx.add("data.encoding", severity="warning", encoding=note)
-        return file.name, parse_table(raw, table, ctx)
+        raw = map_headers(raw, table, config, ctx)
+        return file.name, None if raw is None else parse_table(raw, table, ctx)
 
 
 class Connection:
@@ -311,8 +301,10 @@ class Connection:
     def columns(self, table: str) -> list[str] | None:
         """Column names of ``table``, or None when it does not exist."""
         if self._duck is not None:
+            schema, _, name = table.rpartition(".")
             found = self._duck.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND (? = '' OR table_schema = ?) "
+                "ORDER BY ordinal_position", [name, schema, schema]
             ).fetchall()
             return [row[0] for row in found] or None
         import sqlalchemy
@@ -339,20 +331,34 @@ def _duckdb_over_files(folder: str):
     """An in-memory DuckDB whose views read a dataset folder's ``accounts`` and ``mrr`` files in place.
 
     This is the path for exports too large for pandas: DuckDB streams the CSV or
-    Parquet files and only the monthly aggregates come back.
+    Parquet files and only the monthly aggregates come back. The folder's ``dataset.yml``
+    applies as on the other routes: each table's file and header row, and the user's
+    headers, selected under the contract's names.
     """
     import duckdb
 
     connection = duckdb.connect()
     connection.execute("SET enable_progress_bar = false")
+    config, problems = read_dataset_config(folder)
     for name in ("accounts", "mrr"):
-        file = find_table_file(Path(folder), name)
+        file, missing = table_file(Path(folder), name, config)
         if file is None:
             raise CskitError("data.file_missing", table=name)
-        reader = "read_parquet(?)" if file.suffix == ".parquet" else "read_csv(?, all_varchar = true)"
+        layout, found = locate(file, TABLES[name], config)
         # a view cannot take a bound parameter, so the path is quoted as an SQL string literal
         literal = "'" + str(file).replace("'", "''") + "'"
-        connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM {reader.replace('?', literal)}")
+        reader = (f"read_parquet({literal})" if file.suffix == ".parquet"
+                  else f"read_csv({literal}, all_varchar = true, skip = {layout.header_row - 1})")
+        present = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+        ctx = TableContext(file.name)
+        headers = map_header_names(present, TABLES[name], config, ctx)
+        errors = [p for p in problems + missing + found + ctx.problems if p.severity == "error"]
+        if headers is None or errors:
+            from ..errors import DataValidationError
+
+            raise DataValidationError(errors, str(folder))
+        columns = ", ".join(f"{quote(header)} AS {quote(column)}" for column, header in headers.items())
+        connection.execute(f"CREATE VIEW {quote(name)} AS SELECT {columns} FROM {reader}")
     return connection
 
 

@@ -240,6 +240,7 @@ def run_kpis(
     gross_margin: float = DEFAULT_GROSS_MARGIN,
     health: HealthConfig | None = None,
     engine: str = "auto",
+    config=None,
 ) -> KpiRun:
     """Load a dataset and compute its KPIs on the engine the location calls for.
 
@@ -254,6 +255,8 @@ def run_kpis(
         :func:`cskit.kpi.route.choose_engine` picks by the ``mrr`` file's size.
     teams, start, end, gross_margin, health
         As :func:`compute_kpis`.
+    config : str, Path or DatasetConfig, optional
+        A ``dataset.yml`` for a database URL, or instead of a folder's own (:func:`cskit.io.load_dataset`).
 
     Returns
     -------
@@ -271,10 +274,10 @@ def run_kpis(
     ('duckdb', True, 'JPY')
     """
     check_fraction("--gross-margin", gross_margin)
-    if choose_engine(location, engine) == "duckdb":
-        kpis, dataset = revenue_kpis(location, teams=teams, start=start, end=end)
+    if choose_engine(location, engine, config) == "duckdb":
+        kpis, dataset = revenue_kpis(location, teams=teams, start=start, end=end, config=config)
         return KpiRun(kpis, dataset, "duckdb", tuple(k for k in registry() if k not in PUSHDOWN_KPIS))
-    dataset = load_dataset(location, columns=KPI_COLUMNS)  # every cell is checked; only what KPIs use is kept
+    dataset = load_dataset(location, columns=KPI_COLUMNS, config=config)  # every cell is checked; only what KPIs use is kept
     return KpiRun(compute_kpis(dataset, teams, start, end, gross_margin, health), dataset, "pandas")
 
 

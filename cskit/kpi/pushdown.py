@@ -20,7 +20,10 @@ contract is enforced on both routes; a rule this route cannot check yet is refus
 with a message, never skipped.
 
 Problems are reported like the pandas loader's: the same messages, the file, the
-spreadsheet row (header = 1) and the column. Differences, all on the safe side:
+spreadsheet row (header = 1, or the row the header is on) and the column. ``dataset.yml``
+applies here too: the ``mrr`` file it names, its header row (a title block above the
+header is found or skipped as on the pandas route) and the user's headers, which every
+message names (:func:`cskit.io.context.as_user_sees`). Differences, all on the safe side:
 full-width digits and other text the pandas loader normalises with a warning are
 rejected here; at most :data:`ROWS_LISTED` rows are listed per problem (the message
 counts the rest), and at most :data:`VALUES_LISTED` distinct bad values per rule.
@@ -36,9 +39,12 @@ import pandas as pd
 from ..contract import REVENUE_TABLES, TABLES, Column, Table
 from ..dataset import Dataset
 from ..errors import CskitError, DataValidationError, Problem
-from ..io import find_table_file, inspect_dataset
+from ..io import inspect_dataset
 from ..io.checks import unique_problem, value_rules
-from ..io.context import show_value
+from ..io.config import DatasetConfig, read_dataset_config, resolve_config
+from ..io.context import TableContext, as_user_sees, show_value
+from ..io.layout import locate, table_file
+from ..io.mapping import map_header_names
 from ..io.parsing import BAD_VALUE_KEYS, EXCEL_SERIAL_PATTERN, EXCEL_SERIAL_RANGE, TEXT_PATTERNS, THOUSANDS_PATTERN, excel_serial_date, expected_key
 from ..io.readers import SPACES, detect_encoding
 from ..io.references import reference_parent
@@ -177,8 +183,9 @@ def table_checks(table: Table, present: list[str], references: dict[str, tuple[p
     present : list of str
         Columns the file has (rules of absent optional columns do not apply).
     references : dict
-        ``"table.column"`` -> (its values, the file they were read from); a reference
-        to a table not given here is not checked, as in the pandas loader.
+        ``"table.column"`` -> (its values, how messages name them: ``accounts.csv (account_id)``,
+        :func:`cskit.io.references.reference_parent`); a reference to a table not given
+        here is not checked, as in the pandas loader.
 
     Raises
     ------
@@ -206,11 +213,10 @@ def table_checks(table: Table, present: list[str], references: dict[str, tuple[p
                                    params={"expected_key": expected_key(col.kind)}))
         checks += _kind_checks(col) + _rule_checks(col)
         if col.references in references:
-            parent_table, parent_column = col.references.split(".")
             cell, name = _ident(col.name), _ident(_reference_view(col.references))
             checks.append(SqlCheck("data.unknown_reference", col.name,
                                    f"{cell} IS NOT NULL AND {cell} NOT IN (SELECT value FROM {name})", cell,
-                                   {"parent": reference_parent(references[col.references][1], parent_column)}))
+                                   {"parent": references[col.references][1]}))
     return checks + _order_checks(table, present)
 
 
@@ -246,8 +252,8 @@ def _connect(scratch: str):
     return connection
 
 
-def _file_source(path: Path) -> tuple[str, str]:
-    """DuckDB's reader of ``path`` and the SQL of each record's spreadsheet row."""
+def _file_source(path: Path, header_row: int = 1) -> tuple[str, str]:
+    """DuckDB's reader of ``path`` (header on ``header_row``) and the SQL of each record's row, counted from a header on row 1."""
     if path.suffix not in SUFFIXES:
         raise CskitError("pushdown.format", file=path.name)
     if path.suffix == ".parquet":
@@ -256,32 +262,44 @@ def _file_source(path: Path) -> tuple[str, str]:
     if encoding not in ("utf-8", "utf-8-sig"):
         raise CskitError("pushdown.encoding", file=path.name, encoding=encoding)
     # one thread keeps the file's order, so row_number() is the record's position
-    return f"read_csv({_literal(path)}, all_varchar = true, header = true, parallel = false)", "row_number() OVER () + 1"
+    return (f"read_csv({_literal(path)}, all_varchar = true, header = true, parallel = false, skip = {int(header_row) - 1})",
+            "row_number() OVER () + 1")
 
 
-def stage_table(connection, path: Path, table: Table) -> list[Problem]:
+def stage_table(connection, path: Path, table: Table, config: DatasetConfig | None = None,
+                ctx: TableContext | None = None) -> list[Problem]:
     """Load ``path`` into the temporary table ``<table>_text``.
 
-    Its columns: ``line`` (the spreadsheet row), the contract's columns the file has
-    (text cells trimmed as the pandas loader trims them, empty = NULL), and
-    ``<column>__number`` (the parsed value) for each number column.
+    Its columns: ``line`` (the spreadsheet row, counted as if the header were row 1),
+    the contract's columns the file has (text cells trimmed as the pandas loader trims
+    them, empty = NULL), and ``<column>__number`` (the parsed value) for each number column.
+    ``config`` (``dataset.yml``) gives the header row and the user's headers; ``ctx``
+    learns them (for :func:`check_staged`).
 
     Returns
     -------
     list of Problem
-        File-level problems (unreadable, required column missing, no rows); empty when staged.
+        File-level problems (unreadable, required column missing, no rows) and warnings
+        (headers that are no contract column); no error when staged.
     """
-    source, line = _file_source(path)
+    config, ctx = config or DatasetConfig(), ctx or TableContext(path.name)
+    try:
+        layout, problems = locate(path, table, config)
+    except Exception:  # unreadable: DuckDB says why below
+        layout, problems = None, []
+    if problems:
+        return problems
+    ctx.header_row = layout.header_row if layout is not None else 1
+    source, line = _file_source(path, ctx.header_row)
     try:
         present = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
     except Exception as exc:  # unreadable or empty file
         return [Problem(path.name, "data.file_unreadable", params={"reason": str(exc).splitlines()[0]})]
-    missing = [c.name for c in table.columns if c.required and c.name not in present]
-    if missing:
-        return [Problem(path.name, "data.column_missing", column=n, params={"field": n, "present": ", ".join(present) or "-"})
-                for n in missing]
-    columns = [c for c in table.columns if c.name in present]
-    cells = ", ".join(f"nullif(trim(CAST({_ident(c.name)} AS VARCHAR), {_literal(SPACES)}), '') AS {_ident(c.name)}"
+    headers = map_header_names(present, table, config, ctx)
+    if headers is None:
+        return list(ctx.problems)
+    columns = [c for c in table.columns if c.name in headers]
+    cells = ", ".join(f"nullif(trim(CAST({_ident(headers[c.name])} AS VARCHAR), {_literal(SPACES)}), '') AS {_ident(c.name)}"
                       for c in columns)
     staged = _ident(f"{table.name}_text")
     connection.execute(f"CREATE TEMP TABLE {staged} AS SELECT {line} AS line, {cells} FROM {source}")
@@ -293,8 +311,8 @@ def stage_table(connection, path: Path, table: Table) -> list[Problem]:
                 f"UPDATE {staged} SET {_number(col.name)} = TRY_CAST(CASE WHEN regexp_full_match({cell}, "
                 f"{_literal(THOUSANDS_PATTERN)}) THEN replace({cell}, ',', '') ELSE {cell} END AS DOUBLE)")
     if table.needs_rows and connection.execute(f"SELECT count(*) FROM {staged}").fetchone()[0] == 0:
-        return [Problem(path.name, "data.no_rows")]
-    return []
+        ctx.add("data.no_rows")
+    return list(ctx.problems)
 
 
 def _rows_and_more(lines: list, count: int) -> tuple[tuple[int, ...], dict]:
@@ -353,7 +371,8 @@ def _duplicates(connection, staged: str, file: str, table: Table, present: list[
     return problems
 
 
-def check_staged(connection, file: str, table: Table, references: dict[str, tuple[pd.Series, str]]) -> list[Problem]:
+def check_staged(connection, file: str, table: Table, references: dict[str, tuple[pd.Series, str]],
+                 ctx: TableContext | None = None) -> list[Problem]:
     """Check every cell of the staged table against its contract, in DuckDB.
 
     Parameters
@@ -366,11 +385,13 @@ def check_staged(connection, file: str, table: Table, references: dict[str, tupl
         The contract's declaration.
     references : dict
         ``"table.column"`` -> (valid values, file name) for the reference checks.
+    ctx : TableContext, optional
+        As :func:`stage_table` left it: the user's headers and header row the problems are worded with.
 
     Returns
     -------
     list of Problem
-        Empty when the table is valid. Rows are spreadsheet rows (header = 1).
+        Empty when the table is valid. Rows are spreadsheet rows (header = 1, or the row it is on).
 
     Examples
     --------
@@ -391,32 +412,41 @@ def check_staged(connection, file: str, table: Table, references: dict[str, tupl
     problems: list[Problem] = []
     for check in table_checks(table, present, references):
         problems += _run_check(connection, staged, file, check)
-    return problems + _duplicates(connection, staged, file, table, present)
+    problems += _duplicates(connection, staged, file, table, present)
+    ctx = ctx or TableContext(file)
+    return [as_user_sees(p, ctx.headers, ctx.header_row) for p in problems]
 
 
 # --------------------------------------------------------------------------- #
 # The route
 # --------------------------------------------------------------------------- #
-def _revenue_file(folder: Path) -> tuple[Table | None, Path | None, list[Problem]]:
+def _revenue_file(folder: Path, config: DatasetConfig) -> tuple[Table | None, Path | None, list[Problem]]:
     """The folder's one revenue table (``mrr`` or ``subscriptions``) and its file, or the problem."""
-    found = {name: find_table_file(folder, name) for name in REVENUE_TABLES}
-    found = {name: path for name, path in found.items() if path is not None}
-    problems = revenue_table_problems({name: path.name for name, path in found.items()})
+    found, problems = {}, []
+    for name in REVENUE_TABLES:
+        path, missing = table_file(folder, name, config)
+        problems += missing
+        if path is not None:
+            found[name] = path
+    problems += revenue_table_problems({name: path.name for name, path in found.items()})
     if problems:
         return None, None, problems
     (name, path), = found.items()
     return TABLES[name], path, []
 
 
-def _check_revenue(connection, table: Table, path: Path, dataset: Dataset | None) -> list[Problem]:
+def _check_revenue(connection, table: Table, path: Path, dataset: Dataset | None, config: DatasetConfig) -> list[Problem]:
     """Stage the revenue file and check it (against ``accounts`` when that table is valid)."""
-    problems = stage_table(connection, path, table)
-    if problems or dataset is None:  # not checked against a broken accounts file
+    ctx = TableContext(path.name)
+    problems = stage_table(connection, path, table, config, ctx)
+    if any(p.severity == "error" for p in problems) or dataset is None:  # not checked against a broken accounts file
         return problems
-    references = {f"{name}.{column}": (dataset[name][column], dataset.sources.get(name, f"{name}.csv"))
+    references = {f"{name}.{column}": (dataset[name][column],
+                                       reference_parent(dataset.sources.get(name, f"{name}.csv"),
+                                                        dataset.headers.get(name, {}).get(column, column)))
                   for name, column in (c.references.split(".") for c in table.columns if c.references)
                   if dataset.has(name) and column in dataset[name]}
-    return check_staged(connection, path.name, table, references)
+    return problems + check_staged(connection, path.name, table, references, ctx)
 
 
 def _subscriptions_mrr(connection, path: Path, as_of) -> tuple[tuple[pd.Period, pd.Period] | None, list[Problem]]:
@@ -446,7 +476,7 @@ def _sorted_kpis(kpis: pd.DataFrame, teams: list[str], start, end) -> pd.DataFra
 
 
 def revenue_kpis(location, teams: str | list[str] | None = None, start: str | None = None,
-                 end: str | None = None) -> tuple[pd.DataFrame, Dataset]:
+                 end: str | None = None, config=None) -> tuple[pd.DataFrame, Dataset]:
     """Revenue KPIs of a large dataset folder, checked and computed in DuckDB.
 
     Parameters
@@ -457,6 +487,8 @@ def revenue_kpis(location, teams: str | list[str] | None = None, start: str | No
         As :func:`cskit.kpi.engine.compute_kpis`: ``None``/``"all"`` = company and every team.
     start, end : str or None
         First and last month returned (``YYYY-MM``).
+    config : str, Path or DatasetConfig, optional
+        A ``dataset.yml`` to use instead of the folder's own (:func:`cskit.io.inspect_dataset`).
 
     Returns
     -------
@@ -478,28 +510,31 @@ def revenue_kpis(location, teams: str | list[str] | None = None, start: str | No
     (False, True)
     """
     folder = Path(location)
+    settings, _ = resolve_config(config, folder)
+    settings = settings or read_dataset_config(folder)[0]  # its problems are reported by inspect_dataset below
     # the revenue KPIs read teams, accounts and mrr (or subscriptions) only; the other tables
     # are left to `cskit validate` and the pandas route (they cannot change these figures)
     loaded_by_pandas = tuple(t for t in TABLES_READ if t not in REVENUE_TABLES)
     dataset, problems = inspect_dataset(folder, exclude=tuple(t for t in TABLES if t not in loaded_by_pandas),
-                                        columns={"accounts": ("account_id", "team", "sales_team")})
-    table, path, found = _revenue_file(folder)
+                                        columns={"accounts": ("account_id", "team", "sales_team")}, config=config)
+    table, path, found = _revenue_file(folder, settings)
     problems += found
     as_of = None
     if table is not None and table.name == "subscriptions":
-        as_of, found = parse_as_of(read_dataset_config(folder)[0].get("as_of"))  # dataset.yml's own problems: above
-        problems += found
+        as_of, found = parse_as_of(settings.as_of)  # dataset.yml's own problems: above
+        problems += [settings.problem(p.code, "as_of", p.severity, **p.params) for p in found]
     with tempfile.TemporaryDirectory(prefix="cskit-duckdb-") as scratch:
         connection = _connect(scratch)
         try:
             if table is not None:
-                problems += _check_revenue(connection, table, path, dataset)
+                problems += _check_revenue(connection, table, path, dataset, settings)
             window = None
             if table is not None and table.name == "subscriptions" and not any(p.severity == "error" for p in problems):
                 window, found = _subscriptions_mrr(connection, path, as_of)
                 problems += found
             if dataset is None or any(p.severity == "error" for p in problems):
                 raise DataValidationError(problems, str(folder))
+            dataset = replace(dataset, warnings=tuple(p for p in problems if p.severity == "warning"))
             connection.register("accounts", dataset["accounts"].astype({"account_id": str}))
             if table.name == "mrr":
                 connection.execute(f"CREATE TEMP VIEW mrr AS SELECT account_id, month, {_number('mrr')} AS mrr FROM mrr_text")

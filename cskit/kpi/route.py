@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..io.readers import find_table_file
+from ..io.config import read_dataset_config, resolve_config
+from ..io.layout import table_file
 from ..io.sources import is_database_url
 from ..options import check_choice
 from .pushdown import SUFFIXES
@@ -33,7 +34,7 @@ def large_input_bytes() -> int:
     return int(os.environ.get("CSKIT_LARGE_INPUT_BYTES", LARGE_INPUT_BYTES))
 
 
-def choose_engine(location, engine: str = "auto") -> str:
+def choose_engine(location, engine: str = "auto", config=None) -> str:
     """``"pandas"`` or ``"duckdb"`` for a dataset location.
 
     Parameters
@@ -43,6 +44,8 @@ def choose_engine(location, engine: str = "auto") -> str:
     engine : {"auto", "pandas", "duckdb"}
         ``auto``: DuckDB when the folder's ``mrr`` (or ``subscriptions``) file is CSV or Parquet and at least
         :func:`large_input_bytes` bytes; the other two are taken as asked.
+    config : str, Path or DatasetConfig, optional
+        A ``dataset.yml`` to use instead of the folder's own (it may name the ``mrr`` file).
 
     Raises
     ------
@@ -59,7 +62,8 @@ def choose_engine(location, engine: str = "auto") -> str:
         return engine
     if is_database_url(location):
         return "pandas"
-    path = find_table_file(Path(location), "mrr") or find_table_file(Path(location), "subscriptions")
+    settings = resolve_config(config, location)[0] or read_dataset_config(location)[0]
+    path = table_file(Path(location), "mrr", settings)[0] or table_file(Path(location), "subscriptions", settings)[0]
     if path is None or path.suffix not in SUFFIXES:
         return "pandas"
     return "duckdb" if path.stat().st_size >= large_input_bytes() else "pandas"

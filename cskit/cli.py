@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 LangOption = typer.Option(None, "--lang", help="Message language: ja or en (default: $CSKIT_LANG, else ja).")
-DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table).")
+DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table), or a database URL (sqlite:///crm.db, postgresql://user@host/db).")
 AudienceOption = typer.Option("trainer", "--audience", help="trainer (answer key and teaching notes) | new_hire")
 
 
@@ -97,18 +97,19 @@ def sample(
 @app.command()
 @handles_errors
 def validate(
-    data: Path = DataOption,
+    data: str = DataOption,
     lang: Optional[str] = LangOption,
 ) -> None:
     """Check a dataset against the data contract; exit 0 if valid, 2 if not."""
     from .contract import TABLES
     from .io import inspect_dataset
+    from .io.sources import shown_location
 
     dataset, problems = inspect_dataset(data)
     warnings = [p for p in problems if p.severity == "warning"]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        _echo_err(t("validate.failed", lang, path=data, count=len(errors)))
+        _echo_err(t("validate.failed", lang, path=shown_location(data), count=len(errors)))
         for problem in errors:
             _echo_err("  - " + problem.render(lang))
     if warnings:
@@ -118,7 +119,7 @@ def validate(
     if errors:
         raise typer.Exit(EXIT_BAD_INPUT)
     rows = sum(len(frame) for frame in dataset.tables.values())
-    typer.echo(t("validate.ok", lang, path=data, tables=len(dataset.tables), rows=rows))
+    typer.echo(t("validate.ok", lang, path=dataset.path, tables=len(dataset.tables), rows=rows))
     for name in TABLES:
         if dataset.has(name):
             typer.echo(t("validate.table_line", lang, table=name, rows=len(dataset[name]), source=dataset.sources[name]))
@@ -129,7 +130,7 @@ def validate(
 @app.command()
 @handles_errors
 def kpi(
-    data: Path = DataOption,
+    data: str = DataOption,
     team: Optional[str] = typer.Option(None, "--team", help="One team id, or 'all' for the company (default: the company and every team)."),
     start: Optional[str] = typer.Option(None, "--from", help="First month, YYYY-MM (default: the data's first)."),
     end: Optional[str] = typer.Option(None, "--to", help="Last month, YYYY-MM (default: the data's last)."),
@@ -163,7 +164,7 @@ def kpi(
 @app.command()
 @handles_errors
 def cohort(
-    data: Path = DataOption,
+    data: str = DataOption,
     team: str = typer.Option("all", "--team", help="A team id, or 'all' for the company."),
     metric: str = typer.Option("logo", "--metric", help="logo (share of accounts) | revenue (net MRR retention)"),
     period: str = typer.Option("month", "--period", help="Cohort period: month | quarter"),
@@ -185,7 +186,7 @@ def cohort(
 @app.command()
 @handles_errors
 def targets(
-    data: Path = DataOption,
+    data: str = DataOption,
     targets_file: Optional[Path] = typer.Option(None, "--targets", help="Targets file (.yml or .csv); default: targets.yml in the dataset."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Month of evaluation, YYYY-MM (default: the data's last)."),
     fmt: str = typer.Option("table", "--format", help="json | table"),
@@ -213,7 +214,7 @@ def targets(
 @app.command()
 @handles_errors
 def report(
-    data: Path = DataOption,
+    data: str = DataOption,
     teams: str = typer.Option("all", "--teams", help="'all' or team ids separated by commas (T1,T2)."),
     notebooks: str = typer.Option("all", "--notebooks", help="'all' or notebook numbers separated by commas (01,02)."),
     lang: Optional[str] = LangOption,
@@ -242,7 +243,7 @@ def report(
 @app.command()
 @handles_errors
 def slides(
-    data: Path = DataOption,
+    data: str = DataOption,
     team: str = typer.Option("all", "--team", help="Team id whose funnel and KPIs are shown beside the company's, or 'all'."),
     out: Path = typer.Option(Path("reports/slides.html"), "--out", help="HTML file to write: one self-contained reveal.js deck that opens offline."),
     audience: str = typer.Option("participant", "--audience",

@@ -18,7 +18,7 @@ from ..dataset import Dataset
 from ..errors import DataValidationError, Problem
 from .context import TableContext
 from .references import check_references, check_teams, referenced_columns
-from .sources import open_source, read_dataset_config
+from .sources import open_source, read_dataset_config, shown_location
 
 __all__ = ["inspect_dataset", "load_dataset", "read_dataset_config"]
 
@@ -91,17 +91,12 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
         return None, problems
     dataset = Dataset(
         tables=frames,
-        path=_shown(path),
+        path=shown_location(path),
         currency=str(config.get("currency", "JPY")),
         warnings=tuple(p for p in problems if p.severity == "warning"),
         sources=files,
     )
     return dataset, problems
-
-
-def _shown(location) -> str:
-    """How messages name where a dataset came from (a folder, a URL, or tables in memory)."""
-    return "(DataFrames)" if isinstance(location, Mapping) else str(location)
 
 
 def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None) -> Dataset:
@@ -135,5 +130,5 @@ def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[st
     """
     dataset, problems = inspect_dataset(path, columns)
     if dataset is None:
-        raise DataValidationError(problems, _shown(path))
+        raise DataValidationError(problems, shown_location(path))
     return dataset

@@ -203,7 +203,10 @@ def targets(
     month = evaluation_month(dataset, as_of, option="--as-of")
     path = targets_file or default_targets_path(dataset)
     if path is None:
-        raise CskitError("targets.file_missing", path=str(Path(data) / "targets.yml"))
+        from .io.sources import is_database_url, shown_location
+
+        beside = f"{data}/targets.yml" if is_database_url(data) else Path(data) / "targets.yml"
+        raise CskitError("targets.file_missing", path=shown_location(beside))
     results = evaluate_targets(dataset, read_targets(path), as_of=str(month), lang=lang)
     if fmt == "json":
         sys.stdout.write(json.dumps(to_records(results), ensure_ascii=False, indent=1) + "\n")

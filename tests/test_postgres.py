@@ -131,6 +131,8 @@ def test_a_password_in_the_url_is_never_printed(postgres_url, tmp_path):
     assert SECRET not in load_dataset(good).path
     result = runner.invoke(app, ["validate", "--data", good, "--lang", "en"])
     assert result.exit_code == 0 and "***" in result.output and SECRET not in result.output
+    result = runner.invoke(app, ["targets", "--data", good, "--lang", "en"])  # no targets.yml beside a database
+    assert result.exit_code == 2 and "Targets file" in result.output and SECRET not in result.output
 
 
 @pytest.mark.parametrize("lang,words", [("en", "Cannot connect to the database"), ("ja", "に接続できません")])

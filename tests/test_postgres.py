@@ -48,6 +48,32 @@ def test_tables_in_another_schema_are_not_read_without_a_search_path(postgres_ur
     assert sorted((p.file, p.code) for p in problems) == [("accounts.csv", "data.file_missing"), ("mrr.csv", "data.file_missing")]
 
 
+def test_typed_postgres_columns_read_like_the_folder(postgres_url, small_sample):
+    # a warehouse stores dates as TIMESTAMP and amounts as DOUBLE PRECISION / BIGINT, not text
+    import pandas as pd
+
+    from_files = load_dataset(small_sample)
+    typed = {name: frame.apply(lambda c: c.astype(str) if isinstance(c.dtype, (pd.PeriodDtype, pd.CategoricalDtype)) else c)
+             for name, frame in from_files.tables.items()}
+    url = write_tables(fresh_schema(postgres_url), typed)
+    assert "TIMESTAMP" in str(_column_types(url, "accounts")["contract_start"])
+    from_sql = load_dataset(url)
+    for table, frame in from_files.tables.items():  # the database's row order is its own: compare sorted
+        key = list(frame.columns)
+        pd.testing.assert_frame_equal(from_sql[table].sort_values(key).reset_index(drop=True),
+                                      frame.sort_values(key).reset_index(drop=True), check_dtype=False, obj=table)
+
+
+def _column_types(url, table):
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        return {c["name"]: c["type"] for c in sqlalchemy.inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("team,column", TEAMS_AND_COLUMNS)
 def test_pushed_down_revenue_on_postgres_equals_the_engine(sample_url, small_sample, team, column):
     assert_revenue_equals_the_engine(sample_url, small_sample, team, column)

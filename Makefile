@@ -10,7 +10,7 @@ LANG_REPORT ?= ja
 AUDIENCE ?= new_hire
 TEAM ?= cs_smb
 
-.PHONY: help install report class slides guide worksheet notebooks lab test test-fast bench browser sample clean
+.PHONY: help install report class slides guide worksheet notebooks lab test test-fast bench browser postgres sample clean
 
 help: ## List the targets and the layout they work on
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,7 +64,7 @@ $(LAB_OVERRIDES): $(STAMP)
 lab: notebooks $(LAB_OVERRIDES) ## Open JupyterLab on the notebooks in one language (LANG_REPORT=ja|en, AUDIENCE=new_hire|trainer)
 	$(VENV)/bin/jupyter lab lab/$(LANG_REPORT)
 
-test: $(STAMP) $(SAMPLE) browser ## Run the whole suite: tests/ and every docstring example in cskit/ (notebooks, browser, wheel included)
+test: $(STAMP) $(SAMPLE) browser postgres ## Run the whole suite: tests/ and every docstring example in cskit/ (notebooks, browser, PostgreSQL, wheel included)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
 
 test-fast: $(STAMP) $(SAMPLE) ## Unit tests only (no notebooks, no browser)
@@ -75,6 +75,13 @@ browser: ## Install Debian's headless Chromium for the browser tests if it is mi
 	  echo "installing chromium and a Japanese font (Debian packages) for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipaexfont-gothic >/dev/null; }
+
+# the tests start their own throwaway server (tests/postgres.py): only the binaries are needed, no running service
+postgres: ## Install Debian's PostgreSQL server for the database tests if it is missing
+	@{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+	  echo "installing postgresql (Debian package) for the database tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 bench: $(STAMP) ## Run the benchmark scripts under bench/ (prints ratios against references)
 	$(PY) bench/run_all.py

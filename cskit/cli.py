@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 LangOption = typer.Option(None, "--lang", help="Message language: ja or en (default: $CSKIT_LANG, else ja).")
-DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table) or database URL.")
+DataOption = typer.Option(..., "--data", help="Dataset folder (one file per table), or a database URL (sqlite:///crm.db, postgresql://user@host/db).")
 ConfigOption = typer.Option(None, "--config",
                             help="dataset.yml to use: your headers, values and files mapped onto the contract "
                                  "(for a database URL, or instead of the folder's own).")
@@ -124,12 +124,13 @@ def validate(
     """Check a dataset against the data contract; exit 0 if valid, 2 if not."""
     from .contract import TABLES
     from .io import inspect_dataset
+    from .io.sources import shown_location
 
     dataset, problems = inspect_dataset(data, config=config)
     warnings = [p for p in problems if p.severity == "warning"]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        _echo_err(t("validate.failed", lang, path=data, count=len(errors)))
+        _echo_err(t("validate.failed", lang, path=shown_location(data), count=len(errors)))
         for problem in errors:
             _echo_err("  - " + problem.render(lang))
     if warnings:
@@ -139,7 +140,7 @@ def validate(
     if errors:
         raise typer.Exit(EXIT_BAD_INPUT)
     rows = sum(len(frame) for frame in dataset.tables.values())
-    typer.echo(t("validate.ok", lang, path=data, tables=len(dataset.tables), rows=rows))
+    typer.echo(t("validate.ok", lang, path=dataset.path, tables=len(dataset.tables), rows=rows))
     for name in TABLES:
         if dataset.has(name):
             typer.echo(t("validate.table_line", lang, table=name, rows=len(dataset[name]), source=dataset.sources[name]))
@@ -251,7 +252,10 @@ def targets(
     month = evaluation_month(dataset, as_of, option="--as-of")
     path = targets_file or default_targets_path(dataset)
     if path is None:
-        raise CskitError("targets.file_missing", path=str(Path(data) / "targets.yml"))
+        from .io.sources import is_database_url, shown_location
+
+        beside = f"{data}/targets.yml" if is_database_url(data) else Path(data) / "targets.yml"
+        raise CskitError("targets.file_missing", path=shown_location(beside))
     results = evaluate_targets(dataset, read_targets(path), as_of=str(month), lang=lang)
     if fmt == "json":
         sys.stdout.write(json.dumps(to_records(results), ensure_ascii=False, indent=1) + "\n")
@@ -262,7 +266,7 @@ def targets(
 @app.command()
 @handles_errors
 def report(
-    data: Path = DataOption,
+    data: str = DataOption,
     teams: str = typer.Option("all", "--teams", help="'all' or team ids separated by commas (T1,T2)."),
     notebooks: str = typer.Option("all", "--notebooks", help="'all' or notebook numbers separated by commas (01,02)."),
     lang: Optional[str] = LangOption,

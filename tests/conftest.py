@@ -111,3 +111,15 @@ def make_dataset(tmp_path):
         return load_dataset(write_tables(tmp_path / f"ds{next(counter)}", tables))
 
     return build
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """SQLAlchemy URL of a throwaway PostgreSQL server's database ``cskit``, one server per worker (tests/postgres.py).
+
+    Skips when no server is installed (``make postgres`` installs it); stopped at the end of the session.
+    """
+    from postgres import running_server
+
+    with running_server() as server:
+        yield server.url()

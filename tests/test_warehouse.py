@@ -15,10 +15,15 @@ from cskit.io.sources import Connection
 from cskit.kpi.sql import PUSHDOWN_KPIS, monthly_revenue
 
 
+def csv_frames(folder) -> dict[str, pd.DataFrame]:
+    """A dataset folder's CSV files as text frames (empty cell -> missing), as an export tool would load them."""
+    return {csv.stem: pd.read_csv(csv, dtype=str, keep_default_na=False).replace({"": None}) for csv in sorted(folder.glob("*.csv"))}
+
+
 def to_sqlite(folder, path):
     with sqlite3.connect(path) as connection:
-        for csv in folder.glob("*.csv"):
-            pd.read_csv(csv, dtype=str, keep_default_na=False).replace({"": None}).to_sql(csv.stem, connection, index=False)
+        for name, frame in csv_frames(folder).items():
+            frame.to_sql(name, connection, index=False)
         connection.execute("CREATE TABLE secrets (password TEXT)")
     return f"sqlite:///{path}"
 
@@ -40,13 +45,30 @@ def small_sample(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("make_url", [to_sqlite, to_duckdb], ids=["sqlite", "duckdb"])
-def test_a_database_reads_like_the_folder(small_sample, tmp_path, make_url):
-    url = make_url(small_sample, tmp_path / "crm.db")
-    from_files, from_sql = load_dataset(small_sample), load_dataset(url)
+def assert_reads_like_the_folder(url, folder):
+    """Every table loaded from ``url`` equals the folder's, value for value (tests/test_postgres.py too)."""
+    from_files, from_sql = load_dataset(folder), load_dataset(url)
     assert set(from_sql.tables) == set(from_files.tables)
     for table in from_files.tables:
         pd.testing.assert_frame_equal(from_sql[table], from_files[table], check_dtype=False, obj=table)
+
+
+def assert_revenue_equals_the_engine(url, folder, team, column):
+    """:func:`monthly_revenue` on ``url`` equals the pandas engine on the folder, row for row."""
+    pushed = monthly_revenue(url, team=team, team_column=column)
+    engine = compute_kpis(load_dataset(folder), teams=[team])
+    engine = engine[engine.kpi.isin(PUSHDOWN_KPIS)]
+    merged = engine.merge(pushed, on=["team", "month", "kpi"], suffixes=("_engine", "_sql"), how="outer")
+    assert len(merged) == len(engine) == len(pushed)
+    assert np.allclose(merged["value_engine"], merged["value_sql"], equal_nan=True)
+
+
+TEAMS_AND_COLUMNS = [("all", "team"), ("cs_smb", "team"), ("fs_osaka", "sales_team")]
+
+
+@pytest.mark.parametrize("make_url", [to_sqlite, to_duckdb], ids=["sqlite", "duckdb"])
+def test_a_database_reads_like_the_folder(small_sample, tmp_path, make_url):
+    assert_reads_like_the_folder(make_url(small_sample, tmp_path / "crm.db"), small_sample)
 
 
 def in_place(folder, path):
@@ -54,15 +76,9 @@ def in_place(folder, path):
 
 
 @pytest.mark.parametrize("make_url", [to_sqlite, to_duckdb, in_place], ids=["sqlite", "duckdb", "files-in-place"])
-@pytest.mark.parametrize("team,column", [("all", "team"), ("cs_smb", "team"), ("fs_osaka", "sales_team")])
+@pytest.mark.parametrize("team,column", TEAMS_AND_COLUMNS)
 def test_pushed_down_revenue_equals_the_engine(small_sample, tmp_path, make_url, team, column):
-    url = make_url(small_sample, tmp_path / "crm.db")
-    pushed = monthly_revenue(url, team=team, team_column=column)
-    engine = compute_kpis(load_dataset(small_sample), teams=[team])
-    engine = engine[engine.kpi.isin(PUSHDOWN_KPIS)]
-    merged = engine.merge(pushed, on=["team", "month", "kpi"], suffixes=("_engine", "_sql"), how="outer")
-    assert len(merged) == len(engine) == len(pushed)
-    assert np.allclose(merged["value_engine"], merged["value_sql"], equal_nan=True)
+    assert_revenue_equals_the_engine(make_url(small_sample, tmp_path / "crm.db"), small_sample, team, column)
 
 
 def test_sql_source_reads_only_the_contract_tables(small_sample, tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ from ..errors import DataValidationError, Problem
 from .context import TableContext
 from .config import DatasetConfig, read_dataset_config, resolve_config
 from .references import check_references, check_teams, referenced_columns
-from .sources import open_source
+from .sources import open_source, shown_location
 from .subscriptions import derive_mrr, parse_as_of, revenue_table_problems
 
 __all__ = ["inspect_dataset", "load_dataset", "read_dataset_config"]
@@ -115,7 +115,7 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
         return None, problems
     dataset = Dataset(
         tables=frames,
-        path=_shown(path),
+        path=shown_location(path),
         currency=config.currency,
         warnings=tuple(p for p in problems if p.severity == "warning"),
         sources=files,
@@ -129,11 +129,6 @@ def _at_as_of(problems: list[Problem], config: DatasetConfig) -> list[Problem]:
     """Problems about ``as_of`` pointed at its line in ``dataset.yml`` (the others unchanged)."""
     return [config.problem(p.code, "as_of", p.severity, **p.params) if p.code.startswith("data.as_of") else p
             for p in problems]
-
-
-def _shown(location) -> str:
-    """How messages name where a dataset came from (a folder, a URL, or tables in memory)."""
-    return "(DataFrames)" if isinstance(location, Mapping) else str(location)
 
 
 def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None,
@@ -170,5 +165,5 @@ def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[st
     """
     dataset, problems = inspect_dataset(path, columns, config=config)
     if dataset is None:
-        raise DataValidationError(problems, _shown(path))
+        raise DataValidationError(problems, shown_location(path))
     return dataset

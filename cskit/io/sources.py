@@ -38,7 +38,7 @@ from .readers import EmptyFile, find_table_file, read_raw, text_table, typed_to_
 
 __all__ = [
     "Source", "SOURCES", "register_source", "open_source", "is_database_url", "FolderSource", "FrameSource", "SqlSource",
-    "Connection", "quote", "one_line",
+    "Connection", "quote", "one_line", "shown_location",
 ]
 
 #: ``ctx_factory(file name) -> TableContext``: how a source asks for the problem collector of one file.
@@ -293,10 +293,12 @@ class Connection:
         else:
             import sqlalchemy
 
-            try:
+            try:  # connect once now, so an unreachable server or a missing driver is said before any table
                 self._engine = sqlalchemy.create_engine(url)
+                with self._engine.connect():
+                    pass
             except Exception as exc:
-                raise CskitError("data.sql_unreachable", url=_redact(url), reason=str(exc).splitlines()[0]) from exc
+                raise CskitError("data.sql_unreachable", url=shown_location(url), reason=_reason(url, exc)) from exc
 
     def columns(self, table: str) -> list[str] | None:
         """Column names of ``table``, or None when it does not exist."""
@@ -362,6 +364,23 @@ def _duckdb_over_files(folder: str):
     return connection
 
 
-def _redact(url: str) -> str:
-    """Hide a password in a URL before it is shown."""
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+def shown_location(location) -> str:
+    """How messages name where a dataset comes from: a folder, a URL with its password hidden, or tables in memory.
+
+    Examples
+    --------
+    >>> shown_location("postgresql://bob:s3cret@db.example:5432/crm")
+    'postgresql://bob:***@db.example:5432/crm'
+    >>> shown_location("data/sample"), shown_location({"accounts": None})
+    ('data/sample', '(DataFrames)')
+    """
+    if isinstance(location, Mapping):
+        return "(DataFrames)"
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", str(location))
+
+
+def _reason(url: str, exc: Exception) -> str:
+    """Why a connection failed, in one line, with the URL's password (if any) blanked out of the driver's words."""
+    reason = one_line(getattr(exc, "orig", None) or exc)
+    password = re.search(r"://[^:/@]+:([^@]*)@", url)
+    return reason.replace(password.group(1), "***") if password and password.group(1) else reason

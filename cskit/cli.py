@@ -180,8 +180,12 @@ def cohort(
     fmt: str = typer.Option("csv", "--format", help="csv | json"),
     lang: Optional[str] = LangOption,
 ) -> None:
-    """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out."""
-    from .cohorts import FORMATS, METRICS, PERIODS, cohort_records, format_records
+    """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out.
+
+    Accounts already paying in the data's first month started before the data and are in no
+    cohort; a sentence on standard error says how many.
+    """
+    from .cohorts import FORMATS, METRICS, PERIODS, already_paying_text, cohort_records, format_records
     from .io import load_dataset
 
     check_choice("--metric", metric, METRICS)
@@ -190,6 +194,9 @@ def cohort(
     dataset = load_dataset(data)
     records = cohort_records(dataset, team=team, metric=metric, period=period)
     sys.stdout.write(format_records(records, fmt))
+    note = already_paying_text(records, lang)
+    if note:
+        typer.echo(note, err=True)
 
 
 @app.command()

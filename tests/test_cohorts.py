@@ -498,6 +498,22 @@ def test_the_readings_say_how_many_accounts_are_left_out(six_without_starts, six
     assert "already paying" not in cohorts.retention_reading(cohorts.cohort_retention(six), "en")
 
 
+def test_the_cohort_command_says_how_many_accounts_are_left_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from cskit.cli import app
+    from conftest import write_tables
+
+    accounts = [{k: v for k, v in row.items() if k != "contract_start"} for row in SIX_MONTHS["accounts"]]
+    folder = write_tables(tmp_path / "data", {**SIX_MONTHS, "accounts": accounts})
+    result = CliRunner().invoke(app, ["cohort", "--data", str(folder), "--lang", "en"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:3] == ["cohort,age,cohort_size,value", "2024-02,0,1,1", "2024-02,1,1,1"]
+    assert result.stderr.strip() == (
+        "3 accounts were already paying when the data starts; their start is before the data, "
+        "so they are not in any cohort.")
+
+
 def test_on_the_mid_life_sample_the_base_is_in_no_cohort(sample_dataset):
     """The bundled sample opens on hundreds of paying accounts that signed before it."""
     accounts = sample_dataset["accounts"].set_index("account_id")

@@ -105,13 +105,23 @@ def sample(
     accounts: int = typer.Option(2000, "--accounts", min=1, help="Number of accounts."),
     months: int = typer.Option(36, "--months", min=13, help="Number of months (at least 13, for 12-month KPIs)."),
     seed: int = typer.Option(42, "--seed", help="Random seed; the same seed gives byte-identical files."),
+    history_months: Optional[int] = typer.Option(
+        None, "--history-months", min=0,
+        help="Months the company existed before the data starts (default: about four years, so the first "
+             "month has hundreds of customers signed earlier); 0: the company launches in the first month."),
     lang: Optional[str] = LangOption,
 ) -> None:
     """Write a realistic, deterministic synthetic dataset covering every table."""
     from .sample import write_sample
+    from .sample.params import DEFAULT_HISTORY_MONTHS
 
-    written = write_sample(out, accounts=accounts, months=months, seed=seed)
-    typer.echo(t("sample.done", lang, path=out, accounts=accounts, months=months, files=len(written)))
+    history = DEFAULT_HISTORY_MONTHS if history_months is None else history_months
+    written = write_sample(out, accounts=accounts, months=months, seed=seed, history_months=history)
+    if history:
+        typer.echo(t("sample.done_history", lang, path=out, accounts=accounts, months=months, history=history,
+                     files=len(written)))
+    else:
+        typer.echo(t("sample.done", lang, path=out, accounts=accounts, months=months, files=len(written)))
 
 
 @app.command()
@@ -221,8 +231,12 @@ def cohort(
     config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
-    """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out."""
-    from .cohorts import FORMATS, METRICS, PERIODS, cohort_records, format_records
+    """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out.
+
+    Accounts already paying in the data's first month started before the data and are in no
+    cohort; a sentence on standard error says how many.
+    """
+    from .cohorts import FORMATS, METRICS, PERIODS, already_paying_text, cohort_records, format_records
 
     check_choice("--metric", metric, METRICS)
     check_choice("--period", period, tuple(PERIODS))
@@ -230,6 +244,9 @@ def cohort(
     dataset = _load(data, config, lang)
     records = cohort_records(dataset, team=team, metric=metric, period=period)
     sys.stdout.write(format_records(records, fmt))
+    note = already_paying_text(records, lang)
+    if note:
+        typer.echo(note, err=True)
 
 
 @app.command()

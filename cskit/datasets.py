@@ -39,11 +39,13 @@ COHORT_EXAMPLE_MRR = pd.DataFrame(
 
 
 @lru_cache(maxsize=4)
-def _sample(accounts: int, months: int, seed: int, start: str) -> Dataset:
-    return load_dataset(generate_sample(accounts=accounts, months=months, seed=seed, start=start))
+def _sample(accounts: int, months: int, seed: int, start: str, history_months: int) -> Dataset:
+    return load_dataset(generate_sample(accounts=accounts, months=months, seed=seed, start=start,
+                                        history_months=history_months))
 
 
-def load_sample(accounts: int = 300, months: int = 24, seed: int = 42, start: str = DEFAULT_START) -> Dataset:
+def load_sample(accounts: int = 300, months: int = 24, seed: int = 42, start: str = DEFAULT_START,
+                history_months: int = 0) -> Dataset:
     """A small synthetic company with every table, validated like a real export (about 1 s).
 
     Parameters
@@ -56,6 +58,10 @@ def load_sample(accounts: int = 300, months: int = 24, seed: int = 42, start: st
         The same arguments always give the same data.
     start : str, default "2023-11"
         First month, ``YYYY-MM``.
+    history_months : int, default 0
+        Months the company existed before ``start`` (:func:`cskit.sample.generate_sample`).
+        The default 0 launches it in ``start``, so the small examples count every
+        customer from its first month; the bundled ``data/sample`` starts in mid-life.
 
     Returns
     -------
@@ -70,7 +76,7 @@ def load_sample(accounts: int = 300, months: int = 24, seed: int = 42, start: st
     >>> sorted(data.teams["team"])[:3]
     ['cs_enterprise', 'cs_smb', 'fs_osaka']
     """
-    return copy.deepcopy(_sample(int(accounts), int(months), int(seed), str(start)))
+    return copy.deepcopy(_sample(int(accounts), int(months), int(seed), str(start), int(history_months)))
 
 
 def load_cohort_example() -> Dataset:
@@ -78,12 +84,16 @@ def load_cohort_example() -> Dataset:
 
     A and B start in January (B leaves in March), C and D in February (D pauses in March
     and returns in April, C expands in May), E in March. Small enough to count by hand.
+    Each account's ``contract_start`` is the first day of its first paid month: A and B
+    signed in January, the data's first month, so they are the January cohort and not
+    accounts that started before the data (see :mod:`cskit.cohorts`).
 
     Returns
     -------
     Dataset
-        ``accounts`` (``account_id``, ``account_name``, ``team`` = ``cs_demo``, ``segment``)
-        and ``mrr`` (yen a month, one row per paying month; see :data:`COHORT_EXAMPLE_MRR`).
+        ``accounts`` (``account_id``, ``account_name``, ``team`` = ``cs_demo``, ``segment``,
+        ``contract_start``) and ``mrr`` (yen a month, one row per paying month; see
+        :data:`COHORT_EXAMPLE_MRR`).
 
     Examples
     --------
@@ -96,6 +106,7 @@ def load_cohort_example() -> Dataset:
         "account_name": [f"{name}社" for name in COHORT_EXAMPLE_MRR.index],
         "team": "cs_demo",
         "segment": ["smb", "smb", "enterprise", "mid", "smb"],
+        "contract_start": [f"{(COHORT_EXAMPLE_MRR.loc[a] > 0).idxmax()}-01" for a in COHORT_EXAMPLE_MRR.index],
     })
     mrr = (COHORT_EXAMPLE_MRR.reset_index()
            .melt(id_vars="account_id", var_name="month", value_name="mrr")

@@ -21,17 +21,18 @@ TEAMS = [
 ]
 
 ACCOUNTS = [
-    # account, CS team, sales team, segment, touch model
-    ("A", "cs1", "fs1", "smb", "tech"),
-    ("B", "cs1", "fs1", "smb", "tech"),
-    ("C", "cs1", "fs2", "enterprise", "high"),
-    ("D", "cs2", "fs2", "enterprise", "high"),
-    ("E", "cs2", "fs2", "smb", "tech"),
-    ("F", "cs1", "fs2", "smb", "tech"),
-    ("G", "cs2", "fs2", "enterprise", "high"),
+    # account, CS team, sales team, segment, touch model, contract start
+    ("A", "cs1", "fs1", "smb", "tech", "2024-01-05"),
+    ("B", "cs1", "fs1", "smb", "tech", "2024-01-20"),
+    ("C", "cs1", "fs2", "enterprise", "high", "2024-01-01"),
+    ("D", "cs2", "fs2", "enterprise", "high", "2024-02-01"),
+    ("E", "cs2", "fs2", "smb", "tech", "2024-03-01"),
+    ("F", "cs1", "fs2", "smb", "tech", None),
+    ("G", "cs2", "fs2", "enterprise", "high", "2024-06-01"),
 ]
 
-# Six months, 2024-01 .. 2024-06 (0 = no row):
+# Six months, 2024-01 .. 2024-06 (0 = no row). The company launches in January:
+# A, B and C signed then (contract_start), so they are the January cohort.
 #      Jan  Feb  Mar  Apr  May  Jun
 #  A   100  100    0  100  100  100   stops in Mar and comes back in Apr (reactivation)
 #  B    50   60   60    0    0    0   churns in Apr
@@ -43,8 +44,9 @@ ACCOUNTS = [
 SIX_MONTHS = {
     "teams": TEAMS,
     "accounts": [
-        {"account_id": a, "account_name": a, "team": t, "sales_team": s, "segment": seg, "touch_model": touch}
-        for a, t, s, seg, touch in ACCOUNTS
+        {"account_id": a, "account_name": a, "team": t, "sales_team": s, "segment": seg, "touch_model": touch,
+         "contract_start": start}
+        for a, t, s, seg, touch, start in ACCOUNTS
     ],
     "mrr": mrr_rows({
         "A": {"2024-01": 100, "2024-02": 100, "2024-04": 100, "2024-05": 100, "2024-06": 100},
@@ -132,7 +134,8 @@ def test_incomplete_quarter_is_censored(make_dataset):
     # data ends in May: Q2 is not over, so its cohort may still grow and nothing of it is known
     data = make_dataset({
         "teams": TEAMS[:1] + TEAMS[2:3],
-        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1"} for a in "XY"],
+        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1", "contract_start": start}
+                     for a, start in (("X", "2024-01-01"), ("Y", "2024-04-01"))],
         "mrr": mrr_rows({"X": {"2024-01": 10, "2024-02": 10, "2024-05": 10}, "Y": {"2024-04": 20, "2024-05": 20}}),
     })
     tidy = cohorts.cohort_retention(data, period="quarter")
@@ -143,7 +146,8 @@ def test_incomplete_quarter_is_censored(make_dataset):
 def test_quarter_equals_monthly_every_third_age_for_a_one_month_cohort(make_dataset):
     data = make_dataset({
         "teams": TEAMS[:1] + TEAMS[2:3],
-        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1"} for a in "XYZ"],
+        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1",
+                      "contract_start": "2024-01-01"} for a in "XYZ"],  # signed in the first month: a cohort
         "mrr": mrr_rows({
             "X": {f"2024-{m:02d}": 10 for m in range(1, 13)},
             "Y": {f"2024-{m:02d}": 20 for m in range(1, 5)},
@@ -285,7 +289,8 @@ def test_survival_curve_matches_lifelines_on_a_dataset(make_dataset):
         series[f"a{i}"] = {months[j]: 100.0 for j in range(start, len(months)) if paying[j]}
     data = make_dataset({
         "teams": TEAMS[:1] + TEAMS[2:3],
-        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1"} for a in series],
+        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1",
+                      "contract_start": f"{min(series[a])}-01"} for a in series],
         "mrr": mrr_rows(series),
     })
     life = cohorts.lifetimes(data)
@@ -336,7 +341,8 @@ def test_reading_finds_where_the_curve_flattens(make_dataset):
             series[f"c{start}a{k}"] = {months[j]: 100 for j in range(start, min(start + life, len(months)))}
     data = make_dataset({
         "teams": TEAMS[:1] + TEAMS[2:3],
-        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1"} for a in series],
+        "accounts": [{"account_id": a, "account_name": a, "team": "cs1", "sales_team": "fs1",
+                      "contract_start": f"{min(series[a])}-01"} for a in series],
         "mrr": mrr_rows(series),
     })
     en = cohorts.retention_reading(cohorts.cohort_retention(data), "en")
@@ -428,3 +434,99 @@ def test_charts_draw_in_both_languages(six):
     empty = charts.retention_heatmap(cohorts.cohort_retention(six, team="sup"), lang="en")
     assert "no data" in empty.get_title()
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- #
+# Accounts already paying when the data starts (left-censored): in no cohort
+# --------------------------------------------------------------------------- #
+@pytest.fixture
+def six_without_starts(make_dataset):
+    """The six months without ``contract_start``: A, B and C may have signed years before January."""
+    accounts = [{k: v for k, v in row.items() if k != "contract_start"} for row in SIX_MONTHS["accounts"]]
+    return make_dataset({**SIX_MONTHS, "accounts": accounts})
+
+
+def test_accounts_paying_in_the_first_month_are_in_no_cohort(six_without_starts):
+    tidy = cohorts.cohort_retention(six_without_starts)
+    # D (Feb): pays Feb, Mar, then stops; E (Mar) pays to the end; G (Jun) only age 0
+    assert_rows(cohorts.retention_matrix(tidy), {
+        "2024-02": [1, 1, 0, 0, 0],
+        "2024-03": [1, 1, 1, 1, NAN],
+        "2024-06": [1, NAN, NAN, NAN, NAN],
+    })
+    assert tidy.attrs["already_paying"] == 3  # A, B, C; F never paid and is not counted
+    assert cohorts.cohort_retention(six_without_starts, team="cs2").attrs["already_paying"] == 0  # D, E, G
+    assert cohorts.cohort_retention(six_without_starts, team="cs1").attrs["already_paying"] == 3
+
+
+def test_a_contract_start_before_the_data_leaves_the_account_out_one_inside_keeps_it(make_dataset):
+    starts = {"A": "2021-04-01", "B": "2024-01-20", "C": None}
+    accounts = [{**row, "contract_start": starts.get(row["account_id"], row["contract_start"])}
+                for row in SIX_MONTHS["accounts"]]
+    tidy = cohorts.cohort_retention(make_dataset({**SIX_MONTHS, "accounts": accounts}))
+    # only B signed in January: the January cohort is B alone (pays Jan-Mar, churns in Apr)
+    assert tidy.attrs["already_paying"] == 2
+    assert_rows(cohorts.retention_matrix(tidy).loc[["2024-01"]], {"2024-01": [1, 1, 1, 0, 0, 0]})
+
+
+def test_survival_ltv_and_the_pooled_curve_leave_them_out_too(six_without_starts):
+    life = cohorts.lifetimes(six_without_starts)
+    assert life[["account_id", "duration", "churned"]].values.tolist() == [
+        ["D", 2, True], ["E", 3, False], ["G", 0, False]]
+    curve = cohorts.survival_curve(six_without_starts)
+    # age 0: 3 at risk, G censored; age 2: D churns out of D and E -> 1/2
+    assert curve["at_risk"].tolist() == [3, 2, 2, 1] and curve["survival"].tolist() == [1, 1, 0.5, 0.5]
+    assert curve.attrs["already_paying"] == 3
+    ltv = cohorts.cohort_ltv(six_without_starts)
+    assert_rows(cohorts.retention_matrix(ltv), {
+        "2024-02": [100, 200, 200, 200, 200],
+        "2024-03": [40, 80, 120, 160, NAN],
+        "2024-06": [70, NAN, NAN, NAN, NAN],
+    })
+    assert ltv.attrs["already_paying"] == 3
+    pooled = cohorts.pooled_curve(cohorts.cohort_retention(six_without_starts))
+    assert pooled["accounts"].tolist() == [3, 2, 2, 2, 1]
+    assert pooled.attrs["already_paying"] == 3
+
+
+def test_the_readings_say_how_many_accounts_are_left_out(six_without_starts, six):
+    sentence = "3 accounts were already paying when the data starts; their start is before the data, so they are not in any cohort."
+    assert sentence in cohorts.retention_reading(cohorts.cohort_retention(six_without_starts), "en")
+    assert sentence in cohorts.survival_reading(cohorts.survival_curve(six_without_starts), "en")
+    ja = cohorts.survival_reading(cohorts.survival_curve(six_without_starts, split="segment"), "ja")
+    assert "3アカウントはデータの開始時点ですでに契約中でした" in ja
+    assert "already paying" not in cohorts.retention_reading(cohorts.cohort_retention(six), "en")
+
+
+def test_the_cohort_command_says_how_many_accounts_are_left_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from cskit.cli import app
+    from conftest import write_tables
+
+    accounts = [{k: v for k, v in row.items() if k != "contract_start"} for row in SIX_MONTHS["accounts"]]
+    folder = write_tables(tmp_path / "data", {**SIX_MONTHS, "accounts": accounts})
+    result = CliRunner().invoke(app, ["cohort", "--data", str(folder), "--lang", "en"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:3] == ["cohort,age,cohort_size,value", "2024-02,0,1,1", "2024-02,1,1,1"]
+    assert result.stderr.strip() == (
+        "3 accounts were already paying when the data starts; their start is before the data, "
+        "so they are not in any cohort.")
+
+
+def test_on_the_mid_life_sample_the_base_is_in_no_cohort(sample_dataset):
+    """The bundled sample opens on hundreds of paying accounts that signed before it."""
+    accounts = sample_dataset["accounts"].set_index("account_id")
+    mrr = sample_dataset["mrr"]
+    first = sample_dataset.months[0]
+    paying_first = set(mrr.loc[mrr["month"] == str(first), "account_id"])
+    signed_before = accounts.loc[sorted(paying_first), "contract_start"] < first.start_time
+    base = set(signed_before[signed_before].index)
+    assert len(base) >= 400
+    tidy = cohorts.cohort_retention(sample_dataset)
+    assert tidy.attrs["already_paying"] == len(base)
+    sizes = tidy.groupby("cohort")["cohort_size"].first()
+    assert sizes.sum() == mrr["account_id"].nunique() - len(base)
+    assert not base & set(cohorts.lifetimes(sample_dataset)["account_id"])
+    # the first cohort holds only the accounts that signed in the first month: no giant first row
+    assert sizes.iloc[0] <= 2 * sizes.median()

@@ -24,13 +24,16 @@ def images(nb: dict) -> int:
 @pytest.mark.notebooks
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_notebook_04_cohorts(tmp_path, sample_dir, sample_dataset, lang):
-    from cskit.cohorts import cohort_retention, retention_reading
+    from cskit.cohorts import already_paying_text, cohort_retention, retention_reading
 
     nb = execute("04_cohort_retention.ipynb", tmp_path, sample_dir, team="cs_smb", lang=lang)
     assert images(nb) >= 5  # heatmaps, curves, survival, LTV
     shown = texts(nb, "text/markdown") + texts(nb, "text/plain") + texts(nb, "stream") + texts(nb, "text/html")
     reading = retention_reading(cohort_retention(sample_dataset, team="cs_smb"), lang)
     assert reading.splitlines()[0][:40] in shown  # the plain-language reading comes from the data
+    # the mid-life sample: the accounts already paying when the data starts are counted, not a cohort
+    left_out = already_paying_text(cohort_retention(sample_dataset, team="cs_smb"), lang)
+    assert left_out and left_out in shown
 
 
 @pytest.mark.notebooks

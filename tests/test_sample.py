@@ -13,8 +13,11 @@ import pytest
 import yaml
 
 from cskit.sample import DEFAULT_START, SAMPLE_COLUMNS, SAMPLE_TEAMS, generate_sample, write_sample
+from cskit.sample.params import SEGMENT_SHARE, SEGMENTS
 
 SMALL = dict(accounts=300, months=36, seed=7)
+#: The start-from-zero shape: the service launches in the data's first month.
+LAUNCH = dict(SMALL, history_months=0)
 
 ENUMS = {
     ("teams", "role"): {"cs", "inside_sales", "field_sales", "support", "marketing"},
@@ -63,6 +66,11 @@ MONTH_COLUMNS = {"mrr": ["month"], "usage": ["month"], "costs": ["month"]}
 @pytest.fixture(scope="module")
 def small() -> dict[str, pd.DataFrame]:
     return generate_sample(**SMALL)
+
+
+@pytest.fixture(scope="module")
+def launch() -> dict[str, pd.DataFrame]:
+    return generate_sample(**LAUNCH)
 
 
 @pytest.fixture(scope="module")
@@ -180,10 +188,15 @@ def test_referential_integrity(small):
     assert set(small["onboarding"].account_id) == accounts
 
 
-def test_dates_are_iso_and_inside_the_period(small):
+def _first_and_last_day(months: list[str]) -> tuple[str, str]:
+    return f"{months[0]}-01", str((np.datetime64(months[-1], "M") + 1).astype("datetime64[D]") - 1)
+
+
+def test_dates_are_iso_and_inside_the_period(launch):
+    """A company that launches in the data's first month has every date inside the data."""
+    small = launch
     months = _period_months(DEFAULT_START, SMALL["months"])
-    first = f"{months[0]}-01"
-    last = str((np.datetime64(months[-1], "M") + 1).astype("datetime64[D]") - 1)
+    first, last = _first_and_last_day(months)
     for name, cols in DATE_COLUMNS.items():
         for col in cols:
             s = small[name][col].dropna()
@@ -199,14 +212,51 @@ def test_dates_are_iso_and_inside_the_period(small):
             assert set(small[name][col]) <= set(months), (name, col)
 
 
+def test_an_export_holds_the_window_only_and_the_customers_of_its_time(small):
+    """History before the window: rows dated in the window, accounts signed up to its end."""
+    months = _period_months(DEFAULT_START, SMALL["months"])
+    first, last = _first_and_last_day(months)
+    inside = {"opportunities": ["close_date"], "activities": ["date"], "surveys": ["date"]}
+    for name, cols in {**inside, **DATE_COLUMNS}.items():
+        for col in cols:
+            s = small[name][col].dropna()
+            assert s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all(), (name, col)
+            assert (s <= last).all(), (name, col)
+            if name in inside and col in inside[name]:
+                assert (s >= first).all(), (name, col)
+    assert small["tickets"].opened_at.between(first, last + "T23:59:59").all()
+    for name, cols in MONTH_COLUMNS.items():
+        for col in cols:
+            assert set(small[name][col]) <= set(months), (name, col)
+    # leads are created in the window, unless a kept activity works an older one
+    leads = small["leads"]
+    older = leads[leads.created_date < first]
+    assert set(older.lead_id) <= set(small["activities"].lead_id.dropna())
+    assert len(older) < 0.05 * len(leads)
+    # the customers signed before the window are there, those gone for good before it are not
+    accounts = small["accounts"]
+    assert (accounts.contract_start < first).mean() > 0.2
+    seen = set(small["mrr"].account_id)
+    for name in ("opportunities", "activities", "tickets", "surveys"):
+        seen |= set(small[name].account_id.dropna())
+    assert (accounts.account_id.isin(seen) | (accounts.contract_start >= first)).all()
+
+
 @pytest.mark.parametrize("months,start", [(36, DEFAULT_START), (12, "2025-04"), (1, "2024-01")])
-def test_months_span_exactly_the_requested_period(months, start):
-    t = generate_sample(accounts=300, months=months, seed=3, start=start)
+@pytest.mark.parametrize("history", [0, 24])
+def test_months_span_exactly_the_requested_period(months, start, history):
+    t = generate_sample(accounts=300, months=months, seed=3, start=start, history_months=history)
     expected = _period_months(start, months)
     assert sorted(t["costs"].month.unique()) == expected
     assert set(t["mrr"].month) <= set(expected)
     assert t["mrr"].month.min() == expected[0] and t["mrr"].month.max() == expected[-1]
-    assert t["accounts"].contract_start.str[:7].between(expected[0], expected[-1]).all()
+    signed = t["accounts"].contract_start.str[:7]
+    assert (signed <= expected[-1]).all()
+    if history:
+        launched = str(np.datetime64(start, "M") - history)
+        assert signed.min() < expected[0] and (signed >= launched).all()
+    else:
+        assert (signed >= expected[0]).all()
 
 
 def test_default_period_ends_2026_10(default):
@@ -269,7 +319,14 @@ def test_default_sample_segments_look_realistic(default, movements):
 
 
 def test_every_first_paid_month_has_a_won_new_opportunity(default):
+    """Accounts that start paying after the window's first month have their won deal in it.
+
+    (Older customers' deals, and some of those starting in the first month, closed before it.)
+    """
+    signed = default["accounts"].set_index("account_id").contract_start
     first = default["mrr"].groupby("account_id").month.min()
+    first = first[(signed.reindex(first.index) >= f"{DEFAULT_START}-01") & (first > DEFAULT_START)]
+    assert len(first) > 900
     won = default["opportunities"].query("type == 'new' and stage == 'won'")
     won_close = won.groupby("account_id").close_date.min()
     close = pd.to_datetime(won_close.reindex(first.index))
@@ -285,6 +342,31 @@ def test_default_new_business_win_rate_is_about_a_third(default):
     closed = o[(o.type == "new") & (o.stage != "open")]
     assert 0.25 <= (closed.stage == "won").mean() <= 0.40
     assert (o.stage == "open").any()
+
+
+def test_the_default_window_opens_on_a_company_in_mid_life(default):
+    """Hundreds of accounts pay in the first month, nearly all signed before it."""
+    mrr, accounts = default["mrr"], default["accounts"].set_index("account_id")
+    base = mrr.loc[mrr.month == DEFAULT_START, "account_id"]
+    signed = accounts.contract_start.reindex(base)
+    assert 400 <= len(base) <= 800
+    assert (signed < f"{DEFAULT_START}-01").mean() > 0.9
+    assert signed.min() < "2020-01-01"  # four years of history: some signed in the first year
+    # the customers signed over the whole life keep the segment mix of params.py
+    mix = accounts.segment.value_counts(normalize=True)
+    for segment, share in zip(SEGMENTS, SEGMENT_SHARE):
+        assert abs(mix[segment] - share) < 0.04, segment
+    # the base grows: more paying accounts and MRR at the end than at the start
+    per_month = mrr.groupby("month").agg(accounts=("account_id", "size"), mrr=("mrr", "sum"))
+    assert per_month.accounts.iloc[-1] > 1.3 * per_month.accounts.iloc[0]
+    assert per_month.mrr.iloc[-1] > 1.5 * per_month.mrr.iloc[0]
+
+
+def test_without_history_the_company_launches_in_the_first_month(launch):
+    mrr, accounts = launch["mrr"], launch["accounts"].set_index("account_id")
+    base = mrr.loc[mrr.month == DEFAULT_START, "account_id"]
+    assert 0 < len(base) < 30
+    assert (accounts.contract_start.reindex(base) >= f"{DEFAULT_START}-01").all()
 
 
 def test_accounts_about_to_churn_use_less_and_score_lower(default, movements):
@@ -320,3 +402,5 @@ def test_bad_arguments_are_rejected():
         generate_sample(accounts=10, months=0)
     with pytest.raises(ValueError):
         generate_sample(accounts=10, start="November 2023")
+    with pytest.raises(ValueError):
+        generate_sample(accounts=10, history_months=-1)

@@ -11,8 +11,15 @@ Definitions
 cohort
     The month (or calendar quarter, with ``period="quarter"``) of an account's first
     MRR > 0. Accounts without any paid month belong to no cohort. Accounts already
-    paying in the data's first month are all in that first cohort (their true start
-    is before the data).
+    paying in the data's first month started before the data (left-censored): their
+    cohort and age are unknown, so they are in no cohort, no retention or LTV cell,
+    no pooled curve and no survival curve; each result counts them in
+    ``attrs["already_paying"]`` and the readings say so. Only when ``accounts`` has a
+    ``contract_start`` inside the first month (a company that launches then) does
+    such an account belong to the first cohort. An account whose ``contract_start``
+    lies before the data but that first pays later (it came back) is counted from
+    that month. (Survival with late entry for the accounts started before the data
+    is issue #16.)
 age
     Whole periods since the account's own first paid month: age 0 is the first paid
     month, age k is k months (``period="month"``) or 3k months (``period="quarter"``)
@@ -44,7 +51,8 @@ Modules
 :mod:`.survival`
     :class:`KaplanMeier`, :func:`lifetimes`, :func:`survival_curve`, :func:`median_lifetime`.
 :mod:`.reading`
-    :func:`retention_reading` and :func:`survival_reading`, the written readings.
+    :func:`retention_reading` and :func:`survival_reading`, the written readings, and
+    :func:`already_paying_text`, the sentence on the accounts started before the data.
 :mod:`.tables`
     The results as tables for people (:func:`retention_table`, :func:`lifetimes_table`,
     :func:`survival_table`, :func:`mrr_table`), display names of split groups
@@ -58,7 +66,7 @@ from __future__ import annotations
 
 from .aged import NO_VALUE, PERIODS, SPLITS, TIDY_COLUMNS, available_splits
 from .reading import (FLAT_LOSS_PER_MONTH, METRIC_KEYS, MIN_COHORT_FOR_RANKING, PERIOD_KEYS, READING_HORIZON_MONTHS,
-                      retention_reading, survival_reading)
+                      already_paying_text, retention_reading, survival_reading)
 from .records import FORMATS, RECORD_COLUMNS, cohort_records, format_records
 from .retention import METRICS, POOLING, cohort_ltv, cohort_retention, combine_splits, period_of, pooled_curve, retention_matrix
 from .survival import CURVE_COLUMNS, LIFETIME_COLUMNS, KaplanMeier, lifetimes, median_lifetime, survival_curve
@@ -68,7 +76,7 @@ from .tables import (SPLIT_KEYS, data_view, lifetimes_table, mrr_table, percent,
 __all__ = [
     "CURVE_COLUMNS", "FLAT_LOSS_PER_MONTH", "FORMATS", "LIFETIME_COLUMNS", "METRICS", "MIN_COHORT_FOR_RANKING",
     "NO_VALUE", "PERIODS", "POOLING", "READING_HORIZON_MONTHS", "RECORD_COLUMNS", "SPLITS", "TIDY_COLUMNS",
-    "KaplanMeier", "available_splits", "cohort_ltv", "cohort_records", "cohort_retention", "combine_splits",
+    "KaplanMeier", "already_paying_text", "available_splits", "cohort_ltv", "cohort_records", "cohort_retention", "combine_splits",
     "format_records", "lifetimes", "median_lifetime", "period_of", "pooled_curve", "retention_matrix",
     "retention_reading", "survival_curve", "survival_reading", "PERIOD_KEYS", "METRIC_KEYS", "SPLIT_KEYS",
     "data_view", "lifetimes_table", "mrr_table", "percent", "retention_table", "split_label", "survival_table",

@@ -70,14 +70,19 @@ def months_up_to(dataset: Dataset, as_of) -> pd.PeriodIndex:
 
 @dataclass(frozen=True)
 class Aged:
-    """A team's paying accounts, each row shifted to start at its first paid month."""
+    """A team's paying accounts, each row shifted to start at its first paid month.
 
-    account_ids: pd.Index  # accounts with a paid month, in accounts order
+    Accounts already paying before the data (:func:`started_before_data`) are not rows:
+    ``already_paying`` counts them.
+    """
+
+    account_ids: pd.Index  # accounts with a paid month that started in the data, in accounts order
     first: np.ndarray  # (n,) position of the first paid month on ``months``
     aged: np.ndarray  # (n, T) MRR at monthly age j; NaN after the last month
     months: pd.PeriodIndex  # the months used (up to as_of)
     split_codes: np.ndarray  # (n,) position in split_labels (zeros without a split)
     split_labels: list[str]
+    already_paying: int = 0  # accounts left out: paying in the first month, started before it
 
     @property
     def n_months(self) -> int:
@@ -109,14 +114,46 @@ def cohort_label(key: int, step: int) -> str:
     return f"{1970 + key // 4:04d}-Q{key % 4 + 1}"
 
 
+def started_before_data(accounts: pd.DataFrame, paying_first_month: np.ndarray, first_month: pd.Period) -> np.ndarray:
+    """Which accounts started before the data: paying in its first month, not signed in it.
+
+    An account paying in the data's first month may have started years before; its
+    cohort is unknown (left-censored), so it is in no cohort. It counts as started in
+    the first month only when ``contract_start`` says so (a date inside that month, as
+    for a company that launches then); without a ``contract_start`` it is left out.
+
+    Parameters
+    ----------
+    accounts : DataFrame
+        Rows of ``accounts`` (``contract_start`` optional).
+    paying_first_month : ndarray of bool
+        Per row of ``accounts``: MRR > 0 in the data's first month.
+    first_month : Period
+        The data's first month.
+
+    Examples
+    --------
+    >>> accounts = pd.DataFrame({"contract_start": pd.to_datetime(["2020-05-01", "2024-01-10", None])})
+    >>> started_before_data(accounts, np.array([True, True, True]), pd.Period("2024-01", "M")).tolist()
+    [True, False, True]
+    """
+    if "contract_start" not in accounts:
+        return paying_first_month.copy()
+    signed = pd.to_datetime(accounts["contract_start"], errors="coerce").dt.to_period("M")
+    signed_in_first = (signed == first_month).fillna(False).to_numpy(dtype=bool)
+    return paying_first_month & ~signed_in_first
+
+
 def aged_matrix(dataset: Dataset, team: str, split: str | None, as_of) -> Aged:
-    """The paying accounts of ``team`` up to ``as_of``, aged, with their split group."""
+    """The paying accounts of ``team`` up to ``as_of`` that started in the data, aged, with their split group."""
     months = months_up_to(dataset, as_of)
     mask = dataset.account_mask(team)
-    team_ids = pd.Index(dataset["accounts"]["account_id"][mask])
+    team_accounts = dataset["accounts"][mask]
+    team_ids = pd.Index(team_accounts["account_id"])
     mrr = dataset.mrr_by_account[mask, :len(months)]  # the months up to as_of are a prefix
     paying = mrr > 0
-    has = paying.any(axis=1)
+    before = started_before_data(team_accounts, paying[:, 0], months[0])
+    has = paying.any(axis=1) & ~before
     mrr, paying = mrr[has], paying[has]
     ids = team_ids[has]
     first = paying.argmax(axis=1)
@@ -132,7 +169,7 @@ def aged_matrix(dataset: Dataset, team: str, split: str | None, as_of) -> Aged:
         values = values.astype(object).where(values.notna(), NO_VALUE).astype(str)
         codes, uniques = pd.factorize(values, sort=True)
         labels = [str(u) for u in uniques] or [""]
-    return Aged(ids, first, aged, months, np.asarray(codes, dtype=np.int64), labels)
+    return Aged(ids, first, aged, months, np.asarray(codes, dtype=np.int64), labels, int(before.sum()))
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,35 @@ def _count(n: int, key: str, key1: str, lang: str) -> str:
     return t(key1, lang) if n == 1 else t(key, lang, n=f"{n:,}")
 
 
+def already_paying_text(result: pd.DataFrame, lang: str | None = None) -> str:
+    """The sentence on the accounts left out of every cohort, or ``""`` if there are none.
+
+    Accounts already paying in the data's first month started before the data, so they
+    are in no cohort (:mod:`cskit.cohorts`); every cohort result counts them in
+    ``attrs["already_paying"]``.
+
+    Examples
+    --------
+    >>> result = pd.DataFrame()
+    >>> result.attrs["already_paying"] = 1250
+    >>> already_paying_text(result, "en")
+    '1,250 accounts were already paying when the data starts; their start is before the data, so they are not in any cohort.'
+    >>> result.attrs["already_paying"] = 0
+    >>> already_paying_text(result, "ja")
+    ''
+    """
+    lang = check_lang(lang)
+    n = int(result.attrs.get("already_paying", 0))
+    if n == 0:
+        return ""
+    return _count(n, "cohort.already_paying", "cohort.already_paying1", lang)
+
+
+def _already_paying_lines(result: pd.DataFrame, lang: str) -> list[str]:
+    text = already_paying_text(result, lang)
+    return [text] if text else []
+
+
 def _age_text(age: float, period: str, lang: str) -> str:
     """A duration: ``12か月`` / ``12 months`` (``未到達`` / ``not reached`` for inf)."""
     if not np.isfinite(age):
@@ -150,15 +179,16 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
     - Across 1 cohort (4 accounts), logo retention (share of accounts still paying) after 2 months is 50%.
     """
     lang = check_lang(lang)
+    left_out = _already_paying_lines(tidy, lang)
     if tidy.empty or tidy["value"].notna().sum() == 0:
-        return "- " + t("cohort.no_data", lang)
+        return "\n".join("- " + line for line in [t("cohort.no_data", lang), *left_out])
     metric = tidy.attrs.get("metric", "logo")
     period = period_of(tidy)
     whole = combine_splits(tidy) if "split" in tidy else tidy
     curve = pooled_curve(whole)
     horizon = _horizon(curve, period)
     if horizon == 0:
-        return "- " + t("cohort.too_short", lang)
+        return "\n".join("- " + line for line in [t("cohort.too_short", lang), *left_out])
     at = curve.set_index("age").loc[horizon]
     age_text = _age_text(horizon, period, lang)
     cohorts = _count(int(at["cohorts"]), "cohort.count.cohorts", "cohort.count.cohort1", lang)
@@ -170,6 +200,7 @@ def retention_reading(tidy: pd.DataFrame, lang: str | None = None) -> str:
     lines = [overall, *_cohort_comparison(whole, horizon, age_text, lang), *_shape(whole, period, lang)]
     lines += _early_loss(curve.set_index("age")["value"], metric, horizon, period, lang)
     lines += _split_comparison(tidy, horizon, age_text, lang)
+    lines += left_out
     return "\n".join("- " + line for line in lines)
 
 
@@ -270,14 +301,16 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
     - 2 accounts were still paying in the last month; they are censored, not counted as churned.
     """
     lang = check_lang(lang)
+    left_out = _already_paying_lines(curve, lang)
     if curve.empty:
-        return "- " + t("cohort.no_data", lang)
+        return "\n".join("- " + line for line in [t("cohort.no_data", lang), *left_out])
     if "split" in curve:
         medians = median_lifetime(curve)
         split = curve.attrs.get("split") or "segment"
         values = t("cohort.list_sep", lang).join(f"{split_label(split, group, lang)} {_age_text(m, 'month', lang)}"
                                                  for group, m in medians.items())
-        return "- " + t("cohort.survival.split", lang, split=t(SPLIT_KEYS[split], lang), values=values)
+        lines = [t("cohort.survival.split", lang, split=t(SPLIT_KEYS[split], lang), values=values), *left_out]
+        return "\n".join("- " + line for line in lines)
     lines = []
     median = median_lifetime(curve)
     if np.isfinite(median):
@@ -294,4 +327,5 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
     censored = int(curve["censored"].sum())
     lines.append(t("cohort.survival.censored1", lang) if censored == 1
                  else t("cohort.survival.censored", lang, censored=f"{censored:,}"))
+    lines += left_out
     return "\n".join("- " + line for line in lines)

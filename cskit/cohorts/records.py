@@ -38,7 +38,9 @@ def cohort_records(
     Returns
     -------
     DataFrame
-        ``cohort, age, cohort_size, value`` (value a fraction), censored cells left out.
+        ``cohort, age, cohort_size, value`` (value a fraction), censored cells left out;
+        ``attrs`` as in :func:`~cskit.cohorts.cohort_retention` (``already_paying``: the
+        accounts started before the data, in no cohort).
 
     Examples
     --------

@@ -63,7 +63,9 @@ def cohort_retention(
         cell lies after the last month), ``base`` (the denominator: cohort_size for
         logo, the cohort's MRR at age 0 in money for revenue) and, with ``split``,
         ``split``. ``attrs`` holds ``metric``, ``period``, ``team``, ``split``,
-        ``as_of`` and ``kind="retention"``.
+        ``as_of``, ``kind="retention"`` and ``already_paying``: the accounts left
+        out because they were already paying in the data's first month (their
+        start is before the data; see :mod:`cskit.cohorts`).
 
     Raises
     ------
@@ -83,6 +85,15 @@ def cohort_retention(
     15  2024-03    3            1    1.0   1.0
     16  2024-03    4            1    NaN   1.0
     17  2024-03    5            1    NaN   1.0
+
+    Without ``contract_start``, A and B, paying in the data's first month, may have
+    started long before it: they are in no cohort, and ``attrs`` counts them:
+
+    >>> from cskit.io import load_dataset
+    >>> unknown = load_dataset({"accounts": data["accounts"].drop(columns="contract_start"), "mrr": data["mrr"]})
+    >>> kept = cohort_retention(unknown)
+    >>> kept.groupby("cohort")["cohort_size"].first().to_dict(), kept.attrs["already_paying"]
+    ({'2024-02': 2, '2024-03': 1}, 2)
     """
     check_choice("metric", metric, METRICS)
     check_choice("period", period, tuple(PERIODS))
@@ -90,7 +101,7 @@ def cohort_retention(
     step = PERIODS[period]
     aged = aged_matrix(dataset, team, split, as_of)
     attrs = {"kind": "retention", "metric": metric, "period": period, "team": team, "split": split,
-             "as_of": str(aged.months[-1])}
+             "as_of": str(aged.months[-1]), "already_paying": aged.already_paying}
     if not len(aged.account_ids):
         return empty_frame(split, attrs)
     grid = cohort_grid(aged, step)
@@ -304,7 +315,7 @@ def cohort_ltv(
     step = PERIODS[period]
     aged = aged_matrix(dataset, team, split, as_of)
     attrs = {"kind": "ltv", "metric": "ltv", "period": period, "team": team, "split": split,
-             "as_of": str(aged.months[-1]), "currency": dataset.currency}
+             "as_of": str(aged.months[-1]), "currency": dataset.currency, "already_paying": aged.already_paying}
     if not len(aged.account_ids):
         return empty_frame(split, attrs)
     grid = cohort_grid(aged, step)

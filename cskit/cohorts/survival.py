@@ -148,7 +148,8 @@ def lifetimes(dataset: Dataset, team: str = "all", split: str | None = None, as_
     """
     check_split(dataset, split)
     aged = aged_matrix(dataset, team, split, as_of)
-    attrs = {"kind": "lifetimes", "team": team, "split": split, "as_of": str(aged.months[-1])}
+    attrs = {"kind": "lifetimes", "team": team, "split": split, "as_of": str(aged.months[-1]),
+             "already_paying": aged.already_paying}
     if not len(aged.account_ids):
         return empty_frame(split, attrs, LIFETIME_COLUMNS)
     stopped = aged.aged == 0  # NaN (after the data) is not a stop
@@ -191,7 +192,9 @@ def survival_curve(
         churns at that age), ``censored`` (accounts whose data ends at that age),
         ``survival`` (share still paying without a break, 0-1), ``lower`` and
         ``upper`` (the band), and ``split`` when split. ``attrs`` holds ``median``:
-        the median lifetime in months (``inf`` if not reached; a dict per split).
+        the median lifetime in months (``inf`` if not reached; a dict per split),
+        and ``already_paying``, the accounts left out because their start is before
+        the data (as in :func:`cohort_retention`).
 
     Examples
     --------
@@ -211,7 +214,8 @@ def survival_curve(
     """
     check_fraction("alpha", alpha, high=0.5)
     frame = lifetimes(dataset, team, split, as_of)
-    attrs = {"kind": "survival", "team": team, "split": split, "as_of": frame.attrs.get("as_of"), "alpha": alpha}
+    attrs = {"kind": "survival", "team": team, "split": split, "as_of": frame.attrs.get("as_of"), "alpha": alpha,
+             "already_paying": frame.attrs.get("already_paying", 0)}
     if frame.empty:
         out = empty_frame(split, attrs, CURVE_COLUMNS)
         out.attrs["median"] = {} if split else math.inf

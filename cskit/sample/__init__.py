@@ -1,8 +1,13 @@
 """Deterministic synthetic sample data for Customer Success and Sales KPIs.
 
-The sample describes one fictitious Japanese B2B SaaS company that launches
-its service in the first month of the data period (2023-11 by default) and
-sells seat-based subscriptions in JPY to three segments:
+The sample describes one fictitious Japanese B2B SaaS company in mid-life: it
+launched its service ``history_months`` months (48 by default, about four
+years) before the data period (2023-11 to 2026-10 by default), so the period's
+first month already has several hundred paying accounts that signed before it,
+as in a real CRM export. The generator simulates that history too but writes
+only what an export of the period holds (:mod:`.window`); ``history_months=0``
+launches the company in the period's first month instead. It sells seat-based
+subscriptions in JPY to three segments:
 
 ===========  ============  =======================  ==========================
 segment      touch model   list price per seat      typical MRR per account
@@ -35,12 +40,13 @@ family of tables:
 module         what it draws
 =============  ==================================================================
 ``params``     the model parameters (segments, prices, hazards, seasonality ...)
-``calendar``   the period's days, dates, timestamps and business days
+``calendar``   the simulated months' days, dates, timestamps and business days
 ``accounts``   teams, reps and accounts (``names``: the company names)
 ``revenue``    the MRR simulation and the ``mrr`` table
 ``service``    usage, onboarding, tickets and surveys
 ``sales``      opportunities, leads and activities
 ``costs``      sales and marketing costs
+``window``     what an export of the data period holds: :func:`~.window.cut_to_window`
 ``generate``   the steps in their fixed order: :func:`generate_sample`
 ``write``      the CSV files and ``dataset.yml``: :func:`write_sample`
 =============  ==================================================================

@@ -15,7 +15,7 @@ __all__ = ["costs_table"]
 def costs_table(w: World) -> pa.Table:
     """The ``costs`` table: one row per month and team of :data:`~.params.COST_TEAMS`.
 
-    Headcount grows from 70 % to 130 % of the roster over the period; marketing also
+    Headcount grows from 70 % to 130 % of the roster over the simulated life; marketing also
     pays :data:`~.params.COST_PER_LEAD` per lead created that month.
     """
     M, t_idx = w.m, w.t_idx

@@ -13,10 +13,11 @@ from .accounts import accounts_table, draw_accounts, teams_table
 from .arrays import SAMPLE_COLUMNS
 from .costs import costs_table
 from .names import company_names
-from .params import DEFAULT_START
+from .params import DEFAULT_HISTORY_MONTHS, DEFAULT_START
 from .revenue import mrr_table, simulate_revenue
 from .sales import funnel_tables, opportunities_table
 from .service import onboarding_table, surveys_table, tickets_table, usage_table
+from .window import cut_to_window
 from .world import SampleSpec, new_world
 
 __all__ = ["build", "generate_sample"]
@@ -24,6 +25,9 @@ __all__ = ["build", "generate_sample"]
 
 def build(spec: SampleSpec) -> dict[str, pa.Table]:
     """Every table of the sample as Arrow tables, in :data:`SAMPLE_COLUMNS` order.
+
+    The steps simulate the company's whole life; :func:`~.window.cut_to_window` then keeps
+    what an export of the data window holds.
 
     Examples
     --------
@@ -45,7 +49,7 @@ def build(spec: SampleSpec) -> dict[str, pa.Table]:
     tables["tickets"] = tickets_table(w)
     tables["surveys"] = surveys_table(w)
     tables["costs"] = costs_table(w)
-    return {name: tables[name] for name in SAMPLE_COLUMNS}
+    return cut_to_window({name: tables[name] for name in SAMPLE_COLUMNS}, spec)
 
 
 def generate_sample(
@@ -53,24 +57,35 @@ def generate_sample(
     months: int = 36,
     seed: int = 42,
     start: str = DEFAULT_START,
+    history_months: int = DEFAULT_HISTORY_MONTHS,
 ) -> dict[str, pd.DataFrame]:
     """Generate the synthetic CS and Sales sample as DataFrames.
 
     Parameters
     ----------
     accounts : int, default 2000
-        Number of customer accounts (companies that sign a contract during
-        the period). Prospects that never sign appear only as lost or open
-        opportunities and as leads.
+        Number of customer accounts that sign a contract in the company's whole
+        simulated life (the history months and the data period). Those that
+        churned for good before the period are not in the export, so the
+        ``accounts`` table lists fewer (about 1,500 by default). Prospects that
+        never sign appear only as lost or open opportunities and as leads.
     months : int, default 36
-        Length of the data period in calendar months.
+        Length of the data period (the export's window) in calendar months.
     seed : int, default 42
         Seed for ``numpy.random.default_rng``; the same arguments always give
         the same data.
     start : str, default "2023-11"
-        First month of the period, ``'YYYY-MM'``; the service launches in this
-        month, so there are no customers before it. The default 36 months run
+        First month of the data period, ``'YYYY-MM'``. The default 36 months run
         from 2023-11 to 2026-10.
+    history_months : int, default 48
+        Months the company has existed before ``start``: the service launches in
+        month ``start - history_months`` and the generator simulates those months
+        too, but writes only what an export of the period holds
+        (:mod:`cskit.sample.window`). With the default, about four years of
+        history, the period's first month already has several hundred paying
+        accounts whose ``contract_start`` lies before the period. ``0`` launches
+        the service in ``start``: no customers before it (the shape of cskit
+        0.x samples; the same seed gives the same bytes as then).
 
     Returns
     -------
@@ -81,13 +96,15 @@ def generate_sample(
         ``teams``
             :data:`~cskit.sample.SAMPLE_TEAMS`.
         ``accounts``
-            One row per customer: owning CS team, field-sales team, segment,
-            touch model, ``contract_start`` (first day of the first paid
-            month), industry and region.
+            One row per current customer: owning CS team, field-sales team,
+            segment, touch model, ``contract_start`` (first day of the first
+            paid month, before the period for the customers signed earlier),
+            industry and region.
         ``mrr``
             Monthly recurring revenue in JPY (int, > 0), one row per account
-            and paid month; months without revenue have no row. About 0.5 %
-            of accounts signed but were never billed and have no rows.
+            and paid month of the period; months without revenue have no row.
+            About 0.5 % of accounts signed but were never billed and have no
+            rows.
         ``opportunities``
             ``amount`` is the annual contract value in JPY (12 x MRR, or
             12 x the MRR added for upsell / cross-sell). New business is owned
@@ -133,6 +150,14 @@ def generate_sample(
     >>> t = generate_sample(accounts=200, months=12, seed=7)
     >>> int(t["mrr"]["mrr"].min()) > 0
     True
+
+    With history, the first month's paying accounts are mostly customers who signed
+    before it (here 84 of 87; the other 3 sign in that month):
+
+    >>> first = t["mrr"][t["mrr"]["month"] == "2023-11"]
+    >>> starts = t["accounts"].set_index("account_id")["contract_start"].reindex(first["account_id"])
+    >>> len(first), int((starts < "2023-11-01").sum())
+    (87, 84)
     """
-    tables = build(SampleSpec(accounts, months, seed, start))
+    tables = build(SampleSpec(accounts, months, seed, start, history_months))
     return {name: tbl.to_pandas() for name, tbl in tables.items()}

@@ -8,6 +8,10 @@ from __future__ import annotations
 #: First month of the default sample; 36 months from here end at 2026-10.
 DEFAULT_START = "2023-11"
 
+#: Months the company has existed before the data window by default: about four years,
+#: so the window opens on a grown customer base (hundreds of accounts signed years ago).
+DEFAULT_HISTORY_MONTHS = 48
+
 #: Months simulated after the period: "about to churn" needs a look ahead.
 HORIZON = 3
 

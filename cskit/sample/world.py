@@ -15,30 +15,47 @@ import numpy as np
 import pyarrow as pa
 
 from .calendar import Period, make_period, times_of_day
-from .params import DEFAULT_START, HORIZON
+from .params import DEFAULT_HISTORY_MONTHS, DEFAULT_START, HORIZON
 
 __all__ = ["SampleSpec", "Accounts", "Revenue", "Tickets", "World", "new_world"]
 
 
 @dataclass(frozen=True)
 class SampleSpec:
-    """The arguments of one sample: how many accounts and months, the seed, the first month.
+    """The arguments of one sample: how many accounts and months, the seed, the first month
+    of the data window and how many months the company existed before it.
+
+    The generator simulates the company's whole life, ``history_months`` before ``start``
+    and ``months`` from it; :mod:`.window` then keeps what an export taken at the end of
+    the window would hold.
 
     Examples
     --------
-    >>> SampleSpec(accounts=100, months=6).end
-    '2024-04'
+    >>> spec = SampleSpec(accounts=100, months=6, history_months=12)
+    >>> spec.end, spec.life_start, spec.life_months
+    ('2024-04', '2022-11', 18)
     """
 
     accounts: int = 2000
     months: int = 36
     seed: int = 42
     start: str = DEFAULT_START
+    history_months: int = DEFAULT_HISTORY_MONTHS
 
     @property
     def end(self) -> str:
-        """Last month of the period, ``'YYYY-MM'``."""
+        """Last month of the data window, ``'YYYY-MM'``."""
         return str(np.datetime64(self.start, "M") + (self.months - 1))
+
+    @property
+    def life_start(self) -> str:
+        """The company's first month (the service launches), ``'YYYY-MM'``."""
+        return str(np.datetime64(self.start, "M") - self.history_months)
+
+    @property
+    def life_months(self) -> int:
+        """Months simulated: the history and the data window."""
+        return int(self.history_months) + int(self.months)
 
 
 @dataclass
@@ -95,7 +112,11 @@ class Tickets:
 
 @dataclass
 class World:
-    """Everything the steps share; later steps fill the optional fields."""
+    """Everything the steps share; later steps fill the optional fields.
+
+    Days and months count from the company's first month (:attr:`SampleSpec.life_start`):
+    ``m`` is the number of simulated months, history included.
+    """
 
     spec: SampleSpec
     rng: np.random.Generator
@@ -116,7 +137,7 @@ class World:
 
     @property
     def last(self) -> int:
-        """Last day of the period (days from its first day)."""
+        """Last day of the simulated life (days from its first day)."""
         return self.per.last_day
 
     @property
@@ -131,15 +152,26 @@ def new_world(spec: SampleSpec) -> World:
     Raises
     ------
     ValueError
-        If ``accounts`` or ``months`` is below 1 or ``start`` is not ``'YYYY-MM'``.
+        If ``accounts`` or ``months`` is below 1, ``history_months`` below 0 or ``start``
+        is not ``'YYYY-MM'``.
 
     Examples
     --------
-    >>> new_world(SampleSpec(accounts=10, months=2, start="2024-01")).last
+    >>> new_world(SampleSpec(accounts=10, months=2, start="2024-01", history_months=0)).last
     59
+    >>> new_world(SampleSpec(accounts=10, months=2, start="2024-01", history_months=1)).m
+    3
     """
     if spec.accounts < 1:
         raise ValueError(f"accounts must be >= 1, got {spec.accounts}")
+    if spec.months < 1:
+        raise ValueError(f"months must be >= 1, got {spec.months}")
+    if spec.history_months < 0:
+        raise ValueError(f"history_months must be >= 0, got {spec.history_months}")
+    try:
+        life_start = spec.life_start
+    except ValueError as exc:
+        raise ValueError(f"start must be 'YYYY-MM', got {spec.start!r}") from exc
     rng = np.random.default_rng(spec.seed)
-    per = make_period(spec.start, spec.months)
-    return World(spec=spec, rng=rng, per=per, tod=times_of_day(), n=int(spec.accounts), m=int(spec.months))
+    per = make_period(life_start, spec.life_months)
+    return World(spec=spec, rng=rng, per=per, tod=times_of_day(), n=int(spec.accounts), m=spec.life_months)

@@ -59,6 +59,9 @@ def handles_errors(command: Callable) -> Callable:
             raise typer.Exit(130)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader stopped early (`cskit validate | head`): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+            raise typer.Exit(1)
         except Exception as exc:  # a bug: say so briefly; the traceback only on request
             if os.environ.get("CSKIT_DEBUG"):
                 raise

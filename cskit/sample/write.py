@@ -5,6 +5,7 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
@@ -59,11 +60,11 @@ def describe(spec: SampleSpec) -> str:
         *about,
         f"period_start: '{spec.start}'",
         f"period_end: '{spec.end}'",
+        # the day the export was taken: the last day of the data (cskit.io.config)
+        f"as_of: {pd.Period(spec.end, freq='M').end_time.strftime('%Y-%m-%d')}",
         "generator:",
         *generator,
-        "tables:",
     ]
-    lines += [f"  - {name}" for name in SAMPLE_COLUMNS]
     return "\n".join(lines) + "\n"
 
 

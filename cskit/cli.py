@@ -155,7 +155,10 @@ def validate(
     rows = sum(len(frame) for frame in dataset.tables.values())
     typer.echo(t("validate.ok", lang, path=dataset.path, tables=len(dataset.tables), rows=rows))
     for name in TABLES:
-        if dataset.has(name):
+        if name == "mrr" and dataset.has("subscriptions"):  # derived, not read: say from what and over which months
+            typer.echo(t("validate.table_derived", lang, table=name, rows=len(dataset[name]), source=dataset.sources[name],
+                         first=str(dataset.months[0]), last=str(dataset.months[-1])))
+        elif dataset.has(name):
             typer.echo(t("validate.table_line", lang, table=name, rows=len(dataset[name]), source=dataset.sources[name]))
         else:
             typer.echo(t("validate.table_absent", lang, table=name))

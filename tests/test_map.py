@@ -7,6 +7,7 @@ is no table. Every expected mapping is written out by hand.
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -234,7 +235,8 @@ def test_an_unreadable_file_is_named_and_the_rest_still_proposed(exports):
 def test_a_dataset_in_contract_form_needs_no_mapping(sample_dir):
     result = _map(sample_dir, "--lang", "en")
     assert result.exit_code == 0
-    assert yaml.safe_load(result.stdout) == {"currency": "JPY"}
+    # the sample's own dataset.yml gives currency and as_of; they are kept, and nothing needs mapping
+    assert yaml.safe_load(result.stdout) == {"currency": "JPY", "as_of": dt.date(2026, 10, 31)}
     assert "# accounts: by its file name: accounts.csv" in result.stdout.splitlines()
 
 
@@ -252,6 +254,15 @@ def test_a_subscriptions_export_stands_in_for_mrr():
     assert proposal.to_config()["columns"]["subscriptions"] == {
         "subscription_id": "契約ID", "account_id": "取引先ID", "start_date": "契約開始日", "end_date": "解約日",
         "amount": "請求額", "billing_period_months": "請求周期（月）"}
+
+
+@pytest.mark.parametrize("existing,shown", [({}, True), ({"as_of": "2026-10-31"}, False)])
+def test_a_subscriptions_proposal_asks_for_the_export_date(existing, shown):
+    # the window of subscriptions ends at as_of, which no header carries: the proposal asks for it
+    text = render_proposal(propose(_subscriptions("契約ID", "取引先ID", "開始日", "終了日", "金額", "請求周期（月）"), existing),
+                           "en", "export")
+    assert ("# as_of: YYYY-MM-DD  # write the day the data was exported" in text) is shown
+    assert yaml.safe_load(text).get("as_of") == existing.get("as_of")
 
 
 def test_a_monthly_amount_is_not_an_amount_per_billing_period():

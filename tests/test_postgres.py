@@ -170,3 +170,31 @@ def test_an_unreachable_server_is_said_plainly_with_exit_code_2(lang, words):
     assert words in result.stderr and "127.0.0.1" in result.stderr and "cskit:***@" in result.stderr
     assert "Traceback" not in result.output and SECRET not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_japanese_crm_export_with_subscriptions_reads_from_postgres_through_its_mapping(postgres_url, tmp_path):
+    # data/examples/crm_export_ja, its tables in PostgreSQL under the CRM's own table and column names
+    # (取引先, 契約 ...), read through a dataset.yml given with --config: the same dataset as the folder
+    import pandas as pd
+    import yaml
+
+    from test_example_export import EXAMPLE, FILES
+
+    tables = {"teams": "チーム", "accounts": "取引先", "subscriptions": "契約", "opportunities": "商談"}
+    frames = {}
+    for file, (table, _, skip) in FILES.items():
+        frame = pd.read_csv(EXAMPLE / file, encoding="cp932", dtype=str, keep_default_na=False, skiprows=skip)
+        frames[tables[table]] = frame.where(frame != "", None)
+    url = write_tables(fresh_schema(postgres_url), frames)
+    config = yaml.safe_load((EXAMPLE / "dataset.yml").read_text(encoding="utf-8"))
+    config["tables"] = {table: {"table": name} for table, name in tables.items()}
+    config_file = tmp_path / "crm.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+    from_server, from_folder = load_dataset(url, config=config_file), load_dataset(EXAMPLE)
+    assert sorted(from_server.tables) == sorted(from_folder.tables)
+    for name in from_folder.tables:
+        pd.testing.assert_frame_equal(from_server[name], from_folder[name], obj=name)
+    kpis = [runner.invoke(app, ["kpi", "--data", data, "--format", "csv", *extra])
+            for data, extra in ((url, ["--config", str(config_file)]), (str(EXAMPLE), []))]
+    assert kpis[0].exit_code == kpis[1].exit_code == 0 and kpis[0].stdout == kpis[1].stdout

@@ -115,7 +115,7 @@ class TableContext:
         """One problem per distinct bad value, listing the spreadsheet rows it is in."""
         bad = values[mask]
         for value, positions in bad.groupby(bad.astype(str), sort=False).groups.items():
-            self.add(code, spreadsheet_rows(positions), column, value=value, **params)
+            self.add(code, spreadsheet_rows(sorted(positions)), column, value=value, **params)  # listed in row order
 
 
 def spreadsheet_rows(positions: Iterable[int]) -> list[int]:

@@ -48,6 +48,9 @@ def _settings(proposal: Proposal, lang: str) -> list[str]:
         else:
             comment = t("map.comment.default_currency", lang)
         lines.append(_line(0, key, value, comment))
+    if "subscriptions" in proposal.tables and "as_of" not in proposal.settings:
+        # the window of a subscriptions table ends at as_of; the export's date is not in its headers
+        lines.append("# as_of: YYYY-MM-DD  # " + t("map.comment.as_of", lang))
     return lines
 
 

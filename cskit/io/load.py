@@ -127,7 +127,7 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
 
 def _at_as_of(problems: list[Problem], config: DatasetConfig) -> list[Problem]:
     """Problems about ``as_of`` pointed at its line in ``dataset.yml`` (the others unchanged)."""
-    return [config.problem(p.code, "as_of", p.severity, **p.params) if p.code.startswith("data.as_of") else p
+    return [config.problem(p.code, "as_of", p.severity, **p.params) if p.code in ("data.as_of_bad", "data.as_of_early") else p
             for p in problems]
 
 

@@ -133,7 +133,7 @@ def propose_dataset(folder: str | Path) -> tuple[Proposal, list[Problem]]:
     --------
     >>> proposal, problems = propose_dataset("data/sample")
     >>> proposal.complete, proposal.to_config(), problems
-    (True, {'currency': 'JPY'}, [])
+    (True, {'currency': 'JPY', 'as_of': datetime.date(2026, 10, 31)}, [])
     """
     folder = Path(folder)
     if not folder.is_dir():

@@ -124,8 +124,10 @@ def build_reports(
     data_print = fingerprint(data_dir)
     validated = time.perf_counter()
 
-    warnings = [t("report.notebook_missing", lang, notebook=number, stem=f"{number}_*.ipynb", folder=nb_dir)
-                for number in numbers if number not in available]
+    # what the loader normalised or did not read (an unknown header) is said on the index page and the terminal
+    warnings = [problem.render(lang) for problem in dataset.warnings]
+    warnings += [t("report.notebook_missing", lang, notebook=number, stem=f"{number}_*.ipynb", folder=nb_dir)
+                 for number in numbers if number not in available]
     scratch = Path(tempfile.mkdtemp(prefix="cskit-report-"))
     settings = ReportSettings(
         data_dir=str(data_dir), out_dir=str(out_dir), notebooks_dir=str(nb_dir), scratch=str(scratch),

@@ -85,7 +85,7 @@ BROKEN_CASES = [
     Case("missing_mrr_file", drop("mrr.csv"), "mrr.csv", "data.revenue_missing"),
     Case("missing_column", replace("mrr.csv", "account_id,month,mrr", "account_id,month,revenue"), "mrr.csv", "data.column_missing", column=None),
     Case("bad_month", replace("mrr.csv", "A1,2024-02,1200", "A1,2024-13,1200"), "mrr.csv", "data.bad_month", 3, "month"),
-    Case("month_as_date", replace("mrr.csv", "A2,2024-02,500", "A2,2024/02,500"), "mrr.csv", "data.bad_month", 4, "month"),
+    Case("month_as_date", replace("mrr.csv", "A2,2024-02,500", "A2,2024-02-01,500"), "mrr.csv", "data.bad_month", 4, "month"),
     Case("bad_date", replace("surveys.csv", "2024-02-03", "2024-02-30"), "surveys.csv", "data.bad_date", 2, "date"),
     Case("mixed_date_formats", replace("accounts.csv", "2024-02-01", "02/01/2024"), "accounts.csv", "data.bad_date", 3, "contract_start"),
     Case("excel_serial_date", replace("accounts.csv", "2024-01-10", "45301"), "accounts.csv", "data.excel_serial", 4, "contract_start"),
@@ -126,6 +126,9 @@ NORMALISED_CASES = [
     Case("fullwidth_digits", replace("mrr.csv", "A3,2024-03,9000", "A3,2024-03,９０００"), "mrr.csv", "data.normalised", 7, "mrr"),
     Case("trailing_spaces_in_id", replace("mrr.csv", "A2,2024-03,500", "A2  ,2024-03,500"), "mrr.csv", "data.normalised", 5, "account_id"),
     Case("fullwidth_date", replace("surveys.csv", "2024-02-03", "２０２４-０２-０３"), "surveys.csv", "data.normalised", 2, "date"),
+    # year-first dates with slashes, as Japanese CRMs write them
+    Case("slashed_date", replace("surveys.csv", "2024-02-03", "2024/2/3"), "surveys.csv", "data.normalised", 2, "date"),
+    Case("slashed_month", replace("mrr.csv", "A2,2024-02,500", "A2,2024/2,500"), "mrr.csv", "data.normalised", 4, "month"),
     Case("utf8_bom", lambda f: f.update({"accounts.csv": "\ufeff" + f["accounts.csv"]}), "accounts.csv", "data.encoding"),
     Case("shift_jis", lambda f: f.update({"teams.csv": f["teams.csv"].encode("cp932")}), "teams.csv", "data.encoding"),
 ]

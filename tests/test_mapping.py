@@ -223,7 +223,7 @@ def test_a_mapped_header_the_file_lacks_names_the_file_and_the_line(tmp_path):
 # Title blocks, sheets, header rows and file names
 # --------------------------------------------------------------------------- #
 def test_a_title_block_above_the_header_is_skipped_and_rows_keep_their_numbers(tmp_path):
-    folder = mapped_dataset(tmp_path, accounts=TITLE + ACCOUNTS_JA.replace("2024-02-01,retail", "2024/02/01,retail"))
+    folder = mapped_dataset(tmp_path, accounts=TITLE + ACCOUNTS_JA.replace("2024-02-01,retail", "2024-02-31,retail"))
     _, problems = inspect_dataset(folder)
     (problem,) = errors(problems)
     # title, date, blank line, header on row 4: A1 is row 5, A2 row 6

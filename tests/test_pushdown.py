@@ -97,7 +97,11 @@ def test_every_broken_case_is_reported_as_the_pandas_route_reports_it(tmp_path, 
         assert said and said <= problem_lines(duck.output)
 
 
-@pytest.mark.parametrize("case", [c for c in NORMALISED_CASES if c.name != "fullwidth_digits"], ids=lambda c: c.name)
+#: normalised by the pandas loader, refused by DuckDB in the mrr file it reads (on the safe side)
+REFUSED_HERE = ("fullwidth_digits", "slashed_month")
+
+
+@pytest.mark.parametrize("case", [c for c in NORMALISED_CASES if c.name not in REFUSED_HERE], ids=lambda c: c.name)
 def test_what_the_pandas_loader_normalises_loads_here_too(tmp_path, case):
     folder = write_case(tmp_path / case.name, case)
     duck, pandas_route = kpi_command(folder, "duckdb", "--format", "csv"), kpi_command(folder, "pandas", "--format", "csv")
@@ -107,6 +111,13 @@ def test_what_the_pandas_loader_normalises_loads_here_too(tmp_path, case):
     merged = ours.merge(theirs, on=["team", "month", "kpi"], suffixes=("_duckdb", "_pandas"))
     assert len(merged) == len(ours) > 0
     assert np.allclose(merged["value_duckdb"], merged["value_pandas"], equal_nan=True)
+
+
+def test_a_month_with_a_slash_is_refused_not_misread(tmp_path):
+    case = next(c for c in NORMALISED_CASES if c.name == "slashed_month")
+    result = kpi_command(write_case(tmp_path / "d", case), "duckdb")
+    assert result.exit_code == 2
+    assert "mrr.csv row 4, column month" in result.output and "2024/2" in result.output
 
 
 def test_full_width_digits_are_refused_not_misread(tmp_path):

@@ -275,12 +275,53 @@ def _parse_temporal(values: pd.Series, col: Column, ctx: TableContext) -> pd.Ser
                     count=int(fixed.sum()), what_key="norm.fullwidth", example=str(values[fixed[fixed].index[0]]))
         failed = values.notna() & parsed.isna()
     if failed.any():
+        parsed, failed = _parse_slashed(values, parsed, failed, parser, col, ctx)
+    if failed.any():
         serial = values[failed].map(_is_excel_serial).astype(bool)
         ctx.add_per_value(BAD_VALUE_KEYS[col.kind], failed & ~serial.reindex(values.index, fill_value=False), values, col.name)
         for position in serial[serial].index:
             ctx.add("data.excel_serial", spreadsheet_rows([position]), col.name, value=values[position],
                     date=excel_serial_date(values[position]))
     return parsed
+
+
+#: Year-first dates with slashes, as Japanese spreadsheets and CRMs write them (``2024/1/15``, ``2024/01``);
+#: the year comes first, so the order of day and month is never in doubt.
+SLASHED_PATTERN = re.compile(r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?((?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)")
+
+
+def slashed_to_iso(text: str) -> str | None:
+    """``2024/1/5`` as ``2024-01-05`` (``2024/1`` as ``2024-01``, a time kept), or None for other text.
+
+    Examples
+    --------
+    >>> slashed_to_iso("2024/1/5"), slashed_to_iso("2024/12"), slashed_to_iso("2024/1/5 9:30"), slashed_to_iso("1/5/2024")
+    ('2024-01-05', '2024-12', '2024-01-05 09:30', None)
+    """
+    match = SLASHED_PATTERN.fullmatch(str(text).strip())
+    if match is None:
+        return None
+    year, month, day, time = match.groups()
+    iso = f"{year}-{int(month):02d}" + ("" if day is None else f"-{int(day):02d}")
+    if time:
+        clock = time.strip(" T").split(":")
+        iso += " " + ":".join([f"{int(clock[0]):02d}", *clock[1:]])
+    return iso
+
+
+def _parse_slashed(values: pd.Series, parsed: pd.Series, failed: pd.Series, parser, col: Column,
+                   ctx: TableContext) -> tuple[pd.Series, pd.Series]:
+    """Cells still unread that are year-first dates with slashes: read them, with one warning."""
+    retry = values[failed].map(lambda v: slashed_to_iso(unicodedata.normalize("NFKC", v)) if isinstance(v, str) else None)
+    retry = retry[retry.notna()]
+    if len(retry):
+        reparsed = _parse_uniques(retry.astype(object), parser)
+        fixed = reparsed.notna()
+        if fixed.any():
+            parsed.loc[fixed[fixed].index] = reparsed[fixed]
+            ctx.add("data.normalised", spreadsheet_rows(fixed[fixed].index[:1]), col.name, severity="warning",
+                    count=int(fixed.sum()), what_key="norm.slashes", example=str(values[fixed[fixed].index[0]]))
+    return parsed, values.notna() & parsed.isna()
 
 
 def _is_excel_serial(value) -> bool:

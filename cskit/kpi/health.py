@@ -15,6 +15,8 @@ import pandas as pd
 from .matrix import MonthAxis, dense, safe_divide
 
 DEFAULT_WEIGHTS = {"usage": 0.4, "survey": 0.2, "tickets": 0.15, "mrr_trend": 0.25}
+#: The signals a health score can weigh, in the order they are computed and shown.
+SIGNALS = tuple(DEFAULT_WEIGHTS)
 
 
 @dataclass(frozen=True)

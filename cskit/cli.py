@@ -257,6 +257,50 @@ def cohort(
 
 @app.command()
 @handles_errors
+def health(
+    data: str = DataOption,
+    team: str = typer.Option("all", "--team", help="A team id, or 'all' for the company."),
+    month: Optional[str] = typer.Option(None, "--month", help="Month of the per-account view, YYYY-MM (default: the data's last)."),
+    health_file: Optional[Path] = typer.Option(None, "--health", help="health.yml with the profiles (default: the dataset's own, else today's weights)."),
+    backtest: bool = typer.Option(False, "--backtest", help="Judge past scores against churn within --horizon months instead."),
+    horizon: int = typer.Option(3, "--horizon", help="With --backtest: months ahead an outcome is looked for (>= 1)."),
+    contraction: float = typer.Option(0.3, "--contraction", help="With --backtest: an MRR fall of more than this share (0-1] counts like a churn."),
+    fmt: str = typer.Option("table", "--format", help="csv | json | table"),
+    config: Optional[Path] = ConfigOption,
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Health score of each account (score, band, each signal's share, change), or its backtest against churn."""
+    from .health import backtest as run_backtest
+    from .health import health_view, resolve_health
+    from .health import present
+    from .health.backtest import check_horizon
+    from .options import check_fraction, check_month, check_teams
+
+    check_choice("--format", fmt, ("csv", "json", "table"))
+    if backtest:
+        check_horizon("--horizon", horizon)
+        check_fraction("--contraction", contraction)
+    dataset = _load(data, config, lang)
+    check_teams("--team", team, list(dataset.teams["team"]))
+    profiles = resolve_health(health_file, data)
+    name = dataset.team_name(team, lang)
+    if backtest:
+        result = run_backtest(dataset, team=team, horizon=horizon, contraction=contraction, health=profiles)
+        text = {"csv": lambda: present.backtest_long(result).to_csv(index=False, lineterminator="\n"),
+                "json": lambda: present.backtest_json(result),
+                "table": lambda: present.render_backtest(result, lang, t("health.backtest_title", lang, team=name,
+                                                                             horizon=horizon))}[fmt]()
+    else:
+        chosen = check_month("--month", month, within=dataset.months) if month else dataset.months[-1]
+        view = health_view(dataset, team=team, month=chosen, health=profiles)
+        text = {"csv": lambda: present.view_csv(view), "json": lambda: present.view_json(view),
+                "table": lambda: present.render_view(view, lang, t("health.view_title", lang, team=name,
+                                                                   month=str(chosen)))}[fmt]()
+    sys.stdout.write(text)
+
+
+@app.command()
+@handles_errors
 def targets(
     data: str = DataOption,
     targets_file: Optional[Path] = typer.Option(None, "--targets", help="Targets file (.yml or .csv); default: targets.yml in the dataset."),

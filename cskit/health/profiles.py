@@ -228,9 +228,9 @@ class _HealthChecker(_Validator):
     def profile(self, name: str, key: str, node) -> HealthProfile | None:
         parts = {part: (path, value) for part, path, value in self.entries(node, key)
                  if self.known(part, path, PROFILE_KEYS, "config.unknown_key", "config.unknown_key_hint")}
+        when = self.rule(*parts["when"]) if "when" in parts else {}
         weights = self.weights(*parts["weights"]) if "weights" in parts else dict(DEFAULT_WEIGHTS)
         bands = self.bands(*parts["bands"]) if "bands" in parts else dict(DEFAULT_BANDS)
-        when = self.rule(*parts["when"]) if "when" in parts else {}
         if name == "default" and "when" in parts:
             self.add("health.default_when", parts["when"][0])
         return HealthProfile(name, weights, bands, when)

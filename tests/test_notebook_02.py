@@ -15,6 +15,7 @@ import pytest
 from conftest import REPO, outputs, run_notebook
 from cskit import notebook as nb
 from cskit.guide import answer_keys
+from cskit.i18n import MESSAGES
 from cskit.kpi.engine import account_health, compute_kpis
 from cskit.kpi.movements import MOVEMENTS
 from cskit.kpi.present import at_risk_table, kpi_summary_table, kpi_values_table
@@ -224,6 +225,8 @@ def test_notebook_02_runs_and_shows_the_teams_own_kpis(tmp_path, sample_dir, sam
     mrr = kpis[(kpis.team == team) & (kpis.kpi == "mrr") & (kpis.month == month)]["value"].iloc[0]
     assert format_value("mrr", mrr, lang) in page  # the headline table shows the engine's MRR
     assert "cskit-formula" in page and "63.2" not in page  # formulas from the registry; no give-away
+    # "Why your numbers differ from your billing tool": the conventions side by side, formatted
+    assert MESSAGES["conventions.header.why"][lang] in page and MESSAGES["conventions.cskit"][lang] in page
     # the exercises as questions with the answer behind a click; never "not answered yet" on a page
     assert page.count("cskit-exercise") == 2 and ("未回答" if lang == "ja" else "Not answered") not in page
     folds = re.sub(r'<section class="cskit-exercise".*?</section>', "", page, flags=re.S).count("<details")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .i18n import LANGS, pick, resolve_lang, t
-from .kpi.registry import format_value, get_kpi
+from .kpi.registry import convention_lines, format_value, get_kpi
 
 
 
@@ -236,12 +236,15 @@ class Formula:
 
 
 def explain_kpi(kpi_id: str, lang: str) -> None:
-    """Display a KPI's name, one-line definition and formula, all from the registry."""
+    """Display a KPI's name, one-line definition, formula and convention, all from the registry."""
     from IPython.display import Markdown, display
 
     kpi = get_kpi(kpi_id)
     display(Markdown(f"**{kpi.label(lang)}** (`{kpi.id}`): {pick(kpi.definition, lang)}"))
     display(Formula(kpi.latex))
+    lines = convention_lines(kpi_id, lang)
+    if lines:
+        display(Markdown("\n".join(f"- {line}" for line in lines)))
 
 
 # --------------------------------------------------------------------------- #
@@ -417,13 +420,20 @@ def show_role_kpis(kpis: pd.DataFrame, role: str | None, *, teams: list[str], la
     return shown
 
 
+def _conventions_html(kpi_id: str, lang: str) -> str:
+    """The KPI's convention and the alternatives in use as a list (empty without a convention)."""
+    lines = convention_lines(kpi_id, lang)
+    return f"<ul>{''.join(f'<li>{html.escape(line)}</li>' for line in lines)}</ul>" if lines else ""
+
+
 def _fold_html(family: str, kpi_ids: list[str], lang: str, table) -> str:
     """One family behind a ``<details>`` fold (no script): its lead, each KPI's definition and formula, the table."""
     kpi_parts = []
     for kpi_id in kpi_ids:
         kpi = get_kpi(kpi_id)
         kpi_parts.append(f"<p><strong>{html.escape(kpi.label(lang))}</strong> (<code>{html.escape(kpi.id)}</code>): "
-                         f"{html.escape(pick(kpi.definition, lang))}</p>{Formula(kpi.latex)._repr_html_()}")
+                         f"{html.escape(pick(kpi.definition, lang))}</p>{Formula(kpi.latex)._repr_html_()}"
+                         + _conventions_html(kpi_id, lang))
     summary = t("notebook.others.summary", lang, family=t(FAMILY_TITLE_KEYS[family], lang), count=len(kpi_ids))
     return (f'<details class="cskit-fold" style="margin: 0.4rem 0;">'
             f'<summary style="cursor: pointer; font-weight: 600;">{html.escape(summary)}</summary>'

@@ -74,6 +74,44 @@ REVENUE_INPUTS = (
 )
 
 
+def lifetime_value(arpa: np.ndarray, logo_churn: np.ndarray, gross_margin: float) -> np.ndarray:
+    """LTV per month: ARPA times the margin over the mean logo churn rate of the last 12 months.
+
+    The one place the registry's ``ltv`` formula is computed; with ``gross_margin=1`` it
+    gives the revenue LTV without margin that some billing tools show
+    (:mod:`cskit.kpi.conventions`).
+
+    Parameters
+    ----------
+    arpa : ndarray, shape (months,)
+        ARPA per month (money).
+    logo_churn : ndarray, shape (months,)
+        Logo churn rate per month (fractions; NaN where unknown).
+    gross_margin : float
+        Share of revenue kept (0-1).
+
+    Returns
+    -------
+    ndarray, shape (months,)
+        Money per customer; NaN until :data:`LTV_MIN_MONTHS` churn rates of the last
+        :data:`LTV_WINDOW` months are known, or when their mean is 0.
+
+    Examples
+    --------
+    >>> lifetime_value(np.array([100.0, 100.0, 100.0]), np.array([np.nan, 0.02, 0.04]), 1.0).tolist()
+    [nan, nan, nan]
+    >>> lifetime_value(np.full(4, 100.0), np.array([np.nan, 0.02, 0.04, 0.06]), 0.8).tolist()
+    [nan, nan, nan, 2000.0]
+    """
+    ltv = np.full(len(arpa), np.nan)
+    for m in range(len(arpa)):
+        window = logo_churn[max(0, m - LTV_WINDOW + 1): m + 1]
+        window = window[~np.isnan(window)]
+        if len(window) >= LTV_MIN_MONTHS:
+            ltv[m] = safe_divide(arpa[m] * gross_margin, window.mean())
+    return ltv
+
+
 def revenue_inputs(mrr: np.ndarray, members: np.ndarray) -> dict[str, np.ndarray]:
     """Monthly sums of each group of accounts that the revenue family needs.
 
@@ -158,7 +196,6 @@ def revenue_from_inputs(inputs: dict[str, np.ndarray], gross_margin: float) -> S
     >>> {key: kpis[key].tolist() for key in ("mrr", "churned_mrr", "nrr_1m", "quick_ratio")}
     {'mrr': [150.0, 120.0], 'churned_mrr': [nan, 50.0], 'nrr_1m': [nan, 0.8], 'quick_ratio': [nan, 0.4]}
     """
-    months = len(inputs["mrr"])
     total = inputs["mrr"].astype(float)
     customers = inputs["customers"].astype(float)
     prev_total = previous(total)
@@ -174,12 +211,7 @@ def revenue_from_inputs(inputs: dict[str, np.ndarray], gross_margin: float) -> S
     grr_12m = np.where(base > 0, safe_divide(inputs["capped_12m"], base), np.nan)
 
     arpa = safe_divide(total, customers)
-    ltv = np.full(months, np.nan)
-    for m in range(months):
-        window = logo_churn[max(0, m - LTV_WINDOW + 1): m + 1]
-        window = window[~np.isnan(window)]
-        if len(window) >= LTV_MIN_MONTHS:
-            ltv[m] = safe_divide(arpa[m] * gross_margin, window.mean())
+    ltv = lifetime_value(arpa, logo_churn, gross_margin)
 
     return {
         "mrr": total,
@@ -198,7 +230,9 @@ def revenue_from_inputs(inputs: dict[str, np.ndarray], gross_margin: float) -> S
         "nrr_1m": safe_divide(prev_total + exp_mrr - contr_mrr - churn_mrr, prev_total),
         "nrr_12m": nrr_12m,
         "grr_12m": grr_12m,
-        "quick_ratio": safe_divide(new_mrr + react_mrr + exp_mrr, contr_mrr + churn_mrr),
+        "net_mrr_churn_rate": safe_divide(churn_mrr + contr_mrr - exp_mrr - react_mrr, prev_total),
+        "quick_ratio": safe_divide(new_mrr + exp_mrr, contr_mrr + churn_mrr),
+        "quick_ratio_with_reactivation": safe_divide(new_mrr + react_mrr + exp_mrr, contr_mrr + churn_mrr),
         "ltv": ltv,
         "expansion_rate": safe_divide(inputs["expanded_customers"], prev_customers),
     }

@@ -30,6 +30,41 @@ DIRECTIONS = ("higher", "lower")
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another definition in use for the same KPI word (the registry's ``alternatives``).
+
+    Attributes
+    ----------
+    id : str
+        Stable id; :mod:`cskit.kpi.conventions` computes the alternative by it.
+    name, formula, note : dict
+        ``{"ja": ..., "en": ...}``: what it is called, how it is computed, and in one
+        sentence why its value differs from cskit's.
+    source : str or None
+        The tool that publishes this definition, or ``None`` when no vendor is named.
+    kpi : str or None
+        The registry id when the alternative is itself a KPI the engine computes.
+
+    Examples
+    --------
+    >>> alternative = get_kpi("logo_churn_rate").alternatives[0]
+    >>> alternative.id, alternative.source
+    ('logo_churn_with_new_customers', 'Stripe')
+    """
+
+    id: str
+    name: dict
+    formula: dict
+    note: dict
+    source: str | None = None
+    kpi: str | None = None
+
+    def label(self, lang: str | None = None) -> str:
+        """The alternative's name in ``lang``."""
+        return pick(self.name, lang)
+
+
+@dataclass(frozen=True)
 class Kpi:
     """One KPI as the registry defines it.
 
@@ -66,6 +101,11 @@ class Kpi:
         Months that must end after a month before its value is final: 0 for most KPIs,
         1 for those that count items by the month they were opened and their outcome
         later (a ticket's resolution); :mod:`cskit.kpi.latest` applies it.
+    convention : dict or None
+        ``{"ja": ..., "en": ...}``: which of the definitions in use the KPI follows
+        (every retention and efficiency KPI has one).
+    alternatives : tuple of Alternative
+        The best-known other definitions of the same word and why they differ.
 
     Examples
     --------
@@ -91,6 +131,8 @@ class Kpi:
     kgi: bool
     value_range: tuple[float, float] = _NON_NEGATIVE
     complete_after: int = 0
+    convention: dict | None = None
+    alternatives: tuple[Alternative, ...] = ()
 
     def label(self, lang: str | None = None) -> str:
         """Full name in ``lang``."""
@@ -118,6 +160,14 @@ def _value_range(entry: dict) -> tuple[float, float]:
     return (-math.inf if low is None else float(low), math.inf if high is None else float(high))
 
 
+def _alternative(kpi_id: str, raw: dict) -> Alternative:
+    for field in ("name", "formula", "note"):
+        if not isinstance(raw.get(field), dict) or set(raw[field]) != {"ja", "en"}:
+            raise ValueError(f"registry.yml, {kpi_id}, alternative {raw.get('id')}: {field} needs ja and en")
+    return Alternative(id=raw["id"], name=raw["name"], formula=raw["formula"], note=raw["note"],
+                       source=raw.get("source"), kpi=raw.get("kpi"))
+
+
 @lru_cache(maxsize=1)
 def _load() -> dict[str, Kpi]:
     raw = safe_load(files("cskit.kpi").joinpath("registry.yml").read_text(encoding="utf-8"))
@@ -143,6 +193,8 @@ def _load() -> dict[str, Kpi]:
             kgi=bool(entry.get("kgi", False)),
             value_range=_value_range(entry),
             complete_after=int(entry.get("complete_after", 0)),
+            convention=entry.get("convention"),
+            alternatives=tuple(_alternative(entry["id"], alt) for alt in entry.get("alternatives") or ()),
         )
     return registry
 
@@ -215,10 +267,48 @@ def kpi_frame(lang: str | None = None) -> pd.DataFrame:
             "direction": k.direction,
             "roles": ", ".join(k.roles),
             "parent": k.parent,
+            "convention": pick(k.convention, lang) if k.convention else "",
         }
         for k in _load().values()
     ]
     return pd.DataFrame(rows)
+
+
+def convention_lines(kpi_id: str, lang: str | None = None) -> list[str]:
+    """Sentences saying which convention a KPI follows and the alternatives in use, in ``lang``.
+
+    Shown under a KPI's definition wherever definitions are shown (the glossary,
+    :func:`cskit.notebook.explain_kpi`); empty for a KPI without a ``convention``.
+
+    Examples
+    --------
+    >>> lines = convention_lines("logo_churn_rate", "en")
+    >>> lines[0].startswith("Convention: The denominator is last month's"), "(Stripe)" in lines[1]
+    (True, True)
+    >>> convention_lines("mrr", "en")
+    []
+    """
+    kpi = get_kpi(kpi_id)
+    if not kpi.convention:
+        return []
+    lines = [t("conventions.convention", lang, convention=pick(kpi.convention, lang))]
+    for alternative in kpi.alternatives:
+        lines.append(t("conventions.alternative", lang, name=alternative_name(alternative, lang),
+                       formula=pick(alternative.formula, lang).rstrip("。."), note=pick(alternative.note, lang)))
+    return lines
+
+
+def alternative_name(alternative: Alternative, lang: str | None = None) -> str:
+    """An alternative's name in ``lang``, with the tool that publishes it when the registry names one.
+
+    Examples
+    --------
+    >>> alternative_name(get_kpi("ltv").alternatives[0], "en")
+    'LTV without gross margin (ChartMogul, Baremetrics)'
+    """
+    if alternative.source:
+        return t("conventions.with_source", lang, name=alternative.label(lang), source=alternative.source)
+    return alternative.label(lang)
 
 
 def kpis_for_role(role: str) -> list[Kpi]:

@@ -41,7 +41,8 @@ ABBREVIATIONS = frozenset("""
 
 #: Names of the sources' companies and people and of the tools the notebooks use.
 NAMES = ("The Model", "THE MODEL", "Salesforce", "SmartHR", "Netflix", "Zoom", "Slack", "Benioff", "Rudnitsky",
-         "JupyterLab", "Jupyter", "Python", "pandas", "DuckDB", "Excel", "Parquet", "cskit")
+         "JupyterLab", "Jupyter", "Python", "pandas", "DuckDB", "Excel", "Parquet", "cskit",
+         "ChartMogul", "Baremetrics", "Stripe")  # billing-metric tools whose conventions the registry names
 
 _JAPANESE = JAPANESE
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-._/'’&+][A-Za-z0-9]+)*")

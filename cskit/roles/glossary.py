@@ -4,7 +4,8 @@ The terms live in ``cskit/content/glossary.yml``, one entry per term with a Japa
 term, reading and definition and an English term and definition. A term that is a
 KPI stores only its ``kpi_id``: its definition (and, unless the entry names the term
 itself, its name) is read from the KPI registry (:mod:`cskit.kpi.registry`), so the
-registry stays the single place a KPI's meaning is written.
+registry stays the single place a KPI's meaning is written; the registry's convention
+and alternatives (:func:`cskit.kpi.registry.convention_lines`) follow the entry's note.
 
 :func:`glossary` returns the tidy table; the report's glossary page renders it
 (:func:`cskit.report.glossary_page.glossary_html`).
@@ -61,13 +62,15 @@ def _raw() -> tuple[dict, ...]:
 
 def _side(entry: dict, lang: str) -> dict:
     """One entry's text in ``lang``: the YAML's own, with a KPI's name and definition from the registry."""
-    from ..kpi.registry import get_kpi
+    from ..kpi.registry import convention_lines, get_kpi
 
     side = dict(entry[lang] or {})
     if entry["kpi_id"]:
         kpi = get_kpi(entry["kpi_id"])
         side.setdefault("term", kpi.label(lang))
         side["definition"] = kpi.definition[lang]
+        # the convention the KPI follows and the alternatives in use follow the entry's own note
+        side["note"] = " ".join(part for part in (side.get("note", ""), *convention_lines(kpi.id, lang)) if part)
     return {"term": side["term"], "reading": side.get("reading", "") if lang == "ja" else "",
             "definition": side["definition"], "note": side.get("note", "")}
 

@@ -228,6 +228,36 @@ def kpi(
 
 @app.command()
 @handles_errors
+def accounts(
+    data: str = DataOption,
+    team: str = typer.Option("all", "--team", help="A team id (a sales team: the accounts it won), or 'all' for the company."),
+    start: Optional[str] = typer.Option(None, "--from", help="First month, YYYY-MM (default: the data's first)."),
+    end: Optional[str] = typer.Option(None, "--to", help="Last month, YYYY-MM (default: the data's last)."),
+    fmt: str = typer.Option("table", "--format", help="csv | json | table"),
+    config: Optional[Path] = ConfigOption,
+    lang: Optional[str] = LangOption,
+) -> None:
+    """The per-account movement log: account_id, team, month, movement, mrr_before, mrr_after, change.
+
+    One row per account and month with a movement (new, reactivation, expansion, contraction,
+    churn); summed per team and month it gives the movement KPIs of `cskit kpi`.
+    """
+    from .kpi.movement_log import log_to_csv, log_to_json, movement_log
+    from .kpi.movement_tables import render_log
+
+    check_choice("--format", fmt, ("csv", "json", "table"))
+    dataset = _load(data, config, lang)
+    log = movement_log(dataset, team=team, start=start, end=end)
+    if fmt == "csv":
+        sys.stdout.write(log_to_csv(log))
+    elif fmt == "json":
+        sys.stdout.write(log_to_json(log))
+    else:
+        sys.stdout.write(render_log(log, dataset, team, lang))
+
+
+@app.command()
+@handles_errors
 def cohort(
     data: str = DataOption,
     team: str = typer.Option("all", "--team", help="A team id, or 'all' for the company."),

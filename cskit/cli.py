@@ -201,6 +201,10 @@ def kpi(
     engine: str = typer.Option("auto", "--engine",
                                help="auto | pandas | duckdb: duckdb checks and aggregates a large mrr file inside DuckDB "
                                     "(revenue KPIs only); auto picks it from 1 GB."),
+    by: Optional[str] = typer.Option(None, "--by",
+                                     help="Split the accounts (of the company, or of --team) by an accounts column: "
+                                          "segment | touch_model | industry | region | sales_team | owner | team. "
+                                          "The group is in the team column, the column's name in a by column."),
     config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
@@ -212,9 +216,15 @@ def kpi(
     check_choice("--format", fmt, ("csv", "json", "table"))
     check_choice("--engine", engine, ENGINES)
     run = run_kpis(data, teams=team, start=start, end=end, gross_margin=gross_margin, engine=engine,
-                   config=config)
+                   config=config, by=by)
     _echo_warnings(run.dataset.warnings, lang)
-    if run.not_computed:
+    if by is not None:
+        from .kpi.groups import group_names
+
+        typer.echo(t("accounts.by.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
+        if run.kpis.attrs.get("ungrouped"):
+            typer.echo(t("accounts.by.ungrouped", lang, column=by, count=run.kpis.attrs["ungrouped"]), err=True)
+    elif run.not_computed:
         typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
     kpis, dataset = run.kpis, run.dataset
     if fmt == "csv":
@@ -222,7 +232,8 @@ def kpi(
     elif fmt == "json":
         sys.stdout.write(to_json(kpis))
     else:
-        names = {name: dataset.team_name(name, lang) for name in ["all", *dataset.teams["team"]]}
+        names = ({name: dataset.team_name(name, lang) for name in ["all", *dataset.teams["team"]]} if by is None
+                 else group_names(dataset, by, kpis["team"].unique(), lang))
         sys.stdout.write(render_summary(kpis, names, lang, dataset.currency))
 
 

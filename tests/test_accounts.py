@@ -154,3 +154,101 @@ def test_cli_accounts_csv_json_and_table(tmp_path):
 def test_cli_accounts_bad_options_exit_2(tmp_path, args):
     result = CliRunner().invoke(app, ["accounts", "--data", _folder(tmp_path, EACH_KIND), "--lang", "en", *args])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+# --- KPIs by an account attribute ---------------------------------------------------------
+def _only(dataset, mask):
+    """A dataset with only the accounts in ``mask`` (and their rows of every account table), same months."""
+    from cskit.dataset import Dataset
+
+    ids = set(dataset["accounts"]["account_id"][mask])
+    tables = {}
+    for name, frame in dataset.tables.items():
+        if name == "accounts":
+            tables[name] = frame[mask].reset_index(drop=True)
+        elif "account_id" in frame:
+            tables[name] = frame[frame["account_id"].isin(ids)].reset_index(drop=True)
+        else:
+            tables[name] = frame
+    return Dataset(tables, currency=dataset.currency, window=(dataset.months[0], dataset.months[-1]))
+
+
+def _compare(by_group: pd.DataFrame, direct: pd.DataFrame, group: str):
+    from cskit.kpi.groups import GROUP_KPIS
+
+    mine = by_group[by_group["team"] == group].set_index(["kpi", "month"])["value"]
+    theirs = direct[(direct["team"] == "all") & direct["kpi"].isin(GROUP_KPIS)].set_index(["kpi", "month"])["value"]
+    assert set(mine.index) == set(theirs.index)
+    pd.testing.assert_series_equal(mine.sort_index(), theirs.sort_index(), check_names=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("by", ["segment", "owner"])
+def test_by_equals_filter_then_compute(sample_dataset, by):
+    by_group = compute_kpis(sample_dataset, by=by)
+    groups = sorted(sample_dataset["accounts"][by].dropna().unique())
+    assert sorted(by_group["team"].unique()) == groups and set(by_group["by"]) == {by}
+    for group in groups[:3]:
+        mask = (sample_dataset["accounts"][by] == group).to_numpy()
+        _compare(by_group, compute_kpis(_only(sample_dataset, mask)), group)
+
+
+def test_team_and_by_split_one_teams_accounts(sample_dataset):
+    by_group = compute_kpis(sample_dataset, teams="fs_osaka", by="segment")
+    accounts = sample_dataset["accounts"]
+    for group in sorted(by_group["team"].unique()):
+        mask = ((accounts["sales_team"] == "fs_osaka") & (accounts["segment"] == group)).to_numpy()
+        _compare(by_group, compute_kpis(_only(sample_dataset, mask)), group)
+    # the groups add up to the team
+    team = compute_kpis(sample_dataset, teams="fs_osaka").query("kpi == 'mrr'").set_index("month")["value"]
+    summed = by_group.query("kpi == 'mrr'").groupby("month")["value"].sum()
+    pd.testing.assert_series_equal(summed, team, check_names=False)
+
+
+def test_by_leaves_out_the_team_kpis_and_says_which(each_kind):
+    kpis = compute_kpis(each_kind, by="segment")
+    assert {"win_rate", "cac", "leads_created", "tickets_opened"} <= set(kpis.attrs["not_computed"])
+    assert not set(kpis["kpi"]) & set(kpis.attrs["not_computed"])
+    mar = kpis[kpis["month"] == pd.Period("2024-03", "M")].set_index(["team", "kpi"])["value"]
+    assert mar[("smb", "mrr")] == 180 and mar[("enterprise", "mrr")] == 230  # A 120 + B 60; C 30 + D 200
+    assert mar[("smb", "reactivation_mrr")] == 60
+
+
+def test_by_owner_without_the_column_is_a_clear_error(each_kind):
+    from cskit.errors import CskitError
+
+    with pytest.raises(CskitError) as caught:
+        compute_kpis(each_kind, by="owner")
+    text = caught.value.render("en")
+    assert "'owner'" in text and "segment" in text and "sales_team" in text
+
+
+def test_cli_kpi_by_csv_and_errors(tmp_path):
+    folder = _folder(tmp_path, EACH_KIND)
+    runner = CliRunner()
+    out = runner.invoke(app, ["kpi", "--data", folder, "--by", "segment", "--format", "csv", "--lang", "en"])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0] == "team,month,kpi,value,by" and "enterprise,2024-03,mrr,230,segment" in lines
+    assert "KPIs not computed per group" in out.stderr and "win_rate" in out.stderr
+    team = runner.invoke(app, ["kpi", "--data", folder, "--team", "fs1", "--by", "segment", "--format", "json"])
+    rows = [r for r in json.loads(team.stdout) if r["kpi"] == "mrr" and r["month"] == "2024-03"]
+    assert rows == [{"team": "enterprise", "month": "2024-03", "kpi": "mrr", "value": 30, "by": "segment"},
+                    {"team": "smb", "month": "2024-03", "kpi": "mrr", "value": 120, "by": "segment"}]
+    table = runner.invoke(app, ["kpi", "--data", folder, "--by", "sales_team", "--lang", "en"])
+    assert table.exit_code == 0 and "sales_team: Sales two" in table.stdout
+    for bad in (["--by", "colour"], ["--by", "owner"], ["--by", "segment", "--engine", "duckdb"]):
+        result = runner.invoke(app, ["kpi", "--data", folder, "--lang", "en", *bad])
+        assert result.exit_code == 2 and "Traceback" not in result.output, bad
+    unknown = runner.invoke(app, ["kpi", "--data", folder, "--lang", "en", "--by", "colour"])
+    assert "Columns you can use: team, sales_team, segment" in unknown.stderr
+
+
+def test_the_sample_has_one_csm_per_account_as_in_its_cs_opportunities(sample_dataset):
+    accounts = sample_dataset["accounts"]
+    assert accounts["owner"].notna().all()
+    prefix = accounts["owner"].str.rsplit("-", n=1).str[0]
+    assert (prefix == accounts["team"]).all()
+    opps = sample_dataset["opportunities"]
+    cs = opps[opps["team"].str.startswith("cs_")].merge(accounts[["account_id", "owner"]], on="account_id",
+                                                         suffixes=("", "_csm"))
+    assert len(cs) > 100 and (cs["owner"] == cs["owner_csm"]).all()

@@ -252,3 +252,36 @@ def test_the_sample_has_one_csm_per_account_as_in_its_cs_opportunities(sample_da
     cs = opps[opps["team"].str.startswith("cs_")].merge(accounts[["account_id", "owner"]], on="account_id",
                                                          suffixes=("", "_csm"))
     assert len(cs) > 100 and (cs["owner"] == cs["owner_csm"]).all()
+
+
+# --- retention by who won the account ------------------------------------------------------
+def _km_at(durations: np.ndarray, churned: np.ndarray, age: int) -> float:
+    """Kaplan-Meier by its product formula: prod over ages <= age of (1 - events / at risk)."""
+    survival = 1.0
+    for k in range(1, age + 1):
+        at_risk = (durations >= k).sum()
+        events = ((durations == k) & churned).sum()
+        survival *= 1 - events / at_risk if at_risk else 1
+    return survival
+
+
+def test_retention_by_who_won_matches_the_groups_and_the_km_formula(sample_dataset):
+    from cskit.cohorts.survival import lifetimes
+    from cskit.cohorts.won_by import retention_by_owner, retention_by_owner_table
+
+    frame = retention_by_owner(sample_dataset, "2026-06")
+    assert frame[["side", "team"]].values.tolist() == [["sales_team", "fs_tokyo"], ["sales_team", "fs_osaka"],
+                                                       ["team", "cs_enterprise"], ["team", "cs_smb"]]
+    for side in ("sales_team", "team"):  # NRR/GRR of a team = those of the group of accounts with its id
+        by = compute_kpis(sample_dataset, by=side, start="2026-06", end="2026-06").set_index(["team", "kpi"])["value"]
+        for row in frame[frame["side"] == side].itertuples():
+            assert row.nrr_12m == pytest.approx(by[(row.team, "nrr_12m")], rel=1e-12)
+            assert row.grr_12m == pytest.approx(by[(row.team, "grr_12m")], rel=1e-12)
+            life = lifetimes(sample_dataset, team=row.team, as_of="2026-06")
+            expected = _km_at(life["duration"].to_numpy(), life["churned"].to_numpy(), 12)
+            assert row.survival_12m == pytest.approx(expected, abs=1e-12)
+    assert 0.4 < frame["survival_12m"].min() < frame["survival_12m"].max() < 0.95
+    table = retention_by_owner_table(sample_dataset, "2026-06", lang="en")
+    html = table.to_html()
+    assert "Field Sales Tokyo" in html and "Kept by (CS)" in html and "nan" not in html.lower()
+    assert all(cell.endswith("%") for cell in table.data.iloc[:, 3])

@@ -16,7 +16,7 @@ from .movement_log import movement_log
 from .present import people_table
 from .registry import format_change, format_value
 
-__all__ = ["MOVEMENT_KEYS", "people_log", "render_log", "losses", "losses_table"]
+__all__ = ["MOVEMENT_KEYS", "people_log", "render_log", "losses", "losses_table", "losses_tables"]
 
 #: Message key of each movement word (:data:`cskit.kpi.movement_log.EVENTS`).
 MOVEMENT_KEYS = {
@@ -167,3 +167,22 @@ def losses_table(dataset: Dataset, team: str = ALL_TEAMS, month: str | None = No
         total = format_value("mrr", -lost["change"].sum(), lang, dataset.currency)
         caption += " " + t("accounts.losses.more", lang, shown=limit, more=len(lost) - limit, total=total)
     return people_table(frame, text_columns=3, names=[t("notebook.col.account_name", lang)]).set_caption(caption)
+
+
+def losses_tables(dataset: Dataset, team: str = ALL_TEAMS, month: str | None = None, lang: str | None = None,
+                  limit: int = 10) -> list:
+    """The losses tables a team's page shows: one per CS team on the company page, else the team's own.
+
+    A team that holds no accounts (support, marketing) gets none.
+
+    Examples
+    --------
+    >>> from cskit.datasets import load_sample
+    >>> data = load_sample()
+    >>> len(losses_tables(data, "all", lang="en")), len(losses_tables(data, "cs_smb")), len(losses_tables(data, "support"))
+    (2, 1, 0)
+    """
+    if team != ALL_TEAMS:
+        return [losses_table(dataset, team, month, lang, limit)] if dataset.account_mask(team).any() else []
+    cs_teams = [name for name in dataset.teams["team"] if dataset.role_of(name) == "cs" and dataset.account_mask(name).any()]
+    return [losses_table(dataset, name, month, lang, limit) for name in cs_teams]

@@ -221,9 +221,9 @@ def kpi(
     if by is not None:
         from .kpi.groups import group_names
 
-        typer.echo(t("accounts.by.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
+        typer.echo(t("account.by.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
         if run.kpis.attrs.get("ungrouped"):
-            typer.echo(t("accounts.by.ungrouped", lang, column=by, count=run.kpis.attrs["ungrouped"]), err=True)
+            typer.echo(t("account.by.ungrouped", lang, column=by, count=run.kpis.attrs["ungrouped"]), err=True)
     elif run.not_computed:
         typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
     kpis, dataset = run.kpis, run.dataset

@@ -26,8 +26,8 @@ __all__ = ["SIDES", "retention_by_owner", "retention_by_owner_table"]
 
 #: The two views of one account, the role that holds it in each, and their message keys.
 SIDES = {
-    "sales_team": ("accounts.won.side.sales", ("inside_sales", "field_sales")),
-    "team": ("accounts.won.side.cs", ("cs",)),
+    "sales_team": ("account.won.side.sales", ("inside_sales", "field_sales")),
+    "team": ("account.won.side.cs", ("cs",)),
 }
 #: Age at which the survival share is read (months since the first paid month).
 SURVIVAL_AGE = 12
@@ -105,16 +105,16 @@ def retention_by_owner_table(dataset: Dataset, month: str | None = None, lang: s
 
     lang = check_lang(lang)
     frame = retention_by_owner(dataset, month)
-    months = lambda value: (t("accounts.won.not_reached", lang) if value == math.inf  # noqa: E731
+    months = lambda value: (t("account.won.not_reached", lang) if value == math.inf  # noqa: E731
                             else format_value("cac_payback_months", value, lang))
     text = pd.DataFrame({
-        t("accounts.won.col.side", lang): [t(SIDES[side][0], lang) for side in frame["side"]],
-        t("accounts.col.team", lang): [dataset.team_name(team, lang) for team in frame["team"]],
+        t("account.won.col.side", lang): [t(SIDES[side][0], lang) for side in frame["side"]],
+        t("account.col.team", lang): [dataset.team_name(team, lang) for team in frame["team"]],
         get_kpi("customers").label(lang): [format_value("customers", v, lang) for v in frame["customers"]],
         get_kpi("nrr_12m").label(lang): [format_value("nrr_12m", v, lang) for v in frame["nrr_12m"]],
         get_kpi("grr_12m").label(lang): [format_value("grr_12m", v, lang) for v in frame["grr_12m"]],
-        t("accounts.won.col.survival", lang, months=SURVIVAL_AGE): [percent(v) for v in frame["survival_12m"]],
-        t("accounts.won.col.median", lang): [months(v) for v in frame["median_months"]],
+        t("account.won.col.survival", lang, months=SURVIVAL_AGE): [percent(v) for v in frame["survival_12m"]],
+        t("account.won.col.median", lang): [months(v) for v in frame["median_months"]],
     })
-    caption = t("accounts.won.title", lang, month=frame.attrs["month"])
+    caption = t("account.won.title", lang, month=frame.attrs["month"])
     return people_table(text, text_columns=2).set_caption(caption)

@@ -239,7 +239,7 @@ def _by_group(prepared: _Prepared, teams, by: str, gross_margin: float, first, l
     dataset = prepared.dataset
     chosen = [ALL_TEAMS] if teams is None or teams == ALL_TEAMS else teams_to_compute(dataset, teams)
     if len(chosen) != 1:
-        raise CskitError("accounts.by.one_team", teams=", ".join(chosen))
+        raise CskitError("account.by.one_team", teams=", ".join(chosen))
     masks, ungrouped = group_masks(dataset, by, chosen[0])
     prepared.prepare_groups(masks)
     values = {group: _account_kpis(prepared, group, gross_margin, costs=False) for group in masks}
@@ -319,7 +319,7 @@ def run_kpis(
     """
     check_fraction("--gross-margin", gross_margin)
     if by is not None and engine == "duckdb":
-        raise CskitError("accounts.by.duckdb")
+        raise CskitError("account.by.duckdb")
     if by is None and choose_engine(location, engine, config) == "duckdb":
         kpis, dataset = revenue_kpis(location, teams=teams, start=start, end=end, config=config)
         return KpiRun(kpis, dataset, "duckdb", tuple(k for k in registry() if k not in PUSHDOWN_KPIS))

@@ -50,11 +50,11 @@ def check_by(dataset: Dataset, by: str) -> str:
     Raises
     ------
     CskitError
-        ``accounts.by.unknown`` (exit code 2).
+        ``account.by.unknown`` (exit code 2).
     """
     available = available_columns(dataset)
     if by not in available:
-        raise CskitError("accounts.by.unknown", column=by, available=", ".join(available))
+        raise CskitError("account.by.unknown", column=by, available=", ".join(available))
     return by
 
 
@@ -105,5 +105,5 @@ def group_names(dataset: Dataset, by: str, groups, lang: str | None = None) -> d
     ({'smb': 'segment: smb'}, {'cs1': 'team：cs1'})
     """
     team_column = by in ("team", "sales_team")
-    return {group: t("accounts.by.group", lang, column=by,
+    return {group: t("account.by.group", lang, column=by,
                      value=dataset.team_name(group, lang) if team_column else group) for group in groups}

@@ -20,11 +20,11 @@ __all__ = ["MOVEMENT_KEYS", "people_log", "render_log", "losses", "losses_table"
 
 #: Message key of each movement word (:data:`cskit.kpi.movement_log.EVENTS`).
 MOVEMENT_KEYS = {
-    "new": "accounts.movement.new",
-    "reactivation": "accounts.movement.reactivation",
-    "expansion": "accounts.movement.expansion",
-    "contraction": "accounts.movement.contraction",
-    "churn": "accounts.movement.churn",
+    "new": "account.movement.new",
+    "reactivation": "account.movement.reactivation",
+    "expansion": "account.movement.expansion",
+    "contraction": "account.movement.contraction",
+    "churn": "account.movement.churn",
 }
 
 
@@ -60,11 +60,11 @@ def people_log(log: pd.DataFrame, dataset: Dataset, lang: str | None = None) -> 
         t("notebook.col.month", lang): log["month"].astype(str).tolist(),
         t("notebook.col.account_id", lang): log["account_id"].astype(str).tolist(),
         t("notebook.col.account_name", lang): [_name(names, a) for a in log["account_id"]],
-        t("accounts.col.team", lang): [team_names[team] for team in log["team"]],
-        t("accounts.col.movement", lang): [t(MOVEMENT_KEYS[m], lang) for m in log["movement"]],
-        t("accounts.col.mrr_before", lang): [money(v) for v in log["mrr_before"]],
-        t("accounts.col.mrr_after", lang): [money(v) for v in log["mrr_after"]],
-        t("accounts.col.change", lang): [format_change("mrr", v, lang, dataset.currency) for v in log["change"]],
+        t("account.col.team", lang): [team_names[team] for team in log["team"]],
+        t("account.col.movement", lang): [t(MOVEMENT_KEYS[m], lang) for m in log["movement"]],
+        t("account.col.mrr_before", lang): [money(v) for v in log["mrr_before"]],
+        t("account.col.mrr_after", lang): [money(v) for v in log["mrr_after"]],
+        t("account.col.change", lang): [format_change("mrr", v, lang, dataset.currency) for v in log["change"]],
     })
 
 
@@ -92,8 +92,8 @@ def render_log(log: pd.DataFrame, dataset: Dataset, team: str = ALL_TEAMS, lang:
     months = dataset.months
     first = str(log["month"].min()) if len(log) else str(months[0])
     last = str(log["month"].max()) if len(log) else str(months[-1])
-    title = t("accounts.log.title", lang, team=dataset.team_name(team, lang), first=first, last=last, count=len(log))
-    notes = [t("accounts.log.first_month", lang, month=str(months[0]))]
+    title = t("account.log.title", lang, team=dataset.team_name(team, lang), first=first, last=last, count=len(log))
+    notes = [t("account.log.first_month", lang, month=str(months[0]))]
     return render_table(frame, title=title, notes=notes, right=list(frame.columns[5:]))
 
 
@@ -158,14 +158,14 @@ def losses_table(dataset: Dataset, team: str = ALL_TEAMS, month: str | None = No
     lost = losses(dataset, team, str(month))
     name = dataset.team_name(team, lang)
     shown = lost.head(limit)
-    frame = people_log(shown, dataset, lang).drop(columns=[t("notebook.col.month", lang), t("accounts.col.team", lang)])
+    frame = people_log(shown, dataset, lang).drop(columns=[t("notebook.col.month", lang), t("account.col.team", lang)])
     if lost.empty:
-        caption = t("accounts.losses.none", lang, team=name, month=str(month))
+        caption = t("account.losses.none", lang, team=name, month=str(month))
     else:
-        caption = t("accounts.losses.title", lang, team=name, month=str(month))
+        caption = t("account.losses.title", lang, team=name, month=str(month))
     if len(lost) > limit:
         total = format_value("mrr", -lost["change"].sum(), lang, dataset.currency)
-        caption += " " + t("accounts.losses.more", lang, shown=limit, more=len(lost) - limit, total=total)
+        caption += " " + t("account.losses.more", lang, shown=limit, more=len(lost) - limit, total=total)
     return people_table(frame, text_columns=3, names=[t("notebook.col.account_name", lang)]).set_caption(caption)
 
 

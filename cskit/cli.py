@@ -201,6 +201,10 @@ def kpi(
     engine: str = typer.Option("auto", "--engine",
                                help="auto | pandas | duckdb: duckdb checks and aggregates a large mrr file inside DuckDB "
                                     "(revenue KPIs only); auto picks it from 1 GB."),
+    by: Optional[str] = typer.Option(None, "--by",
+                                     help="Split the accounts (of the company, or of --team) by an accounts column: "
+                                          "segment | touch_model | industry | region | sales_team | owner | team. "
+                                          "The group is in the team column, the column's name in a by column."),
     config: Optional[Path] = ConfigOption,
     lang: Optional[str] = LangOption,
 ) -> None:
@@ -212,9 +216,15 @@ def kpi(
     check_choice("--format", fmt, ("csv", "json", "table"))
     check_choice("--engine", engine, ENGINES)
     run = run_kpis(data, teams=team, start=start, end=end, gross_margin=gross_margin, engine=engine,
-                   config=config)
+                   config=config, by=by)
     _echo_warnings(run.dataset.warnings, lang)
-    if run.not_computed:
+    if by is not None:
+        from .kpi.groups import group_names
+
+        typer.echo(t("account.by.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
+        if run.kpis.attrs.get("ungrouped"):
+            typer.echo(t("account.by.ungrouped", lang, column=by, count=run.kpis.attrs["ungrouped"]), err=True)
+    elif run.not_computed:
         typer.echo(t("pushdown.not_computed", lang, kpis=", ".join(run.not_computed)), err=True)
     kpis, dataset = run.kpis, run.dataset
     if fmt == "csv":
@@ -222,8 +232,39 @@ def kpi(
     elif fmt == "json":
         sys.stdout.write(to_json(kpis))
     else:
-        names = {name: dataset.team_name(name, lang) for name in ["all", *dataset.teams["team"]]}
+        names = ({name: dataset.team_name(name, lang) for name in ["all", *dataset.teams["team"]]} if by is None
+                 else group_names(dataset, by, kpis["team"].unique(), lang))
         sys.stdout.write(render_summary(kpis, names, lang, dataset.currency))
+
+
+@app.command()
+@handles_errors
+def accounts(
+    data: str = DataOption,
+    team: str = typer.Option("all", "--team", help="A team id (a sales team: the accounts it won), or 'all' for the company."),
+    start: Optional[str] = typer.Option(None, "--from", help="First month, YYYY-MM (default: the data's first)."),
+    end: Optional[str] = typer.Option(None, "--to", help="Last month, YYYY-MM (default: the data's last)."),
+    fmt: str = typer.Option("table", "--format", help="csv | json | table"),
+    config: Optional[Path] = ConfigOption,
+    lang: Optional[str] = LangOption,
+) -> None:
+    """The per-account movement log: account_id, team, month, movement, mrr_before, mrr_after, change.
+
+    One row per account and month with a movement (new, reactivation, expansion, contraction,
+    churn); summed per team and month it gives the movement KPIs of `cskit kpi`.
+    """
+    from .kpi.movement_log import log_to_csv, log_to_json, movement_log
+    from .kpi.movement_tables import render_log
+
+    check_choice("--format", fmt, ("csv", "json", "table"))
+    dataset = _load(data, config, lang)
+    log = movement_log(dataset, team=team, start=start, end=end)
+    if fmt == "csv":
+        sys.stdout.write(log_to_csv(log))
+    elif fmt == "json":
+        sys.stdout.write(log_to_json(log))
+    else:
+        sys.stdout.write(render_log(log, dataset, team, lang))
 
 
 @app.command()

@@ -141,6 +141,7 @@ TABLES: dict[str, Table] = {
                 Column("contract_start", "date", required=False, nullable=True),
                 Column("industry", required=False, nullable=True),
                 Column("region", required=False, nullable=True),
+                Column("owner", required=False, nullable=True),
             ),
             required=True,
             unique=("account_id",),

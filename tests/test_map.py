@@ -131,7 +131,7 @@ def test_the_proposal_round_trips_into_contract_names(exports):
             "    opportunity_id: Opportunity ID  # normalised: Opportunity ID = opportunity_id",
             "      Closed Won: won  # synonym: Closed Won",
             "      Renewal: renewal  # normalised: Renewal = renewal",
-            "  accounts:  # by its headers: 取引先レポート_20261130.csv (6 of 9 columns matched)",
+            "  accounts:  # by its headers: 取引先レポート_20261130.csv (6 of 10 columns matched)",
             "  mrr:  # by its headers: CRMエクスポート.xlsx [月次売上] (3 of 3 columns matched)",
             "currency: JPY  # the default; change it if your amounts are in another currency"]),
     ("ja", ["    account_id: 取引先ID  # 同義語: 取引先ID",
@@ -139,7 +139,7 @@ def test_the_proposal_round_trips_into_contract_names(exports):
             "    opportunity_id: Opportunity ID  # 表記ゆれ: Opportunity ID = opportunity_id",
             "      Closed Won: won  # 同義語: Closed Won",
             "      Renewal: renewal  # 表記ゆれ: Renewal = renewal",
-            "  accounts:  # 見出しから判定: 取引先レポート_20261130.csv（9 列中 6 列が一致）",
+            "  accounts:  # 見出しから判定: 取引先レポート_20261130.csv（10 列中 6 列が一致）",
             "  mrr:  # 見出しから判定: CRMエクスポート.xlsx [月次売上]（3 列中 3 列が一致）",
             "currency: JPY  # 既定値。金額がほかの通貨なら書き換えてください"]),
 ])

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..dataset import Dataset
+from ..dataset import ALL_TEAMS, Dataset
+from ..errors import CskitError
 from ..io import load_dataset
 from ..options import check_choice, check_fraction
 from . import families
+from .groups import GROUP_COLUMNS, GROUP_KPIS, group_masks
 from .health import HealthConfig, health_matrix
 from .matrix import MonthAxis
 from .pushdown import revenue_kpis
@@ -80,18 +82,20 @@ class _Prepared:
                            if dataset.has("activities") else None)
         self.revenue: dict[str, dict[str, np.ndarray]] = {}
         self.health_mean: dict[str, np.ndarray] = {}
+        self.masks: dict[str, np.ndarray] = {}
 
     def accounts_mask(self, team: str) -> np.ndarray:
-        """Boolean mask over the account rows of ``team`` (every account for ``all``)."""
-        return self.dataset.account_mask(team)
+        """Boolean mask over the account rows of ``team`` or group (every account for ``all``)."""
+        return self.masks[team] if team in self.masks else self.dataset.account_mask(team)
 
-    def prepare_groups(self, teams: list[str]) -> None:
-        """Per-team monthly sums of the revenue inputs and health scores, in one pass.
+    def prepare_groups(self, masks: dict[str, np.ndarray]) -> None:
+        """Per-group monthly sums of the revenue inputs and health scores, in one pass.
 
-        The movements of each account are computed once; a team's sums are a product
+        ``masks`` maps a team (or a group of :mod:`cskit.kpi.groups`) to its accounts.
+        The movements of each account are computed once; a group's sums are a product
         with its 0/1 membership row (see :func:`families.revenue_inputs`).
         """
-        masks = {team: self.accounts_mask(team) for team in teams}
+        self.masks = dict(masks)
         teams = [team for team, mask in masks.items() if mask.any()]
         if not teams:
             return
@@ -134,6 +138,7 @@ def compute_kpis(
     gross_margin: float = DEFAULT_GROSS_MARGIN,
     health: HealthConfig | None = None,
     engine: str = "auto",
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Every KPI of the registry, per team and month, as a tidy table.
 
@@ -156,20 +161,29 @@ def compute_kpis(
         For a location: ``auto`` takes DuckDB for a large ``mrr`` export
         (:func:`cskit.kpi.route.choose_engine`), which computes the revenue KPIs only.
         A loaded dataset is always computed by pandas.
+    by : str or None
+        An ``accounts`` column (``segment``, ``touch_model``, ``industry``, ``region``,
+        ``sales_team``, ``owner``, ``team``; :func:`cskit.kpi.groups.available_columns`):
+        split the accounts of ``teams`` (the company, or one team) by its value. Each
+        group's value is in ``team`` and a ``by`` column names the column; only the
+        account-attributed KPIs (:data:`cskit.kpi.groups.GROUP_KPIS`) are computed, and
+        ``attrs`` holds ``not_computed`` (the others) and ``ungrouped`` (accounts with
+        no value, in no group).
 
     Returns
     -------
     DataFrame
-        Columns ``team, month, kpi, value``: ``month`` a monthly ``Period``, ``kpi`` a
-        registry id, ``value`` in the KPI's unit (rates as fractions 0-1, money in the
-        dataset's currency). Rates with a zero denominator are NaN.
+        Columns ``team, month, kpi, value`` (and ``by``): ``month`` a monthly ``Period``,
+        ``kpi`` a registry id, ``value`` in the KPI's unit (rates as fractions 0-1, money
+        in the dataset's currency). Rates with a zero denominator are NaN.
 
     Raises
     ------
     OptionError
         A bad month, gross margin or engine.
     CskitError
-        A team the data does not have.
+        A team the data does not have; a ``by`` column the accounts do not have (the
+        message names the ones they do), or ``by`` with more than one team.
 
     Examples
     --------
@@ -180,21 +194,31 @@ def compute_kpis(
     >>> mrr = kpis.query("kpi == 'mrr' and team == 'cs_smb'").set_index("month")["value"]
     >>> bool((mrr > 0).all())
     True
+    >>> by = compute_kpis(load_sample(), teams="cs_smb", by="touch_model")
+    >>> sorted(by["team"].unique()), by["by"].unique().tolist(), "win_rate" in by.attrs["not_computed"]
+    (['high', 'low', 'tech'], ['touch_model'], True)
     """
     if not isinstance(data, Dataset):
-        return run_kpis(data, teams, start, end, gross_margin, health, engine).kpis
+        return run_kpis(data, teams, start, end, gross_margin, health, engine, by=by).kpis
     check_choice("engine", engine, ("auto", "pandas"))
     check_fraction("--gross-margin", gross_margin)
     first, last = resolve_months(data, start, end)
     prepared = _Prepared(data, health or HealthConfig())
-    prepared.prepare_groups(teams_to_compute(data, teams))
+    if by is not None:
+        return _by_group(prepared, teams, by, gross_margin, first, last)
+    chosen = teams_to_compute(data, teams)
+    prepared.prepare_groups({team: data.account_mask(team) for team in chosen})
+    values = {team: _team_kpis(prepared, team, gross_margin) for team in chosen}
+    return _tidy(values, prepared.axis.months, first, last)
 
+
+def _tidy(values: dict[str, dict], months: pd.PeriodIndex, first, last) -> pd.DataFrame:
+    """``{team: {kpi: values per month}}`` as tidy rows within ``first..last``, ordered by team, registry, month."""
     frames = []
-    for team in teams_to_compute(data, teams):
-        values = _team_kpis(prepared, team, gross_margin)
-        if not values:
+    for team, series in values.items():
+        if not series:
             continue
-        wide = pd.DataFrame(values, index=prepared.axis.months)
+        wide = pd.DataFrame(series, index=months)
         tidy = wide.rename_axis("month").reset_index().melt(id_vars="month", var_name="kpi", value_name="value")
         tidy.insert(0, "team", team)
         frames.append(tidy)
@@ -204,10 +228,26 @@ def compute_kpis(
     result = result[(result["month"] >= first) & (result["month"] <= last)]
     # rows ordered by team ("all" first, then as listed in the data), registry order, month
     order = {kpi: i for i, kpi in enumerate(registry())}
-    team_order = {t: i for i, t in enumerate(teams_to_compute(data, teams))}
+    team_order = {t: i for i, t in enumerate(values)}
     result = result.assign(_team=result["team"].map(team_order), _order=result["kpi"].map(order))
     result = result.sort_values(["_team", "_order", "month"], kind="stable")
     return result.drop(columns=["_order", "_team"]).reset_index(drop=True)[TIDY_COLUMNS]
+
+
+def _by_group(prepared: _Prepared, teams, by: str, gross_margin: float, first, last) -> pd.DataFrame:
+    """The account-attributed KPIs (:data:`GROUP_KPIS`) of each group of one team's accounts by ``accounts[by]``."""
+    dataset = prepared.dataset
+    chosen = [ALL_TEAMS] if teams is None or teams == ALL_TEAMS else teams_to_compute(dataset, teams)
+    if len(chosen) != 1:
+        raise CskitError("account.by.one_team", teams=", ".join(chosen))
+    masks, ungrouped = group_masks(dataset, by, chosen[0])
+    prepared.prepare_groups(masks)
+    values = {group: _account_kpis(prepared, group, gross_margin, costs=False) for group in masks}
+    values = {group: {k: v for k, v in series.items() if k in GROUP_KPIS} for group, series in values.items()}
+    result = _tidy(values, prepared.axis.months, first, last)
+    result["by"] = by
+    result.attrs.update(by=by, ungrouped=ungrouped, not_computed=tuple(k for k in registry() if k not in GROUP_KPIS))
+    return result
 
 
 @dataclass(frozen=True)
@@ -241,6 +281,7 @@ def run_kpis(
     health: HealthConfig | None = None,
     engine: str = "auto",
     config=None,
+    by: str | None = None,
 ) -> KpiRun:
     """Load a dataset and compute its KPIs on the engine the location calls for.
 
@@ -257,6 +298,9 @@ def run_kpis(
         As :func:`compute_kpis`.
     config : str, Path or DatasetConfig, optional
         A ``dataset.yml`` for a database URL, or instead of a folder's own (:func:`cskit.io.load_dataset`).
+    by : str or None
+        Split the accounts by an ``accounts`` column (see :func:`compute_kpis`); pandas
+        only (``auto`` takes it; ``duckdb`` is refused).
 
     Returns
     -------
@@ -274,24 +318,35 @@ def run_kpis(
     ('duckdb', True, 'JPY')
     """
     check_fraction("--gross-margin", gross_margin)
-    if choose_engine(location, engine, config) == "duckdb":
+    if by is not None and engine == "duckdb":
+        raise CskitError("account.by.duckdb")
+    if by is None and choose_engine(location, engine, config) == "duckdb":
         kpis, dataset = revenue_kpis(location, teams=teams, start=start, end=end, config=config)
         return KpiRun(kpis, dataset, "duckdb", tuple(k for k in registry() if k not in PUSHDOWN_KPIS))
-    dataset = load_dataset(location, columns=KPI_COLUMNS, config=config)  # every cell is checked; only what KPIs use is kept
-    return KpiRun(compute_kpis(dataset, teams, start, end, gross_margin, health), dataset, "pandas")
+    columns = KPI_COLUMNS if by is None else {**KPI_COLUMNS, "accounts": (*KPI_COLUMNS["accounts"], *GROUP_COLUMNS)}
+    dataset = load_dataset(location, columns=columns, config=config)  # every cell is checked; only what KPIs use is kept
+    kpis = compute_kpis(dataset, teams, start, end, gross_margin, health, by=by)
+    return KpiRun(kpis, dataset, "pandas", kpis.attrs.get("not_computed", ()))
 
 
-def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
+def _account_kpis(prepared: _Prepared, team: str, gross_margin: float, costs: bool = True) -> dict:
+    """The KPIs of a team's (or, ``costs=False``, a group's) accounts: revenue, CAC, CS outcomes, health."""
     out: dict[str, np.ndarray] = {}
-    axis = prepared.axis
     if team in prepared.revenue:
         mask = prepared.accounts_mask(team)
         revenue = families.revenue_from_inputs(prepared.revenue[team], gross_margin)
         out.update(revenue)
-        out.update(families.cac_family(prepared.rows_of_team("costs", team), axis, revenue, gross_margin))
+        spent = prepared.rows_of_team("costs", team) if costs else None  # a group of accounts has no costs rows
+        out.update(families.cac_family(spent, prepared.axis, revenue, gross_margin))
         account_tables = {name: prepared.rows_of_accounts(name, mask) for name in prepared.account_rows}
-        out.update(families.cs_outcomes_family(account_tables, axis, revenue))
+        out.update(families.cs_outcomes_family(account_tables, prepared.axis, revenue))
         out["health_score"] = prepared.health_mean[team]
+    return out
+
+
+def _team_kpis(prepared: _Prepared, team: str, gross_margin: float) -> dict:
+    out = _account_kpis(prepared, team, gross_margin)
+    axis = prepared.axis
     for table, family in (
         ("opportunities", families.sales_family),
         ("activities", families.inside_sales_family),

@@ -40,19 +40,27 @@ def json_number(value: float) -> float | int | None:
 def to_records(kpis: pd.DataFrame) -> list[dict]:
     """Tidy KPI rows as JSON-ready dicts ``{team, month, kpi, value}`` (value None when missing).
 
+    KPIs split by an account column (``compute_kpis(..., by=...)``) also carry ``by``.
+
     Examples
     --------
     >>> to_records(_example())[0]
     {'team': 'all', 'month': '2023-06', 'kpi': 'mrr', 'value': 1000}
+    >>> to_records(_example().assign(team="smb", by="segment"))[0]["by"]
+    'segment'
     """
-    return [
+    records = [
         {"team": team, "month": str(month), "kpi": kpi, "value": json_number(value)}
         for team, month, kpi, value in kpis[["team", "month", "kpi", "value"]].itertuples(index=False)
     ]
+    if "by" in kpis:
+        for record, by in zip(records, kpis["by"]):
+            record["by"] = by
+    return records
 
 
 def to_csv(kpis: pd.DataFrame) -> str:
-    """CSV text with columns ``team,month,kpi,value`` (values in the KPI's unit, missing = empty).
+    """CSV text with columns ``team,month,kpi,value`` (values in the KPI's unit, missing = empty), and ``by`` when split.
 
     Examples
     --------
@@ -60,12 +68,17 @@ def to_csv(kpis: pd.DataFrame) -> str:
     team,month,kpi,value
     all,2023-06,mrr,1000
     all,2024-06,mrr,1250.5
+    >>> print(to_csv(_example().assign(team="smb", by="segment").head(1)), end="")
+    team,month,kpi,value,by
+    smb,2023-06,mrr,1000,segment
     """
     buffer = io.StringIO()
-    buffer.write("team,month,kpi,value\n")
+    split = "by" in kpis
+    buffer.write("team,month,kpi,value,by\n" if split else "team,month,kpi,value\n")
     for record in to_records(kpis):
         value = "" if record["value"] is None else repr(record["value"])
-        buffer.write(f"{record['team']},{record['month']},{record['kpi']},{value}\n")
+        tail = f",{record['by']}" if split else ""
+        buffer.write(f"{record['team']},{record['month']},{record['kpi']},{value}{tail}\n")
     return buffer.getvalue()
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Movement", "MOVEMENTS", "movement_arrays", "movement_sql"]
+__all__ = ["Movement", "MOVEMENTS", "movement_arrays", "movement_events", "movement_sql"]
 
 #: Comparisons a condition may use (numpy function and SQL operator).
 _OPERATORS = {">": (np.greater, ">"), "<": (np.less, "<"), "=": (np.equal, "=")}
@@ -41,6 +41,9 @@ class Movement:
     count : str or None
         Name of the monthly count of accounts with this movement (an input of the
         revenue family; ``new_customers`` and ``churned_customers`` are registry KPIs).
+    event : str
+        The word of the per-account movement log (:mod:`cskit.kpi.movement_log`):
+        ``new``, ``reactivation``, ``expansion``, ``contraction`` or ``churn``.
     """
 
     name: str
@@ -48,18 +51,20 @@ class Movement:
     when: tuple[tuple[str, str, object], ...]
     amount: tuple[str, ...]
     count: str | None = None
+    event: str = ""
 
 
 MOVEMENTS: tuple[Movement, ...] = (
     Movement("new", "new_mrr", (("prev", "=", 0), ("cur", ">", 0), ("paid_before", "=", False)), ("cur",),
-             count="new_customers"),
+             count="new_customers", event="new"),
     Movement("reactivation", "reactivation_mrr", (("prev", "=", 0), ("cur", ">", 0), ("paid_before", "=", True)),
-             ("cur",)),
+             ("cur",), event="reactivation"),
     Movement("expansion", "expansion_mrr", (("prev", ">", 0), ("cur", ">", "prev")), ("cur", "prev"),
-             count="expanded_customers"),
+             count="expanded_customers", event="expansion"),
     Movement("contraction", "contraction_mrr", (("prev", ">", 0), ("cur", ">", 0), ("cur", "<", "prev")),
-             ("prev", "cur")),
-    Movement("churned", "churned_mrr", (("prev", ">", 0), ("cur", "=", 0)), ("prev",), count="churned_customers"),
+             ("prev", "cur"), event="contraction"),
+    Movement("churned", "churned_mrr", (("prev", ">", 0), ("cur", "=", 0)), ("prev",), count="churned_customers",
+             event="churn"),
 )
 
 
@@ -103,6 +108,37 @@ def movement_arrays(mrr: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]
         money = operands[first] - sum((operands[name] for name in minus), np.zeros_like(cur))
         out[movement.name] = (mask, np.where(mask, money, 0.0))
     return out
+
+
+def movement_events(mrr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each account moved, and which movement: the cells of :func:`movement_arrays`' masks.
+
+    The movements are exclusive (at most one per account and month), so every moving
+    account-month is one event. Month 0 has no known previous month and gives none.
+
+    Parameters
+    ----------
+    mrr : ndarray, shape (accounts, months)
+        MRR with missing months as 0 (money, >= 0).
+
+    Returns
+    -------
+    (ndarray of int, ndarray of int, ndarray of int)
+        Account row, month column and the position in :data:`MOVEMENTS` of each event,
+        ordered by account then month.
+
+    Examples
+    --------
+    >>> rows, months, kinds = movement_events(np.array([[100.0, 120.0, 0.0, 90.0]]))
+    >>> months.tolist(), [MOVEMENTS[k].event for k in kinds]
+    ([1, 2, 3], ['expansion', 'churn', 'reactivation'])
+    """
+    kind = np.full(np.shape(mrr), -1, dtype=np.int64)
+    for position, (mask, _) in enumerate(movement_arrays(mrr).values()):
+        kind[mask] = position
+    kind[:, :1] = -1  # month 0: unknown
+    rows, months = np.nonzero(kind >= 0)
+    return rows, months, kind[rows, months]
 
 
 def movement_sql(movement: Movement, what: str = "amount", cur: str = "mrr", prev: str = "prev",

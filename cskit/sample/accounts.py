@@ -107,4 +107,5 @@ def accounts_table(w: World, names: pa.Array) -> pa.Table:
         "contract_start": take(w.per.dates, w.per.month_start[acc.arrival]),
         "industry": take(INDUSTRIES, acc.industry),
         "region": take(REGIONS, acc.region),
+        "owner": owner_strings(w, ("cs_enterprise", "cs_smb"), acc.cs_team, acc.cs_owner),  # the CSM, as in CS opportunities
     })

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 from .aged import NO_VALUE, PERIODS, SPLITS, TIDY_COLUMNS, available_splits
 from .reading import (FLAT_LOSS_PER_MONTH, METRIC_KEYS, MIN_COHORT_FOR_RANKING, PERIOD_KEYS, READING_HORIZON_MONTHS,
-                      already_paying_text, retention_reading, survival_reading)
+                      already_paying_text, late_entry_text, retention_reading, survival_reading)
 from .records import FORMATS, RECORD_COLUMNS, cohort_records, format_records
 from .retention import METRICS, POOLING, cohort_ltv, cohort_retention, combine_splits, period_of, pooled_curve, retention_matrix
 from .survival import CURVE_COLUMNS, LIFETIME_COLUMNS, KaplanMeier, lifetimes, median_lifetime, survival_curve
@@ -76,7 +76,7 @@ from .tables import (SPLIT_KEYS, data_view, lifetimes_table, mrr_table, percent,
 __all__ = [
     "CURVE_COLUMNS", "FLAT_LOSS_PER_MONTH", "FORMATS", "LIFETIME_COLUMNS", "METRICS", "MIN_COHORT_FOR_RANKING",
     "NO_VALUE", "PERIODS", "POOLING", "READING_HORIZON_MONTHS", "RECORD_COLUMNS", "SPLITS", "TIDY_COLUMNS",
-    "KaplanMeier", "already_paying_text", "available_splits", "cohort_ltv", "cohort_records", "cohort_retention", "combine_splits",
+    "KaplanMeier", "already_paying_text", "late_entry_text", "available_splits", "cohort_ltv", "cohort_records", "cohort_retention", "combine_splits",
     "format_records", "lifetimes", "median_lifetime", "period_of", "pooled_curve", "retention_matrix",
     "retention_reading", "survival_curve", "survival_reading", "PERIOD_KEYS", "METRIC_KEYS", "SPLIT_KEYS",
     "data_view", "lifetimes_table", "mrr_table", "percent", "retention_table", "split_label", "survival_table",

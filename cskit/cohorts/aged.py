@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import OptionError
+from ..errors import CskitError, OptionError
 from ..dataset import Dataset
 from ..options import check_choice, check_month
 
@@ -52,6 +52,42 @@ def check_split(dataset: Dataset, split: str | None) -> None:
         return
     check_choice("split", split, SPLITS)
     if split not in available_splits(dataset):
+        raise OptionError("split", split, f"accounts has no values in column {split!r}")
+
+
+#: Columns of ``accounts`` that identify or date an account, so they cannot split a survival curve.
+NOT_SPLITS = ("account_id", "account_name", "contract_start")
+
+
+def split_columns(dataset: Dataset) -> list[str]:
+    """Columns of ``accounts`` a survival curve can be split by (any but :data:`NOT_SPLITS`).
+
+    Examples
+    --------
+    >>> from cskit.dataset import Dataset
+    >>> accounts = pd.DataFrame({"account_id": ["A"], "team": ["cs1"], "industry": ["it"]})
+    >>> split_columns(Dataset({"accounts": accounts}))
+    ['team', 'industry']
+    """
+    return [str(c) for c in dataset["accounts"].columns if c not in NOT_SPLITS]
+
+
+def check_any_split(dataset: Dataset, split: str | None) -> None:
+    """Refuse a split that is not a column of ``accounts`` (naming those that are) or has no value.
+
+    Raises
+    ------
+    CskitError
+        ``survival.unknown_split`` for a column ``accounts`` does not have.
+    OptionError
+        Under ``"split"``, for a column without any value.
+    """
+    if split is None:
+        return
+    columns = split_columns(dataset)
+    if split not in columns:
+        raise CskitError("survival.unknown_split", split=split, columns=", ".join(columns))
+    if not dataset["accounts"][split].notna().any():
         raise OptionError("split", split, f"accounts has no values in column {split!r}")
 
 

@@ -17,7 +17,7 @@ from ..options import check_lang
 from .aged import PERIODS
 from .retention import combine_splits, period_of, pooled_curve
 from .survival import median_lifetime
-from .tables import SPLIT_KEYS, percent, split_label
+from .tables import SPLIT_KEYS, percent, split_label, split_name
 
 #: Loss per period below which a curve counts as flat (fraction per age step).
 FLAT_LOSS_PER_MONTH = 0.01
@@ -325,7 +325,7 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
         split = curve.attrs.get("split") or "segment"
         values = t("cohort.list_sep", lang).join(f"{split_label(split, group, lang)} {_age_text(m, 'month', lang)}"
                                                  for group, m in medians.items())
-        lines = [t("cohort.survival.split", lang, split=t(SPLIT_KEYS[split], lang), values=values), *left_out]
+        lines = [t("cohort.survival.split", lang, split=split_name(split, lang), values=values), *left_out]
         return "\n".join("- " + line for line in lines)
     lines = []
     median = median_lifetime(curve)

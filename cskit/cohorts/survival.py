@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import OptionError
 from ..dataset import Dataset
 from ..options import check_fraction
-from .aged import aged_matrix, check_split, empty_frame
+from .aged import aged_matrix, check_any_split, empty_frame
 
 #: Columns of :func:`survival_curve` (``split`` is added last when splitting).
 CURVE_COLUMNS = ["age", "at_risk", "events", "censored", "entered", "survival", "lower", "upper"]
@@ -146,8 +146,11 @@ def lifetimes(dataset: Dataset, team: str = "all", split: str | None = None, as_
 
     Parameters
     ----------
-    dataset, team, split, as_of
+    dataset, team, as_of
         As in :func:`cohort_retention`.
+    split : str, optional
+        Any column of ``accounts`` but the id, name and contract start (``team``,
+        ``segment``, ``touch_model``, ``sales_team``, ``industry``, ...).
 
     Returns
     -------
@@ -172,7 +175,7 @@ def lifetimes(dataset: Dataset, team: str = "all", split: str | None = None, as_
     3          D  2024-02      0         1     True
     4          E  2024-03      0         3    False
     """
-    check_split(dataset, split)
+    check_any_split(dataset, split)
     aged = aged_matrix(dataset, team, split, as_of)
     attrs = {"kind": "lifetimes", "team": team, "split": split, "as_of": str(aged.months[-1]),
              "already_paying": aged.already_paying, "late_entry": aged.late_entry}
@@ -207,7 +210,7 @@ def survival_curve(
     Parameters
     ----------
     dataset, team, split, as_of
-        As in :func:`cohort_retention`.
+        As in :func:`lifetimes` (``split``: any column of ``accounts``).
     alpha : float
         1 - confidence level of the band (default 0.05: 95 %; at most 0.5).
 

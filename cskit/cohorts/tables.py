@@ -19,7 +19,7 @@ from ..options import check_lang
 from .aged import NO_VALUE
 from .retention import period_of, retention_matrix
 
-__all__ = ["SPLIT_KEYS", "AGE_COLUMN_KEYS", "percent", "split_label", "retention_table", "mrr_table", "lifetimes_table", "survival_table", "data_view"]
+__all__ = ["SPLIT_KEYS", "AGE_COLUMN_KEYS", "percent", "split_label", "split_name", "retention_table", "mrr_table", "lifetimes_table", "survival_table", "data_view"]
 
 
 #: Message keys (``content/messages/cohorts.yml``) written out in full, so a search for a key finds its users.
@@ -63,6 +63,19 @@ def split_label(split: str | None, value, lang: str | None = None) -> str:
     if value == NO_VALUE:
         return t("cohort.no_value", lang)
     return value_name(split or "", value, lang)
+
+
+def split_name(split: str | None, lang: str | None = None) -> str:
+    """Name of the column a result is split by: its term for team, segment and touch model, else the column.
+
+    Examples
+    --------
+    >>> split_name("touch_model", "en"), split_name("industry", "ja")
+    ('touch model', 'industry')
+    """
+    lang = check_lang(lang)
+    split = split or "segment"
+    return t(SPLIT_KEYS[split], lang) if split in SPLIT_KEYS else split
 
 
 def _header(text: str) -> str:
@@ -169,7 +182,7 @@ def lifetimes_table(frame: pd.DataFrame, lang: str | None = None):
     })
     if "split" in frame:
         split = frame.attrs.get("split")
-        table.insert(2, _header(t(SPLIT_KEYS[split or "segment"], lang)),
+        table.insert(2, _header(split_name(split, lang)),
                      [split_label(split, group, lang) for group in frame["split"]])
     text_columns = [column for column in table if table[column].dtype == object]
     return _styled(table, "lifetimes", hide_index=True, left=tuple(text_columns))
@@ -199,9 +212,11 @@ def survival_table(curve: pd.DataFrame, lang: str | None = None):
         t("cohort.col.band", lang, level=level): [t("cohort.band_range", lang, low=percent(low), high=percent(high))
                                                   for low, high in zip(curve["lower"], curve["upper"])],
     })
+    if "entered" in curve and (curve["entered"].to_numpy()[curve["age"].to_numpy() > 0] > 0).any():
+        table.insert(4, t("cohort.col.entered", lang), curve["entered"].where(curve["age"] > 0, 0).astype("int64"))
     if "split" in curve:
         split = curve.attrs.get("split")
-        table.insert(0, _header(t(SPLIT_KEYS[split or "segment"], lang)),
+        table.insert(0, _header(split_name(split, lang)),
                      [split_label(split, group, lang) for group in curve["split"]])
     return _styled(table, "survival", hide_index=True, left=tuple(table.columns[:1]) if "split" in curve else ())
 

@@ -492,11 +492,12 @@ def test_late_entry_survival_by_hand(six_with_late_entry):
     assert "C" not in life.index
     curve = cohorts.survival_curve(six_with_late_entry)
     # entries: B, D, E, G at age 0, A at age 2; ends: G 0 (censored), D 2, B 3, E 3 (censored), A 4
+    # A, entering at age 2 (paying then), can first churn at age 3: it is at risk from age 3
     assert curve["entered"].tolist() == [4, 0, 1, 0, 0]
-    assert curve["at_risk"].tolist() == [4, 3, 4, 3, 1]
+    assert curve["at_risk"].tolist() == [4, 3, 3, 3, 1]
     assert curve["events"].tolist() == [0, 0, 1, 1, 1]
-    # S = 1, 1, 1 - 1/4, 3/4 x (1 - 1/3), 0
-    assert curve["survival"].tolist() == pytest.approx([1, 1, 0.75, 0.5, 0.0])
+    # S = 1, 1, 1 - 1/3, 2/3 x (1 - 1/3), 0
+    assert curve["survival"].tolist() == pytest.approx([1, 1, 2 / 3, 4 / 9, 0.0])
     assert curve.attrs["late_entry"] == 1 and curve.attrs["already_paying"] == 1
 
 

@@ -1,7 +1,8 @@
 """Comparing survival between groups: log-rank test, pairwise with Holm, and RMST.
 
 All three read the same risk sets as :class:`~.survival.KaplanMeier` with delayed entry:
-at time t, group g has n_g(t) subjects with entry <= t <= duration and d_g(t) events.
+at time t, group g has n_g(t) subjects with entry < t <= duration (entrants at the
+first time included, lifelines' convention) and d_g(t) events.
 The array functions (:func:`logrank_test`, :func:`pairwise_logrank`,
 :func:`restricted_mean`) take lifelines' arguments so the numbers can be compared with
 ``lifelines.statistics`` and ``lifelines.utils.restricted_mean_survival_time``;
@@ -66,9 +67,11 @@ def _risk_sets(durations, events, entry, codes, n_groups):
     times = np.unique(durations[events])
     n = np.zeros((len(times), n_groups))
     d = np.zeros((len(times), n_groups))
+    first = min(entry.min(), durations.min()) if len(durations) else 0.0
     for g in range(n_groups):
         rows = codes == g
-        n[:, g] = (np.searchsorted(np.sort(entry[rows]), times, side="right")
+        n[:, g] = (np.searchsorted(np.sort(entry[rows]), times, side="left")  # entered before t
+                   + (times == first) * (entry[rows] == first).sum()  # at the first time, entrants are at risk
                    - np.searchsorted(np.sort(durations[rows]), times, side="left"))
         d[:, g] = np.bincount(np.searchsorted(times, durations[rows & events]), minlength=len(times))[:len(times)]
     return times, n, d

@@ -40,8 +40,12 @@ class KaplanMeier:
     ----------
     event_table : DataFrame
         Per time: ``removed``, ``observed`` (events at t), ``censored`` (censored at t),
-        ``entrance`` (entries at t) and ``at_risk`` n_t = entries at or before t minus
-        removals before t, i.e. the subjects with entry <= t <= duration.
+        ``entrance`` (entries at t) and ``at_risk`` = entries at or before t minus
+        removals before t (as lifelines' event table).
+    population_ : ndarray
+        n_t, the subjects at risk of the events at t: entry < t <= duration (those
+        entering at t join after its events; at the first time, entrants are at risk),
+        the counting-process convention of lifelines.
     survival_function_ : DataFrame
         S(t) = prod over event times u <= t of (1 - d_u / n_u), indexed by ``timeline``
         (the product-limit estimate; with ``entry`` it is conditional on surviving to
@@ -64,8 +68,8 @@ class KaplanMeier:
     With delayed entry, the two subjects entering at 2 are not at risk before it:
 
     >>> late = KaplanMeier().fit([1, 2, 3, 4, 4], [1, 0, 1, 1, 0], entry=[0, 0, 2, 2, 0])
-    >>> late.event_table["at_risk"].tolist(), late.survival_function_.iloc[:, 0].round(4).tolist()
-    ([3.0, 3.0, 4.0, 3.0, 2.0], [1.0, 0.6667, 0.6667, 0.4444, 0.2222])
+    >>> late.population_.tolist(), late.survival_function_.iloc[:, 0].round(4).tolist()
+    ([3.0, 3.0, 2.0, 3.0, 2.0], [1.0, 0.6667, 0.6667, 0.4444, 0.2222])
     """
 
     def __init__(self, alpha: float = 0.05):
@@ -104,10 +108,12 @@ class KaplanMeier:
         self.event_table = pd.DataFrame(
             {"removed": removed, "observed": observed, "censored": removed - observed, "entrance": entrance,
              "at_risk": at_risk}, index=pd.Index(times, name="event_at"))
+        population = at_risk - late_entrants(entrance, removed)
+        self.population_ = population
         with np.errstate(divide="ignore", invalid="ignore"):
-            factor = np.where(at_risk > 0, 1.0 - observed / np.where(at_risk > 0, at_risk, 1), 1.0)
+            factor = np.where(population > 0, 1.0 - observed / np.where(population > 0, population, 1), 1.0)
             survival = np.cumprod(factor)
-            variance_terms = observed / (at_risk * (at_risk - observed))
+            variance_terms = observed / (population * (population - observed))
         variance_terms[~np.isfinite(variance_terms)] = 0.0
         greenwood = np.cumsum(variance_terms)
         self.timeline = np.asarray(times if timeline is None else np.sort(np.asarray(timeline, dtype=float)))
@@ -122,6 +128,25 @@ class KaplanMeier:
             {f"{label}_lower_{level}": lower, f"{label}_upper_{level}": upper}, index=index)
         self.median_survival_time_ = _first_at_or_below(self.timeline, survival, 0.5)
         return self
+
+
+def late_entrants(entrance: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """Entrants not yet at risk at their entry time: all of them but those at the first time of the table.
+
+    Subjects entering at t are at risk from just after t (entry < t <= duration); the
+    exception is the table's first time with any entry or removal, where they are the
+    starting population (lifelines' convention).
+
+    Examples
+    --------
+    >>> late_entrants(np.array([0.0, 3, 0, 2]), np.array([0.0, 0, 1, 1])).tolist()
+    [0.0, 0.0, 0.0, 2.0]
+    """
+    out = entrance.astype(float).copy()
+    active = np.flatnonzero((entrance > 0) | (removed > 0))
+    if len(active):
+        out[:active[0] + 1] = 0.0
+    return out
 
 
 def _log_log_band(survival: np.ndarray, greenwood: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -218,7 +243,8 @@ def survival_curve(
     -------
     DataFrame
         ``age`` (months since age 0), ``at_risk`` (accounts with a known state at
-        that age that had entered the data and had not churned before it),
+        that age that had entered the data before it, or at age 0, and had not
+        churned before it: the accounts that could churn at that age),
         ``events`` (first churns at that age), ``censored`` (accounts whose data ends
         at that age), ``entered`` (accounts that started before the data and enter it
         at that age; at age 0, every account born in the data), ``survival`` (share
@@ -273,7 +299,7 @@ def _curve(duration: np.ndarray, churned: np.ndarray, entry: np.ndarray, alpha: 
     ends = np.bincount(duration, minlength=len(ages))
     events = np.bincount(duration, weights=churned.astype(float), minlength=len(ages))
     entered = np.bincount(entry, minlength=len(ages))
-    at_risk = np.cumsum(entered) - np.concatenate([[0], np.cumsum(ends)[:-1]])
+    at_risk = km.population_[np.searchsorted(km.event_table.index.to_numpy(), ages)]
     band = km.confidence_interval_.to_numpy()
     part = pd.DataFrame({
         "age": ages,

@@ -210,3 +210,69 @@ def test_bad_splits_and_horizons(sample_dataset):
     for bad in ("0", "12,x", "-3", "1.5", ""):
         with pytest.raises(CskitError, match="positive whole months"):
             cohorts.check_rmst_months(bad)
+
+
+# --------------------------------------------------------------------------- #
+# cskit survival
+# --------------------------------------------------------------------------- #
+def _run(*args):
+    from typer.testing import CliRunner
+
+    from cskit.cli import app
+
+    return CliRunner().invoke(app, ["survival", "--data", "data/sample", "--lang", "en", *args])
+
+
+def test_cli_csv_is_the_tidy_curve(sample_dataset):
+    result = _run("--format", "csv", "--split", "touch_model")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "split,age,at_risk,events,censored,entered,survival,lower,upper"
+    frame = pd.read_csv(__import__("io").StringIO(result.stdout))
+    curve = cohorts.survival_curve(sample_dataset, split="touch_model")
+    assert frame["survival"].to_numpy() == pytest.approx(curve["survival"].to_numpy(), abs=1e-9)
+    plain = _run("--format", "csv").stdout.splitlines()[0]
+    assert plain == "age,at_risk,events,censored,entered,survival,lower,upper"
+
+
+def test_cli_json_shape(sample_life):
+    result = _run("--format", "json", "--split", "touch_model", "--test", "--rmst", "12,24")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert list(out) == ["curve", "test", "pairwise", "rmst"]
+    assert list(out["curve"][0]) == ["split", "age", "at_risk", "events", "censored", "entered", "survival", "lower", "upper"]
+    assert list(out["test"]) == ["statistic", "df", "p_value"] and out["test"]["df"] == 2
+    direct = logrank_test(sample_life["duration"], sample_life["split"], sample_life["churned"], sample_life["entry"])
+    assert out["test"]["statistic"] == pytest.approx(direct["statistic"], rel=1e-9)
+    assert [list(row) for row in out["pairwise"]] == [["a", "b", "statistic", "p_value", "p_holm"]] * 3
+    assert [list(row) for row in out["rmst"]] == [["split", "months", "rmst", "lower", "upper"]] * 6
+    assert list(json.loads(_run("--format", "json").stdout)) == ["curve"]
+    assert list(json.loads(_run("--format", "json", "--rmst", "12").stdout)) == ["curve", "rmst"]
+
+
+def test_cli_table_reads_the_test_in_both_languages():
+    en = _run("--split", "touch_model", "--test", "--rmst", "12")
+    assert en.exit_code == 0 and "larger than chance would explain" in en.stdout and "Mean months paid" in en.stdout
+    from typer.testing import CliRunner
+
+    from cskit.cli import app
+
+    ja = CliRunner().invoke(app, ["survival", "--data", "data/sample", "--lang", "ja", "--split", "touch_model", "--test"])
+    assert ja.exit_code == 0 and "偶然で説明できる大きさを超えています" in ja.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--split", "colour"], ["colour", "touch_model", "sales_team"]),
+    (["--rmst", "0"], ["--rmst", "positive whole months"]),
+    (["--rmst", "12,abc"], ["positive whole months"]),
+    (["--team", "cs_smb", "--split", "team", "--test"], ["only one group"]),
+    (["--test"], ["only one group"]),
+    (["--format", "xml"], ["--format"]),
+    (["--as-of", "1999-01"], ["1999-01"]),
+])
+def test_cli_bad_input_exits_2(args, words):
+    result = _run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.stderr

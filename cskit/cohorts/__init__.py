@@ -91,7 +91,7 @@ from .compare import (PAIRWISE_COLUMNS, RMST_COLUMNS, RMST_MONTHS, Comparison, c
 from .aged import NO_VALUE, PERIODS, SPLITS, TIDY_COLUMNS, available_splits
 from .reading import (FLAT_LOSS_PER_MONTH, METRIC_KEYS, MIN_COHORT_FOR_RANKING, PERIOD_KEYS, READING_HORIZON_MONTHS,
                       already_paying_text, late_entry_text, retention_reading, survival_reading)
-from .records import FORMATS, RECORD_COLUMNS, cohort_records, format_records
+from .records import FORMATS, RECORD_COLUMNS, SURVIVAL_COLUMNS, cohort_records, format_records, format_survival
 from .retention import METRICS, POOLING, cohort_ltv, cohort_retention, combine_splits, period_of, pooled_curve, retention_matrix
 from .survival import CURVE_COLUMNS, LIFETIME_COLUMNS, KaplanMeier, lifetimes, median_lifetime, survival_curve
 from .tables import (SPLIT_KEYS, data_view, lifetimes_table, mrr_table, percent, retention_table, split_label,
@@ -101,7 +101,7 @@ __all__ = [
     "CURVE_COLUMNS", "FLAT_LOSS_PER_MONTH", "FORMATS", "LIFETIME_COLUMNS", "METRICS", "MIN_COHORT_FOR_RANKING",
     "NO_VALUE", "PERIODS", "POOLING", "READING_HORIZON_MONTHS", "RECORD_COLUMNS", "SPLITS", "TIDY_COLUMNS",
     "KaplanMeier", "already_paying_text", "late_entry_text", "available_splits", "cohort_ltv", "cohort_records", "cohort_retention", "combine_splits",
-    "format_records", "lifetimes", "median_lifetime", "period_of", "pooled_curve", "retention_matrix",
+    "format_records", "format_survival", "SURVIVAL_COLUMNS", "lifetimes", "median_lifetime", "period_of", "pooled_curve", "retention_matrix",
     "retention_reading", "survival_curve", "survival_reading", "PERIOD_KEYS", "METRIC_KEYS", "SPLIT_KEYS",
     "PAIRWISE_COLUMNS", "RMST_COLUMNS", "RMST_MONTHS", "Comparison", "check_rmst_months", "comparison_reading",
     "holm", "logrank_test", "pairwise_logrank", "restricted_mean", "survival_comparison",

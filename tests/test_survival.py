@@ -276,3 +276,28 @@ def test_cli_bad_input_exits_2(args, words):
     assert "Traceback" not in result.output
     for word in words:
         assert word in result.stderr
+
+
+def test_the_km_plot_has_an_at_risk_table(sample_dataset):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cskit.plots.cohorts import survival_plot
+
+    curve = cohorts.survival_curve(sample_dataset, split="touch_model")
+    ax = survival_plot(curve, lang="en")
+    counts = [text for text in ax.texts if text.get_gid() == "at_risk"]
+    assert counts
+    by_group = dict(list(curve.groupby("split")))
+    rows = sorted({text.get_position()[1] for text in counts}, reverse=True)
+    for text in counts:
+        group = sorted(by_group)[rows.index(text.get_position()[1])]
+        age = int(text.get_position()[0])
+        expected = int(by_group[group].set_index("age").loc[age, "at_risk"])
+        assert text.get_text() == f"{expected:,}"
+    assert any(text.get_text() == "At risk" for text in ax.texts)
+    ja = survival_plot(curve, lang="ja")
+    assert any(text.get_text() == "観測中の数" for text in ja.texts)
+    plt.close("all")

@@ -88,13 +88,13 @@ from __future__ import annotations
 
 from .compare import (PAIRWISE_COLUMNS, RMST_COLUMNS, RMST_MONTHS, Comparison, check_rmst_months, comparison_reading,
                       holm, logrank_test, pairwise_logrank, restricted_mean, survival_comparison)
-from .aged import NO_VALUE, PERIODS, SPLITS, TIDY_COLUMNS, available_splits
+from .aged import NO_VALUE, PERIODS, SPLITS, TIDY_COLUMNS, available_splits, split_columns
 from .reading import (FLAT_LOSS_PER_MONTH, METRIC_KEYS, MIN_COHORT_FOR_RANKING, PERIOD_KEYS, READING_HORIZON_MONTHS,
                       already_paying_text, late_entry_text, retention_reading, survival_reading)
 from .records import FORMATS, RECORD_COLUMNS, SURVIVAL_COLUMNS, cohort_records, format_records, format_survival
 from .retention import METRICS, POOLING, cohort_ltv, cohort_retention, combine_splits, period_of, pooled_curve, retention_matrix
 from .survival import CURVE_COLUMNS, LIFETIME_COLUMNS, KaplanMeier, lifetimes, median_lifetime, survival_curve
-from .tables import (SPLIT_KEYS, data_view, lifetimes_table, mrr_table, percent, retention_table, split_label,
+from .tables import (SPLIT_KEYS, data_view, lifetimes_table, mrr_table, percent, retention_table, rmst_table, split_label,
                      survival_table)
 
 __all__ = [
@@ -105,5 +105,5 @@ __all__ = [
     "retention_reading", "survival_curve", "survival_reading", "PERIOD_KEYS", "METRIC_KEYS", "SPLIT_KEYS",
     "PAIRWISE_COLUMNS", "RMST_COLUMNS", "RMST_MONTHS", "Comparison", "check_rmst_months", "comparison_reading",
     "holm", "logrank_test", "pairwise_logrank", "restricted_mean", "survival_comparison",
-    "data_view", "lifetimes_table", "mrr_table", "percent", "retention_table", "split_label", "survival_table",
+    "split_columns", "rmst_table", "data_view", "lifetimes_table", "mrr_table", "percent", "retention_table", "split_label", "survival_table",
 ]

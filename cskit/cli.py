@@ -239,8 +239,9 @@ def cohort(
 ) -> None:
     """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out.
 
-    Accounts already paying in the data's first month started before the data and are in no
-    cohort; a sentence on standard error says how many.
+    An account signed before the data is in the cohort of its contract_start, blank at the ages
+    before the data (late entry); one paying in the data's first month without a contract_start
+    cannot be aged and is in no cohort; a sentence on standard error says how many.
     """
     from .cohorts import FORMATS, METRICS, PERIODS, already_paying_text, cohort_records, format_records
 

@@ -280,8 +280,9 @@ def cohort(
 ) -> None:
     """Cohort retention per cohort and age (cohort, age, cohort_size, value); censored cells are left out.
 
-    Accounts already paying in the data's first month started before the data and are in no
-    cohort; a sentence on standard error says how many.
+    An account signed before the data is in the cohort of its contract_start, blank at the ages
+    before the data (late entry); one paying in the data's first month without a contract_start
+    cannot be aged and is in no cohort; a sentence on standard error says how many.
     """
     from .cohorts import FORMATS, METRICS, PERIODS, already_paying_text, cohort_records, format_records
 
@@ -338,6 +339,46 @@ def health(
                 "table": lambda: present.render_view(view, lang, t("health.view_title", lang, team=name,
                                                                    month=str(chosen)))}[fmt]()
     sys.stdout.write(text)
+
+
+@app.command()
+@handles_errors
+def survival(
+    data: str = DataOption,
+    team: str = typer.Option("all", "--team", help="A team id, or 'all' for the company."),
+    split: Optional[str] = typer.Option(None, "--split", help="Any accounts column: team, segment, touch_model, sales_team, ..."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month to use, YYYY-MM (default: the data's last)."),
+    fmt: str = typer.Option("table", "--format", help="csv | json | table"),
+    test: bool = typer.Option(False, "--test", help="Log-rank test across the split's groups and pairwise (Holm)."),
+    rmst: Optional[str] = typer.Option(None, "--rmst", help="Restricted mean survival time at these months, e.g. 12,24."),
+    config: Optional[Path] = ConfigOption,
+    lang: Optional[str] = LangOption,
+) -> None:
+    """Kaplan-Meier curve of the time to first churn, with late entry (split, age, at_risk, events, censored,
+    entered, survival, lower, upper); --test and --rmst compare the split's groups."""
+    from .cohorts import (already_paying_text, check_rmst_months, comparison_reading, format_survival, lifetimes,
+                          survival_comparison, survival_curve)
+    from .cohorts.tables import rmst_table, survival_table
+
+    check_choice("--format", fmt, ("csv", "json", "table"))
+    months = check_rmst_months(rmst) if rmst is not None else None
+    dataset = _load(data, config, lang)
+    curve = survival_curve(dataset, team=team, split=split, as_of=as_of)
+    comparison = None
+    if test or months:
+        comparison = survival_comparison(lifetimes(dataset, team=team, split=split, as_of=as_of), test=test, months=months)
+    if fmt in ("csv", "json"):
+        sys.stdout.write(format_survival(curve, comparison, fmt))
+    else:
+        parts = [survival_table(curve, lang).data.to_string(index=False)]
+        if comparison is not None and comparison.rmst is not None:
+            parts.append(rmst_table(comparison, lang).data.to_string(index=False))
+        if comparison is not None and comparison.test is not None:
+            parts.append(comparison_reading(comparison, lang))
+        sys.stdout.write("\n\n".join(parts) + "\n")
+    note = already_paying_text(curve, lang)
+    if note:
+        typer.echo(note, err=True)
 
 
 @app.command()

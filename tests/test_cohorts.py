@@ -236,7 +236,8 @@ def test_lifetimes_by_hand(six):
 
 def test_survival_curve_by_hand(six):
     curve = cohorts.survival_curve(six)
-    assert list(curve.columns) == ["age", "at_risk", "events", "censored", "survival", "lower", "upper"]
+    assert list(curve.columns) == ["age", "at_risk", "events", "censored", "entered", "survival", "lower", "upper"]
+    assert curve["entered"].tolist() == [6, 0, 0, 0, 0, 0]  # every account starts in the data
     assert curve["at_risk"].tolist() == [6, 5, 5, 3, 1, 1]
     assert curve["events"].tolist() == [0, 0, 2, 1, 0, 0]
     assert curve["censored"].tolist() == [1, 0, 0, 1, 0, 1]
@@ -459,14 +460,54 @@ def test_accounts_paying_in_the_first_month_are_in_no_cohort(six_without_starts)
     assert cohorts.cohort_retention(six_without_starts, team="cs1").attrs["already_paying"] == 3
 
 
-def test_a_contract_start_before_the_data_leaves_the_account_out_one_inside_keeps_it(make_dataset):
-    starts = {"A": "2021-04-01", "B": "2024-01-20", "C": None}
+@pytest.fixture
+def six_with_late_entry(make_dataset):
+    """A signed in November 2023, two months before the data; C has no contract start."""
+    starts = {"A": "2023-11-15", "B": "2024-01-20", "C": None}
     accounts = [{**row, "contract_start": starts.get(row["account_id"], row["contract_start"])}
                 for row in SIX_MONTHS["accounts"]]
-    tidy = cohorts.cohort_retention(make_dataset({**SIX_MONTHS, "accounts": accounts}))
-    # only B signed in January: the January cohort is B alone (pays Jan-Mar, churns in Apr)
-    assert tidy.attrs["already_paying"] == 2
-    assert_rows(cohorts.retention_matrix(tidy).loc[["2024-01"]], {"2024-01": [1, 1, 1, 0, 0, 0]})
+    return make_dataset({**SIX_MONTHS, "accounts": accounts})
+
+
+def test_a_contract_start_before_the_data_puts_the_account_in_its_cohort_from_its_entry_age(six_with_late_entry):
+    tidy = cohorts.cohort_retention(six_with_late_entry)
+    # A is the 2023-11 cohort, first seen at age 2 (January): ages 0-1 are blank, never 0.
+    # A pays Jan, Feb (ages 2, 3), stops in Mar (4), comes back Apr-Jun (5-7).
+    # B alone is the January cohort (C, paying in January without a contract start, is left out).
+    assert_rows(cohorts.retention_matrix(tidy).loc[["2023-11", "2024-01"]], {
+        "2023-11": [NAN, NAN, 1, 1, 0, 1, 1, 1],
+        "2024-01": [1, 1, 1, 0, 0, 0, NAN, NAN],
+    })
+    assert tidy.attrs["already_paying"] == 1 and tidy.attrs["late_entry"] == 1
+    # revenue retention needs the MRR at age 0, unobserved for a cohort that started before the data
+    revenue = cohorts.retention_matrix(cohorts.cohort_retention(six_with_late_entry, metric="revenue"))
+    assert revenue.loc["2023-11"].isna().all()
+    assert revenue.loc["2024-01"].tolist()[:6] == pytest.approx([1, 1.2, 1.2, 0, 0, 0])
+    assert cohorts.retention_matrix(cohorts.cohort_ltv(six_with_late_entry)).loc["2023-11"].isna().all()
+
+
+def test_late_entry_survival_by_hand(six_with_late_entry):
+    life = cohorts.lifetimes(six_with_late_entry).set_index("account_id")
+    assert life.loc["A", ["cohort", "entry", "duration", "churned"]].tolist() == ["2023-11", 2, 4, True]
+    assert "C" not in life.index
+    curve = cohorts.survival_curve(six_with_late_entry)
+    # entries: B, D, E, G at age 0, A at age 2; ends: G 0 (censored), D 2, B 3, E 3 (censored), A 4
+    # A, entering at age 2 (paying then), can first churn at age 3: it is at risk from age 3
+    assert curve["entered"].tolist() == [4, 0, 1, 0, 0]
+    assert curve["at_risk"].tolist() == [4, 3, 3, 3, 1]
+    assert curve["events"].tolist() == [0, 0, 1, 1, 1]
+    # S = 1, 1, 1 - 1/3, 2/3 x (1 - 1/3), 0
+    assert curve["survival"].tolist() == pytest.approx([1, 1, 2 / 3, 4 / 9, 0.0])
+    assert curve.attrs["late_entry"] == 1 and curve.attrs["already_paying"] == 1
+
+
+def test_the_pooled_curve_chains_a_late_cohort_only_after_its_entry(six_with_late_entry):
+    pooled = cohorts.pooled_curve(cohorts.cohort_retention(six_with_late_entry)).set_index("age")
+    # age 2: the step 1 -> 2 is measured on the cohorts known at 1 and 2 (not on the 2023-11 cohort entering at 2)
+    tidy = cohorts.cohort_retention(six_with_late_entry)
+    born = cohorts.pooled_curve(tidy[tidy["cohort"] != "2023-11"]).set_index("age")
+    assert pooled.loc[2, "value"] == pytest.approx(born.loc[2, "value"])
+    assert pooled.loc[2, "cohorts"] == born.loc[2, "cohorts"] + 1
 
 
 def test_survival_ltv_and_the_pooled_curve_leave_them_out_too(six_without_starts):
@@ -490,11 +531,12 @@ def test_survival_ltv_and_the_pooled_curve_leave_them_out_too(six_without_starts
 
 
 def test_the_readings_say_how_many_accounts_are_left_out(six_without_starts, six):
-    sentence = "3 accounts were already paying when the data starts; their start is before the data, so they are not in any cohort."
+    sentence = ("3 accounts were already paying when the data starts and have no contract start; their age is unknown, "
+                "so they are in no cohort and no survival curve.")
     assert sentence in cohorts.retention_reading(cohorts.cohort_retention(six_without_starts), "en")
     assert sentence in cohorts.survival_reading(cohorts.survival_curve(six_without_starts), "en")
     ja = cohorts.survival_reading(cohorts.survival_curve(six_without_starts, split="segment"), "ja")
-    assert "3アカウントはデータの開始時点ですでに契約中でした" in ja
+    assert "3アカウントはデータの開始時点ですでに契約中で、契約開始日がありません。" in ja
     assert "already paying" not in cohorts.retention_reading(cohorts.cohort_retention(six), "en")
 
 
@@ -510,11 +552,11 @@ def test_the_cohort_command_says_how_many_accounts_are_left_out(tmp_path):
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:3] == ["cohort,age,cohort_size,value", "2024-02,0,1,1", "2024-02,1,1,1"]
     assert result.stderr.strip() == (
-        "3 accounts were already paying when the data starts; their start is before the data, "
-        "so they are not in any cohort.")
+        "3 accounts were already paying when the data starts and have no contract start; their age is unknown, "
+        "so they are in no cohort and no survival curve.")
 
 
-def test_on_the_mid_life_sample_the_base_is_in_no_cohort(sample_dataset):
+def test_on_the_mid_life_sample_the_base_enters_late_in_its_own_cohorts(sample_dataset):
     """The bundled sample opens on hundreds of paying accounts that signed before it."""
     accounts = sample_dataset["accounts"].set_index("account_id")
     mrr = sample_dataset["mrr"]
@@ -524,9 +566,18 @@ def test_on_the_mid_life_sample_the_base_is_in_no_cohort(sample_dataset):
     base = set(signed_before[signed_before].index)
     assert len(base) >= 400
     tidy = cohorts.cohort_retention(sample_dataset)
-    assert tidy.attrs["already_paying"] == len(base)
+    assert tidy.attrs["already_paying"] == 0 and tidy.attrs["late_entry"] == len(base)
     sizes = tidy.groupby("cohort")["cohort_size"].first()
-    assert sizes.sum() == mrr["account_id"].nunique() - len(base)
-    assert not base & set(cohorts.lifetimes(sample_dataset)["account_id"])
-    # the first cohort holds only the accounts that signed in the first month: no giant first row
-    assert sizes.iloc[0] <= 2 * sizes.median()
+    assert sizes.sum() == mrr["account_id"].nunique()
+    life = cohorts.lifetimes(sample_dataset).set_index("account_id")
+    starts = accounts.loc[sorted(base), "contract_start"].dt.to_period("M")
+    expected_entry = [first.ordinal - s.ordinal for s in starts]
+    assert life.loc[sorted(base), "entry"].tolist() == expected_entry
+    assert (life.loc[sorted(base), "cohort"] == starts.astype(str).to_numpy()).all()
+    # the data's first month holds only the accounts that signed in it: no giant first row
+    assert sizes.loc[str(first)] <= 2 * sizes.median()
+    # a cohort that started before the data is blank at the ages it lived before the data, never 0
+    wide = cohorts.retention_matrix(tidy)
+    early = str(starts.min())
+    entry = first.ordinal - starts.min().ordinal
+    assert wide.loc[early].iloc[:entry].isna().all() and wide.loc[early].iloc[entry] == 1

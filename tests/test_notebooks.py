@@ -24,16 +24,19 @@ def images(nb: dict) -> int:
 @pytest.mark.notebooks
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_notebook_04_cohorts(tmp_path, sample_dir, sample_dataset, lang):
-    from cskit.cohorts import already_paying_text, cohort_retention, retention_reading
+    from cskit.cohorts import cohort_retention, comparison_reading, late_entry_text, lifetimes, retention_reading, survival_comparison
 
     nb = execute("04_cohort_retention.ipynb", tmp_path, sample_dir, team="cs_smb", lang=lang)
     assert images(nb) >= 5  # heatmaps, curves, survival, LTV
     shown = texts(nb, "text/markdown") + texts(nb, "text/plain") + texts(nb, "stream") + texts(nb, "text/html")
     reading = retention_reading(cohort_retention(sample_dataset, team="cs_smb"), lang)
     assert reading.splitlines()[0][:40] in shown  # the plain-language reading comes from the data
-    # the mid-life sample: the accounts already paying when the data starts are counted, not a cohort
-    left_out = already_paying_text(cohort_retention(sample_dataset, team="cs_smb"), lang)
-    assert left_out and left_out in shown
+    # the mid-life sample: the accounts already paying when the data starts enter late, and the notebook says so
+    late = late_entry_text(cohort_retention(sample_dataset, team="cs_smb"), lang)
+    assert late and late in shown
+    # the survival comparison by touch model: its reading and RMST table come from the data
+    comparison = survival_comparison(lifetimes(sample_dataset, team="cs_smb", split="touch_model"))
+    assert comparison_reading(comparison, lang).splitlines()[0][2:60] in shown
 
 
 @pytest.mark.notebooks

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import OptionError
+from ..errors import CskitError, OptionError
 from ..dataset import Dataset
 from ..options import check_choice, check_month
 
@@ -55,6 +55,42 @@ def check_split(dataset: Dataset, split: str | None) -> None:
         raise OptionError("split", split, f"accounts has no values in column {split!r}")
 
 
+#: Columns of ``accounts`` that identify or date an account, so they cannot split a survival curve.
+NOT_SPLITS = ("account_id", "account_name", "contract_start")
+
+
+def split_columns(dataset: Dataset) -> list[str]:
+    """Columns of ``accounts`` a survival curve can be split by (any but :data:`NOT_SPLITS`).
+
+    Examples
+    --------
+    >>> from cskit.dataset import Dataset
+    >>> accounts = pd.DataFrame({"account_id": ["A"], "team": ["cs1"], "industry": ["it"]})
+    >>> split_columns(Dataset({"accounts": accounts}))
+    ['team', 'industry']
+    """
+    return [str(c) for c in dataset["accounts"].columns if c not in NOT_SPLITS]
+
+
+def check_any_split(dataset: Dataset, split: str | None) -> None:
+    """Refuse a split that is not a column of ``accounts`` (naming those that are) or has no value.
+
+    Raises
+    ------
+    CskitError
+        ``survival.unknown_split`` for a column ``accounts`` does not have.
+    OptionError
+        Under ``"split"``, for a column without any value.
+    """
+    if split is None:
+        return
+    columns = split_columns(dataset)
+    if split not in columns:
+        raise CskitError("survival.unknown_split", split=split, columns=", ".join(columns))
+    if not dataset["accounts"][split].notna().any():
+        raise OptionError("split", split, f"accounts has no values in column {split!r}")
+
+
 def months_up_to(dataset: Dataset, as_of) -> pd.PeriodIndex:
     """The dataset's months up to ``as_of`` (``YYYY-MM`` or a Period; ``None``: all of them).
 
@@ -70,29 +106,43 @@ def months_up_to(dataset: Dataset, as_of) -> pd.PeriodIndex:
 
 @dataclass(frozen=True)
 class Aged:
-    """A team's paying accounts, each row shifted to start at its first paid month.
+    """A team's paying accounts, each row shifted to start at the account's own age 0.
 
-    Accounts already paying before the data (:func:`started_before_data`) are not rows:
+    Age 0 is the first paid month, or, for an account already paying in the data's first
+    month, the month of its ``contract_start`` before the data (late entry): then
+    ``first`` is negative and the ages before the data are NaN (unobserved). Accounts
+    paying in the first month that cannot be aged (:func:`entry_months`) are not rows:
     ``already_paying`` counts them.
     """
 
-    account_ids: pd.Index  # accounts with a paid month that started in the data, in accounts order
-    first: np.ndarray  # (n,) position of the first paid month on ``months``
-    aged: np.ndarray  # (n, T) MRR at monthly age j; NaN after the last month
+    account_ids: pd.Index  # accounts with a paid month that can be aged, in accounts order
+    first: np.ndarray  # (n,) position of age 0 on ``months`` (negative: before the data)
+    aged: np.ndarray  # (n, W) MRR at monthly age j; NaN before the data and after its last month
     months: pd.PeriodIndex  # the months used (up to as_of)
     split_codes: np.ndarray  # (n,) position in split_labels (zeros without a split)
     split_labels: list[str]
-    already_paying: int = 0  # accounts left out: paying in the first month, started before it
+    already_paying: int = 0  # accounts left out: paying in the first month without a usable contract_start
 
     @property
     def n_months(self) -> int:
         return len(self.months)
 
+    @property
+    def entry(self) -> np.ndarray:
+        """(n,) the age at which each account enters the data (0 unless it started before the data)."""
+        return np.maximum(-self.first, 0)
+
+    @property
+    def late_entry(self) -> int:
+        """Accounts that started before the data and enter it at an age above 0."""
+        return int((self.first < 0).sum())
+
     def cohorts(self, step: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Cohort code per account, last month position per cohort, cohort labels.
 
         Cohorts are consecutive periods of ``step`` months on the calendar (months,
-        or quarters starting in January, April, July and October).
+        or quarters starting in January, April, July and October); positions before
+        the data are negative.
         """
         first_ordinal = int(self.months[0].ordinal)
         key = (first_ordinal + self.first) // step
@@ -114,13 +164,16 @@ def cohort_label(key: int, step: int) -> str:
     return f"{1970 + key // 4:04d}-Q{key % 4 + 1}"
 
 
-def started_before_data(accounts: pd.DataFrame, paying_first_month: np.ndarray, first_month: pd.Period) -> np.ndarray:
-    """Which accounts started before the data: paying in its first month, not signed in it.
+def entry_months(accounts: pd.DataFrame, paying_first_month: np.ndarray, first_month: pd.Period) -> np.ndarray:
+    """Months from the data's first month back to each first-month payer's start (late entry).
 
-    An account paying in the data's first month may have started years before; its
-    cohort is unknown (left-censored), so it is in no cohort. It counts as started in
-    the first month only when ``contract_start`` says so (a date inside that month, as
-    for a company that launches then); without a ``contract_start`` it is left out.
+    An account paying in the data's first month started at its ``contract_start``
+    month: -k when that lies k months before the data (it enters at age k), 0 when it
+    lies in the first month (a company that launches then). Without a
+    ``contract_start``, or with one after the first month (it cannot be the start of
+    a spell already running), its age is unknown: NaN, and the account is left out.
+    Accounts not paying in the first month get 0 (they are aged from their first paid
+    month).
 
     Parameters
     ----------
@@ -131,36 +184,46 @@ def started_before_data(accounts: pd.DataFrame, paying_first_month: np.ndarray, 
     first_month : Period
         The data's first month.
 
+    Returns
+    -------
+    ndarray of float
+        Months (<= 0) per row of ``accounts``; NaN for an account that cannot be aged.
+
     Examples
     --------
-    >>> accounts = pd.DataFrame({"contract_start": pd.to_datetime(["2020-05-01", "2024-01-10", None])})
-    >>> started_before_data(accounts, np.array([True, True, True]), pd.Period("2024-01", "M")).tolist()
-    [True, False, True]
+    >>> accounts = pd.DataFrame({"contract_start": pd.to_datetime(["2023-11-01", "2024-01-10", None, None])})
+    >>> entry_months(accounts, np.array([True, True, True, False]), pd.Period("2024-01", "M")).tolist()
+    [-2.0, 0.0, nan, 0.0]
     """
+    out = np.zeros(len(accounts))
     if "contract_start" not in accounts:
-        return paying_first_month.copy()
+        out[paying_first_month] = np.nan
+        return out
     signed = pd.to_datetime(accounts["contract_start"], errors="coerce").dt.to_period("M")
-    signed_in_first = (signed == first_month).fillna(False).to_numpy(dtype=bool)
-    return paying_first_month & ~signed_in_first
+    offset = np.array([np.nan if pd.isna(m) else float(m.ordinal - first_month.ordinal) for m in signed])
+    offset[offset > 0] = np.nan
+    return np.where(paying_first_month, offset, 0.0)
 
 
 def aged_matrix(dataset: Dataset, team: str, split: str | None, as_of) -> Aged:
-    """The paying accounts of ``team`` up to ``as_of`` that started in the data, aged, with their split group."""
+    """The paying accounts of ``team`` up to ``as_of`` that can be aged, aged, with their split group."""
     months = months_up_to(dataset, as_of)
     mask = dataset.account_mask(team)
     team_accounts = dataset["accounts"][mask]
     team_ids = pd.Index(team_accounts["account_id"])
     mrr = dataset.mrr_by_account[mask, :len(months)]  # the months up to as_of are a prefix
     paying = mrr > 0
-    before = started_before_data(team_accounts, paying[:, 0], months[0])
-    has = paying.any(axis=1) & ~before
-    mrr, paying = mrr[has], paying[has]
+    start = entry_months(team_accounts, paying[:, 0], months[0])
+    unknown = np.isnan(start)
+    has = paying.any(axis=1) & ~unknown
+    mrr, paying, start = mrr[has], paying[has], start[has]
     ids = team_ids[has]
-    first = paying.argmax(axis=1)
+    first = np.where(paying[:, 0], start, paying.argmax(axis=1)).astype(np.int64)
     n_months = len(months)
-    columns = first[:, None] + np.arange(n_months)[None, :]
-    inside = columns < n_months
-    aged = np.take_along_axis(mrr, np.minimum(columns, n_months - 1), axis=1)
+    width = n_months - min(int(first.min()), 0) if len(first) else n_months
+    columns = first[:, None] + np.arange(width)[None, :]
+    inside = (columns >= 0) & (columns < n_months)
+    aged = np.take_along_axis(mrr, np.clip(columns, 0, n_months - 1), axis=1)
     aged[~inside] = np.nan
     if split is None:
         codes, labels = np.zeros(len(ids), dtype=np.int64), [""]
@@ -169,7 +232,7 @@ def aged_matrix(dataset: Dataset, team: str, split: str | None, as_of) -> Aged:
         values = values.astype(object).where(values.notna(), NO_VALUE).astype(str)
         codes, uniques = pd.factorize(values, sort=True)
         labels = [str(u) for u in uniques] or [""]
-    return Aged(ids, first, aged, months, np.asarray(codes, dtype=np.int64), labels, int(before.sum()))
+    return Aged(ids, first, aged, months, np.asarray(codes, dtype=np.int64), labels, int(unknown.sum()))
 
 
 @dataclass(frozen=True)
@@ -181,13 +244,19 @@ class Grid:
     size: np.ndarray  # (G,) accounts
     paying: np.ndarray  # (G, T) paying accounts at monthly age j
     revenue: np.ndarray  # (G, T) MRR at monthly age j (money)
-    end: np.ndarray  # (G,) position of the cohort's last month
+    end: np.ndarray  # (G,) position of the cohort's last month (negative: before the data)
+    step: int = 1  # months per cohort period
+
+    @property
+    def from_start(self) -> np.ndarray:
+        """(G,) the cohort's first month lies in the data, so its age 0 is observed."""
+        return self.end - self.step + 1 >= 0
 
 
 def cohort_grid(aged: Aged, step: int) -> Grid:
     """Sum the aged rows into one row per split group and cohort of ``step`` months."""
     codes, end_position, labels = aged.cohorts(step)
-    n_cohorts, n_months = len(labels), aged.n_months
+    n_cohorts, n_months = len(labels), aged.aged.shape[1]
     group = aged.split_codes * n_cohorts + codes
     groups, group = np.unique(group, return_inverse=True)
     group = group.reshape(-1)
@@ -204,6 +273,7 @@ def cohort_grid(aged: Aged, step: int) -> Grid:
         paying=paying.reshape(n_groups, n_months),
         revenue=revenue.reshape(n_groups, n_months),
         end=end_position[cohort_code],
+        step=step,
     )
 
 
@@ -239,11 +309,15 @@ def known_cells(grid: Grid, n_months: int, step: int, offset: int) -> tuple[np.n
     """Ages, monthly-age column per age, and the known-cell mask (groups x ages).
 
     Age k reads monthly age ``step * k + offset``; a cell is known when that month of
-    the cohort's last month lies inside the data. Ages run up to the last age with at
-    least one known cell (at least age 0).
+    the cohort's last month lies inside the data (not censored) and that month of the
+    cohort's first month lies inside it too (observed: a cohort that started before the
+    data is unknown at the ages it lived before the data). Ages run up to the last age
+    with at least one known cell (at least age 0).
     """
+    width = grid.paying.shape[1]
     n_ages = max((n_months - 1 - int(grid.end.min()) - offset) // step + 1, 1)
     ages = np.arange(n_ages)
     monthly = ages * step + offset
-    known = (grid.end[:, None] + monthly[None, :]) <= n_months - 1
-    return ages, np.minimum(monthly, n_months - 1), known
+    start = grid.end - step + 1
+    known = ((grid.end[:, None] + monthly[None, :]) <= n_months - 1) & ((start[:, None] + monthly[None, :]) >= 0)
+    return ages, np.minimum(monthly, width - 1), known

@@ -17,7 +17,7 @@ from ..options import check_lang
 from .aged import PERIODS
 from .retention import combine_splits, period_of, pooled_curve
 from .survival import median_lifetime
-from .tables import SPLIT_KEYS, percent, split_label
+from .tables import SPLIT_KEYS, percent, split_label, split_name
 
 #: Loss per period below which a curve counts as flat (fraction per age step).
 FLAT_LOSS_PER_MONTH = 0.01
@@ -41,18 +41,18 @@ def _count(n: int, key: str, key1: str, lang: str) -> str:
 
 
 def already_paying_text(result: pd.DataFrame, lang: str | None = None) -> str:
-    """The sentence on the accounts left out of every cohort, or ``""`` if there are none.
+    """The sentence on the accounts left out because they cannot be aged, or ``""`` if there are none.
 
-    Accounts already paying in the data's first month started before the data, so they
-    are in no cohort (:mod:`cskit.cohorts`); every cohort result counts them in
-    ``attrs["already_paying"]``.
+    An account already paying in the data's first month without a ``contract_start``
+    has an unknown age, so it is in no cohort and no survival curve
+    (:mod:`cskit.cohorts`); every cohort result counts them in ``attrs["already_paying"]``.
 
     Examples
     --------
     >>> result = pd.DataFrame()
     >>> result.attrs["already_paying"] = 1250
     >>> already_paying_text(result, "en")
-    '1,250 accounts were already paying when the data starts; their start is before the data, so they are not in any cohort.'
+    '1,250 accounts were already paying when the data starts and have no contract start; their age is unknown, so they are in no cohort and no survival curve.'
     >>> result.attrs["already_paying"] = 0
     >>> already_paying_text(result, "ja")
     ''
@@ -64,9 +64,25 @@ def already_paying_text(result: pd.DataFrame, lang: str | None = None) -> str:
     return _count(n, "cohort.already_paying", "cohort.already_paying1", lang)
 
 
+def late_entry_text(result: pd.DataFrame, lang: str | None = None) -> str:
+    """The sentence on the accounts that started before the data (late entry), or ``""``.
+
+    Examples
+    --------
+    >>> result = pd.DataFrame()
+    >>> result.attrs["late_entry"] = 1
+    >>> late_entry_text(result, "en")
+    '1 account started before the data; it is in the cohort of its contract start and observed from the age it had when the data begins (earlier ages are blank).'
+    """
+    lang = check_lang(lang)
+    n = int(result.attrs.get("late_entry", 0))
+    if n == 0:
+        return ""
+    return _count(n, "cohort.late_entry", "cohort.late_entry1", lang)
+
+
 def _already_paying_lines(result: pd.DataFrame, lang: str) -> list[str]:
-    text = already_paying_text(result, lang)
-    return [text] if text else []
+    return [text for text in (late_entry_text(result, lang), already_paying_text(result, lang)) if text]
 
 
 def _age_text(age: float, period: str, lang: str) -> str:
@@ -309,7 +325,7 @@ def survival_reading(curve: pd.DataFrame, lang: str | None = None, at_age: int =
         split = curve.attrs.get("split") or "segment"
         values = t("cohort.list_sep", lang).join(f"{split_label(split, group, lang)} {_age_text(m, 'month', lang)}"
                                                  for group, m in medians.items())
-        lines = [t("cohort.survival.split", lang, split=t(SPLIT_KEYS[split], lang), values=values), *left_out]
+        lines = [t("cohort.survival.split", lang, split=split_name(split, lang), values=values), *left_out]
         return "\n".join("- " + line for line in lines)
     lines = []
     median = median_lifetime(curve)

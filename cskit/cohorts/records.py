@@ -107,3 +107,66 @@ def format_records(records: pd.DataFrame, fmt: str = "csv") -> str:
         value = "" if row["value"] is None else repr(row["value"])
         buffer.write(f"{row['cohort']},{row['age']},{row['cohort_size']},{value}\n")
     return buffer.getvalue()
+
+
+#: Columns ``cskit survival --format csv`` writes (``split`` first when split).
+SURVIVAL_COLUMNS = ["age", "at_risk", "events", "censored", "entered", "survival", "lower", "upper"]
+
+
+def _value(value):
+    """A cell as written: text as it is, numbers through :func:`json_number`."""
+    if isinstance(value, str) or value is None:
+        return value
+    return json_number(value)
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    return [{c: _value(v.item() if hasattr(v, "item") else v) for c, v in zip(columns, row)}
+            for row in frame[columns].itertuples(index=False)]
+
+
+def format_survival(curve: pd.DataFrame, comparison=None, fmt: str = "csv") -> str:
+    """What ``cskit survival`` writes: the curve as tidy CSV, or one JSON object.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`~cskit.cohorts.survival_curve` output.
+    comparison : Comparison, optional
+        :func:`~cskit.cohorts.survival_comparison` output (JSON only): adds ``test``
+        and ``pairwise`` when it has a test, ``rmst`` when it has RMST rows.
+    fmt : {"csv", "json"}
+
+    Returns
+    -------
+    str
+        CSV (``split`` when split, then :data:`SURVIVAL_COLUMNS`), or
+        ``{"curve": [...], "test": {statistic, df, p_value}, "pairwise": [{a, b,
+        statistic, p_value, p_holm}], "rmst": [{split, months, rmst, lower, upper}]}``.
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"age": [0, 1], "at_risk": [4, 4], "events": [0, 1], "censored": [0, 3],
+    ...                       "entered": [4, 0], "survival": [1.0, 0.75], "lower": [1.0, 0.2], "upper": [1.0, 0.96]})
+    >>> print(format_survival(curve), end="")
+    age,at_risk,events,censored,entered,survival,lower,upper
+    0,4,0,0,4,1,1,1
+    1,4,1,3,0,0.75,0.2,0.96
+    """
+    check_choice("--format", fmt, FORMATS)
+    columns = (["split"] if "split" in curve else []) + SURVIVAL_COLUMNS
+    rows = _rows(curve, columns)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write(",".join(columns) + "\n")
+        for row in rows:
+            buffer.write(",".join("" if row[c] is None else str(row[c]) for c in columns) + "\n")
+        return buffer.getvalue()
+    out: dict = {"curve": rows}
+    if comparison is not None and comparison.test is not None:
+        out["test"] = {"statistic": json_number(comparison.test["statistic"]), "df": int(comparison.test["df"]),
+                       "p_value": json_number(comparison.test["p_value"])}
+        out["pairwise"] = _rows(comparison.pairwise, ["a", "b", "statistic", "p_value", "p_holm"])
+    if comparison is not None and comparison.rmst is not None:
+        out["rmst"] = _rows(comparison.rmst, ["split", "months", "rmst", "lower", "upper"])
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"

@@ -101,7 +101,8 @@ def cohort_retention(
     step = PERIODS[period]
     aged = aged_matrix(dataset, team, split, as_of)
     attrs = {"kind": "retention", "metric": metric, "period": period, "team": team, "split": split,
-             "as_of": str(aged.months[-1]), "already_paying": aged.already_paying}
+             "as_of": str(aged.months[-1]), "already_paying": aged.already_paying,
+             "late_entry": aged.late_entry}
     if not len(aged.account_ids):
         return empty_frame(split, attrs)
     grid = cohort_grid(aged, step)
@@ -109,9 +110,10 @@ def cohort_retention(
     if metric == "logo":
         base = grid.size
         numerator = grid.paying[:, monthly]
-    else:
-        base = grid.revenue[:, 0]
+    else:  # a cohort that started before the data has no observed age-0 MRR: no revenue retention
+        base = np.where(grid.from_start, grid.revenue[:, 0], np.nan)
         numerator = grid.revenue[:, monthly]
+        known = known & grid.from_start[:, None]
     values = np.where(known, safe_divide(numerator, base[:, None]), np.nan)
     return tidy_frame(grid, aged, ages, values, base, split, attrs)
 
@@ -204,16 +206,19 @@ def pooled_curve(tidy: pd.DataFrame, method: str = "chain") -> pd.DataFrame:
     groups = ["split"] if "split" in tidy else []
     known = tidy.dropna(subset=["value"]).sort_values(groups + ["cohort", "age"])
     before = known.groupby(groups + ["cohort"])["value"].shift(1)
-    parts = known.assign(_now=known["value"] * known["base"], _before=before * known["base"], _den=known["base"])
+    # a step is measured on the cohorts known at both ages (a cohort that entered late has no step into its entry age)
+    stepped = before.notna()
+    parts = known.assign(_now=known["value"] * known["base"], _step=(known["value"] * known["base"]).where(stepped),
+                         _before=before * known["base"], _den=known["base"])
     out = parts.groupby(groups + ["age"], sort=True).agg(
-        cohorts=("cohort", "size"), accounts=("cohort_size", "sum"),
+        cohorts=("cohort", "size"), accounts=("cohort_size", "sum"), _step=("_step", "sum"),
         _now=("_now", "sum"), _before=("_before", "sum"), _den=("_den", "sum")).reset_index()
     out["value"] = safe_divide(out["_now"].to_numpy(), out["_den"].to_numpy())
     if method == "chain" and len(out):
         additive = tidy.attrs.get("kind") == "ltv"
         curves = out.groupby(groups, sort=False) if groups else [(None, out)]
         out["value"] = [level for _, rows in curves for level in _chained(rows, additive)]
-    out = out.drop(columns=["_now", "_before", "_den"])
+    out = out.drop(columns=["_now", "_step", "_before", "_den"])
     out.attrs.update(tidy.attrs)
     return out
 
@@ -224,7 +229,7 @@ def _chained(rows: pd.DataFrame, additive: bool) -> list[float]:
     A step that cannot be measured (no value before it) restarts from the plain mean.
     """
     chained, level = [], math.nan
-    for i, (now, prior, den, mean) in enumerate(rows[["_now", "_before", "_den", "value"]].itertuples(index=False)):
+    for i, (now, prior, den, mean) in enumerate(rows[["_step", "_before", "_den", "value"]].itertuples(index=False)):
         if i == 0 or not np.isfinite(level):
             level = mean
         elif additive:
@@ -315,11 +320,13 @@ def cohort_ltv(
     step = PERIODS[period]
     aged = aged_matrix(dataset, team, split, as_of)
     attrs = {"kind": "ltv", "metric": "ltv", "period": period, "team": team, "split": split,
-             "as_of": str(aged.months[-1]), "currency": dataset.currency, "already_paying": aged.already_paying}
+             "as_of": str(aged.months[-1]), "currency": dataset.currency, "already_paying": aged.already_paying,
+             "late_entry": aged.late_entry}
     if not len(aged.account_ids):
         return empty_frame(split, attrs)
     grid = cohort_grid(aged, step)
     ages, monthly, known = known_cells(grid, aged.n_months, step, step - 1)
     cumulative = np.cumsum(grid.revenue, axis=1)[:, monthly]
+    known = known & grid.from_start[:, None]  # revenue before the data is unknown
     values = np.where(known, safe_divide(cumulative, grid.size[:, None]), np.nan)
     return tidy_frame(grid, aged, ages, values, grid.size, split, attrs)

@@ -19,7 +19,7 @@ from ..options import check_lang
 from .aged import NO_VALUE
 from .retention import period_of, retention_matrix
 
-__all__ = ["SPLIT_KEYS", "AGE_COLUMN_KEYS", "percent", "split_label", "retention_table", "mrr_table", "lifetimes_table", "survival_table", "data_view"]
+__all__ = ["SPLIT_KEYS", "AGE_COLUMN_KEYS", "percent", "split_label", "split_name", "retention_table", "mrr_table", "lifetimes_table", "survival_table", "rmst_table", "data_view"]
 
 
 #: Message keys (``content/messages/cohorts.yml``) written out in full, so a search for a key finds its users.
@@ -63,6 +63,19 @@ def split_label(split: str | None, value, lang: str | None = None) -> str:
     if value == NO_VALUE:
         return t("cohort.no_value", lang)
     return value_name(split or "", value, lang)
+
+
+def split_name(split: str | None, lang: str | None = None) -> str:
+    """Name of the column a result is split by: its term for team, segment and touch model, else the column.
+
+    Examples
+    --------
+    >>> split_name("touch_model", "en"), split_name("industry", "ja")
+    ('touch model', 'industry')
+    """
+    lang = check_lang(lang)
+    split = split or "segment"
+    return t(SPLIT_KEYS[split], lang) if split in SPLIT_KEYS else split
 
 
 def _header(text: str) -> str:
@@ -169,7 +182,7 @@ def lifetimes_table(frame: pd.DataFrame, lang: str | None = None):
     })
     if "split" in frame:
         split = frame.attrs.get("split")
-        table.insert(2, _header(t(SPLIT_KEYS[split or "segment"], lang)),
+        table.insert(2, _header(split_name(split, lang)),
                      [split_label(split, group, lang) for group in frame["split"]])
     text_columns = [column for column in table if table[column].dtype == object]
     return _styled(table, "lifetimes", hide_index=True, left=tuple(text_columns))
@@ -199,11 +212,46 @@ def survival_table(curve: pd.DataFrame, lang: str | None = None):
         t("cohort.col.band", lang, level=level): [t("cohort.band_range", lang, low=percent(low), high=percent(high))
                                                   for low, high in zip(curve["lower"], curve["upper"])],
     })
+    if "entered" in curve and (curve["entered"].to_numpy()[curve["age"].to_numpy() > 0] > 0).any():
+        table.insert(4, t("cohort.col.entered", lang), curve["entered"].where(curve["age"] > 0, 0).astype("int64"))
     if "split" in curve:
         split = curve.attrs.get("split")
-        table.insert(0, _header(t(SPLIT_KEYS[split or "segment"], lang)),
+        table.insert(0, _header(split_name(split, lang)),
                      [split_label(split, group, lang) for group in curve["split"]])
     return _styled(table, "survival", hide_index=True, left=tuple(table.columns[:1]) if "split" in curve else ())
+
+
+def rmst_table(comparison, lang: str | None = None):
+    """RMST rows of a :func:`~cskit.cohorts.survival_comparison` for people: months paid out of the first N.
+
+    Examples
+    --------
+    >>> from cskit.cohorts import Comparison
+    >>> rows = pd.DataFrame({"split": ["high", "tech"], "months": [12, 12], "rmst": [11.2, 9.75],
+    ...                      "lower": [10.9, 9.5], "upper": [11.5, 10.0]})
+    >>> rmst_table(Comparison("touch_model", ["high", "tech"], rmst=rows), "en").data
+      Touch model  Horizon (months)  Mean months paid       95 % interval
+    0  High touch                12              11.2  10.9 to 11.5 months
+    1  Tech touch                12               9.8  9.5 to 10.0 months
+    """
+    lang = check_lang(lang)
+    rows = comparison.rmst
+    level = round((1 - comparison.alpha) * 100)
+
+    def months(value) -> str:
+        return "—" if pd.isna(value) else f"{value:.1f}"
+
+    table = pd.DataFrame({
+        t("survival.col.horizon", lang): rows["months"].astype("int64"),
+        t("survival.col.rmst", lang): [months(v) for v in rows["rmst"]],
+        t("survival.col.interval", lang, level=level): [
+            "—" if pd.isna(low) else t("survival.interval", lang, low=months(low), high=months(high))
+            for low, high in zip(rows["lower"], rows["upper"])],
+    })
+    if comparison.split is not None:
+        table.insert(0, _header(split_name(comparison.split, lang)),
+                     [split_label(comparison.split, group, lang) for group in rows["split"]])
+    return _styled(table, "rmst", hide_index=True, left=tuple(table.columns[:1]) if comparison.split else ())
 
 
 class _Folded:

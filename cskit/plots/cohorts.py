@@ -237,8 +237,8 @@ def retention_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, by
     return ax
 
 
-def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None):
-    """Kaplan-Meier step curve with its confidence band and the median lifetime marked.
+def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None, at_risk: bool = True):
+    """Kaplan-Meier step curve with its confidence band, the median lifetime and an at-risk table.
 
     Parameters
     ----------
@@ -246,6 +246,9 @@ def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None):
         :func:`cskit.cohorts.survival_curve` output (one curve, or one per split group).
     lang : {"ja", "en"} or None
     ax : matplotlib Axes, optional
+    at_risk : bool
+        Write under the axis, at each age tick, the accounts at risk per group (as
+        lifelines' ``add_at_risk_counts``); blank after a group's last age.
 
     Returns
     -------
@@ -277,8 +280,32 @@ def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None):
     ax.set_ylabel(t("cohort_plot.value.survival", lang))
     percent_axis(ax)
     legend_outside(ax)
+    if at_risk:
+        _at_risk_table(ax, groups, curve.attrs.get("split"), lang)
     label_figure(ax.figure)
     return ax
+
+
+def _at_risk_table(ax, groups, split, lang: str) -> None:
+    """Rows of at-risk counts under the x axis, one per group, aligned with the age ticks."""
+    from matplotlib.transforms import blended_transform_factory
+
+    ax.figure.canvas.draw_idle()
+    low, high = ax.get_xlim()
+    ticks = [tick for tick in ax.get_xticks() if low <= tick <= high and float(tick).is_integer()]
+    where = blended_transform_factory(ax.transData, ax.transAxes)
+    ax.text(0, -0.2, t("cohort_plot.at_risk", lang), transform=ax.transAxes, ha="right", va="top",
+            fontsize="small", fontweight="bold", gid="at_risk_title")
+    for row, (label, rows) in enumerate(groups, start=1):
+        name = split_label(split, label, lang) if label is not None else t("cohort_plot.value.survival", lang)
+        y = -0.2 - 0.08 * row
+        ax.text(-0.01, y, name, transform=ax.transAxes, ha="right", va="top", fontsize="small")
+        counts = rows.set_index("age")["at_risk"]
+        for tick in ticks:
+            if int(tick) in counts.index:
+                ax.text(tick, y, f"{int(counts.loc[int(tick)]):,}", transform=where, ha="center", va="top",
+                        fontsize="small", gid="at_risk")
+    ax.figure.subplots_adjust(bottom=min(0.2 + 0.08 * len(groups), 0.5))
 
 
 def ltv_curves(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, currency: str | None = None,

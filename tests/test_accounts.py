@@ -255,11 +255,14 @@ def test_the_sample_has_one_csm_per_account_as_in_its_cs_opportunities(sample_da
 
 
 # --- retention by who won the account ------------------------------------------------------
-def _km_at(durations: np.ndarray, churned: np.ndarray, age: int) -> float:
-    """Kaplan-Meier by its product formula: prod over ages <= age of (1 - events / at risk)."""
+def _km_at(durations: np.ndarray, churned: np.ndarray, entry: np.ndarray, age: int) -> float:
+    """Kaplan-Meier by its product formula: prod over ages <= age of (1 - events / at risk).
+
+    An account that entered the data at age e (it signed before the data) is at risk from age e + 1.
+    """
     survival = 1.0
     for k in range(1, age + 1):
-        at_risk = (durations >= k).sum()
+        at_risk = ((durations >= k) & (entry < k)).sum()
         events = ((durations == k) & churned).sum()
         survival *= 1 - events / at_risk if at_risk else 1
     return survival
@@ -278,7 +281,7 @@ def test_retention_by_who_won_matches_the_groups_and_the_km_formula(sample_datas
             assert row.nrr_12m == pytest.approx(by[(row.team, "nrr_12m")], rel=1e-12)
             assert row.grr_12m == pytest.approx(by[(row.team, "grr_12m")], rel=1e-12)
             life = lifetimes(sample_dataset, team=row.team, as_of="2026-06")
-            expected = _km_at(life["duration"].to_numpy(), life["churned"].to_numpy(), 12)
+            expected = _km_at(life["duration"].to_numpy(), life["churned"].to_numpy(), life["entry"].to_numpy(), 12)
             assert row.survival_12m == pytest.approx(expected, abs=1e-12)
     assert 0.4 < frame["survival_12m"].min() < frame["survival_12m"].max() < 0.95
     table = retention_by_owner_table(sample_dataset, "2026-06", lang="en")

@@ -485,52 +485,6 @@ def show_other_kpis(kpis: pd.DataFrame, role: str | None, month, *, teams: list[
     return folded
 
 
-def show_at_risk(dataset, team: str, month, lang: str | None = None, *, role: str | None = None,
-                 limit: int = 10) -> int:
-    """The team's accounts whose health score is below the at-risk threshold, lowest first.
-
-    Shown to the roles that track the health score (and on the company page,
-    ``role=None``); the other roles get nothing.
-
-    Parameters
-    ----------
-    dataset : Dataset
-    team : str
-    month : Period or str
-    lang : {"ja", "en"} or None
-    role : str or None
-        The team's role.
-    limit : int
-        Rows listed at most.
-
-    Returns
-    -------
-    int
-        The number of accounts at risk (0 when nothing is shown).
-    """
-    from IPython.display import Markdown, display
-
-    from .kpi.engine import account_health
-    from .kpi.health import HealthConfig
-    from .kpi.present import at_risk_table
-    from .kpi.registry import kpis_for_role
-
-    lang = resolve_lang(lang)
-    if role is not None and "health_score" not in [k.id for k in kpis_for_role(role)]:
-        return 0
-    threshold = format_value("health_score", HealthConfig().at_risk_below, lang)
-    health = account_health(dataset, team=team, month=str(month))
-    risky = int(health["at_risk"].sum())
-    display(Markdown(f"### {t('notebook.at_risk.title', lang, threshold=threshold)}"))
-    if not risky:
-        say("notebook.at_risk.none", lang, threshold=threshold)
-        return 0
-    display(at_risk_table(health, lang, limit))
-    if risky > limit:
-        say("notebook.at_risk.more", lang, shown=limit, more=risky - limit)
-    return risky
-
-
 def worked_examples(lang: str | None = None) -> list[str]:
     """The sources' figures worked through with :mod:`cskit.kpi.unit_economics`, one line each.
 

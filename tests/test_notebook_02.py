@@ -18,7 +18,7 @@ from cskit.guide import answer_keys
 from cskit.i18n import MESSAGES
 from cskit.kpi.engine import account_health, compute_kpis
 from cskit.kpi.movements import MOVEMENTS
-from cskit.kpi.present import at_risk_table, kpi_summary_table, kpi_values_table
+from cskit.kpi.present import kpi_summary_table, kpi_values_table
 from cskit.kpi.registry import format_value, get_kpi, kpis_for_role, registry
 from cskit.exercises import check, expected_from_kpis, get_exercise
 
@@ -134,28 +134,34 @@ def test_the_headline_table_is_formatted_for_people(sample_dataset, sample_kpis)
     assert row["サポート"] == format_value("resolution_rate", september, "ja")
 
 
-def test_the_at_risk_list_is_formatted_and_matches_account_health(sample_dataset, sample_kpis):
+def test_the_red_band_list_is_formatted_and_matches_the_health_view(sample_dataset, sample_kpis):
+    from cskit.health import health_view
+    from cskit.health.present import accounts_table
+
     month = sample_kpis["month"].max()
-    health = account_health(sample_dataset, team="cs_smb", month=str(month))
-    frame = at_risk_table(health, "ja").data
-    risky = health[health["at_risk"]]
-    assert list(frame.columns) == ["アカウント ID", "アカウント名", "ヘルススコア"]
-    assert len(frame) == min(10, len(risky)) > 0
-    assert frame.iloc[0].tolist() == [risky.iloc[0]["account_id"], risky.iloc[0]["account_name"],
-                                      f"{risky.iloc[0]['health_score']:.1f}"]
+    view = health_view(sample_dataset, team="cs_smb", month=month)
+    red = view[view["band"] == "red"].sort_values("score")
+    frame = accounts_table(red, "ja", limit=10).data
+    assert list(frame.columns[:4]) == ["アカウント ID", "アカウント名", "スコア", "バンド"]
+    assert len(frame) == min(10, len(red)) > 0
+    assert frame.iloc[0, :4].tolist() == [red.iloc[0]["account_id"], red.iloc[0]["account_name"],
+                                          f"{red.iloc[0]['score']:.1f}", "赤"]
     assert not RAW.search(frame.to_string())
 
 
 def test_japanese_account_names_carry_their_language_on_an_english_page(sample_dataset, sample_kpis):
+    from cskit.health import health_view
+    from cskit.health.present import accounts_table
     from cskit.report.lint import scan_page
 
-    health = account_health(sample_dataset, team="cs_smb", month=str(sample_kpis["month"].max()))
-    names = health[health["at_risk"]].head(10)["account_name"].tolist()
+    view = health_view(sample_dataset, team="cs_smb", month=sample_kpis["month"].max())
+    red = view[view["band"] == "red"].head(10)
+    names = red["account_name"].tolist()
     assert names and all(re.search(r"[\u30a0-\u30ff\u4e00-\u9fff]", name) for name in names)  # the sample's names
-    html = at_risk_table(health, "en").to_html()
+    html = accounts_table(red, "en").to_html()
     assert [f'<span lang="ja">{name}</span>' in html for name in names] == [True] * len(names)
     assert scan_page(html, "en") == []
-    assert '<span lang="ja">' in at_risk_table(health, "ja").to_html()  # a name is marked whatever the page
+    assert '<span lang="ja">' in accounts_table(red, "ja").to_html()  # a name is marked whatever the page
 
 
 def test_the_what_if_table_has_no_index_and_the_datasets_currency(monkeypatch):

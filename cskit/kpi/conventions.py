@@ -197,14 +197,14 @@ def convention_table(kpis: pd.DataFrame, team: str, month, lang: str, currency: 
     >>> kpis = compute_kpis(load_sample(), teams=["all"])
     >>> table = convention_table(kpis, "all", kpis["month"].max(), "en").data
     >>> list(table.columns)
-    ['KPI', 'Definition', 'Formula', 'Value', 'Difference from cskit', 'Why it differs']
+    ['KPI', 'Definition', 'Formula', 'Why it differs', 'Value', 'Difference from cskit']
     >>> table["Definition"].tolist()[:2]
     ["cskit's definition", "Churn with the month's new customers in the denominator (Stripe)"]
     """
     values = convention_values(kpis, team, month, kpi_ids, gross_margin, data_end)
     headers = {key: t(key, lang) for key in (
         "conventions.header.kpi", "conventions.header.definition", "conventions.header.formula",
-        "conventions.header.value", "conventions.header.difference", "conventions.header.why")}
+        "conventions.header.why", "conventions.header.value", "conventions.header.difference")}
     rows = []
     for kpi_id, block in values.groupby("kpi", sort=False):
         kpi = get_kpi(kpi_id)
@@ -217,10 +217,10 @@ def convention_table(kpis: pd.DataFrame, team: str, month, lang: str, currency: 
                 headers["conventions.header.definition"]: (t("conventions.cskit", lang) if alternative is None
                                                            else alternative_name(alternative, lang)),
                 headers["conventions.header.formula"]: pick(kpi.formula if alternative is None else alternative.formula, lang),
+                headers["conventions.header.why"]: pick(kpi.convention if alternative is None else alternative.note, lang),
                 headers["conventions.header.value"]: format_value(kpi_id, row["value"], lang, currency),
                 headers["conventions.header.difference"]: ("" if alternative is None
                                                            else format_change(kpi_id, row["value"] - ours, lang, currency)),
-                headers["conventions.header.why"]: pick(kpi.convention if alternative is None else alternative.note, lang),
             })
-    return people_table(pd.DataFrame(rows, columns=list(headers.values())), text_columns=3)
+    return people_table(pd.DataFrame(rows, columns=list(headers.values())), text_columns=4)  # text first, figures last
 

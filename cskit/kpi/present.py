@@ -16,7 +16,7 @@ from ..i18n import script_lang, t
 from .latest import latest_values
 from .registry import format_value, get_kpi
 
-__all__ = ["people_table", "kpi_summary_table", "kpi_values_table", "at_risk_table"]
+__all__ = ["people_table", "kpi_summary_table", "kpi_values_table"]
 
 
 def people_table(frame: pd.DataFrame, text_columns: int = 1, names: tuple[str, ...] | list[str] = ()):
@@ -58,8 +58,9 @@ def people_table(frame: pd.DataFrame, text_columns: int = 1, names: tuple[str, .
         styler = styler.format(_name_cell, subset=list(names), escape="html")
     left = ", ".join(f"td.col{i}, th.col{i}" for i in range(text_columns))
     styler = styler.set_table_styles([
-        {"selector": "td, th", "props": "text-align: right; padding: 0.2rem 0.6rem;"},
-        {"selector": left, "props": "text-align: left;"},  # names and months read left to right; numbers align right
+        # a figure never breaks across lines ("+¥152,104"); text columns wrap
+        {"selector": "td, th", "props": "text-align: right; padding: 0.2rem 0.6rem; white-space: nowrap;"},
+        {"selector": left, "props": "text-align: left; white-space: normal;"},  # names and months read left to right; numbers align right
     ])
     return styler
 
@@ -159,27 +160,3 @@ def kpi_values_table(kpis: pd.DataFrame, values: dict, team: str, lang: str, cur
 
 
 
-def at_risk_table(health: pd.DataFrame, lang: str, limit: int = 10):
-    """The accounts at risk of :func:`cskit.kpi.engine.account_health`, lowest score first, for people.
-
-    Parameters
-    ----------
-    health : DataFrame
-        ``account_id, account_name, health_score, at_risk``.
-    lang : {"ja", "en"}
-    limit : int
-        Rows listed at most.
-
-    Examples
-    --------
-    >>> health = pd.DataFrame({"account_id": ["A2", "A1"], "account_name": ["Beta", "Alpha"],
-    ...                        "health_score": [21.818182, 55.0], "at_risk": [True, False]})
-    >>> at_risk_table(health, "en").data.values.tolist()
-    [['A2', 'Beta', '21.8']]
-    """
-    shown = health[health["at_risk"]].head(limit)
-    return people_table(pd.DataFrame({
-        t("notebook.col.account_id", lang): shown["account_id"].astype(str).tolist(),
-        t("notebook.col.account_name", lang): shown["account_name"].astype(str).tolist(),
-        get_kpi("health_score").label(lang): [format_value("health_score", v, lang) for v in shown["health_score"]],
-    }), text_columns=2, names=[t("notebook.col.account_name", lang)])

@@ -109,6 +109,8 @@ def retention_heatmap(tidy: pd.DataFrame, *, lang: str | None = None, ax=None, m
     title = t(_HEATMAP_TITLE_KEYS[metric], lang)
     tidy = _one_split(tidy, split_value)
     wide = retention_matrix(tidy) if len(tidy) else pd.DataFrame()
+    # a cohort with no known cell (revenue of a cohort that started before the data) would be an empty row
+    wide = wide.dropna(how="all").dropna(axis=1, how="all")
     if ax is None:
         rows, cols = wide.shape if wide.size else (4, 4)
         fig = plt.subplots(figsize=(min(2.6 + 0.42 * cols, HEATMAP_MAX_SIZE[0]),
@@ -262,7 +264,7 @@ def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None, at_r
     level = round((1 - curve.attrs.get("alpha", 0.05)) * 100)
     groups = list(curve.groupby("split", sort=True)) if "split" in curve else [(None, curve)]
     palette = sns.color_palette("colorblind", n_colors=max(len(groups), 1))
-    for (label, rows), colour in zip(groups, palette):
+    for index, ((label, rows), colour) in enumerate(zip(groups, palette)):
         name = split_label(curve.attrs.get("split"), label, lang) if label is not None else t("cohort_plot.value.survival", lang)
         ax.step(rows["age"], rows["survival"], where="post", color=colour, linewidth=1.8, label=name)
         ax.fill_between(rows["age"], rows["lower"], rows["upper"], step="post", color=colour, alpha=0.2,
@@ -270,7 +272,8 @@ def survival_plot(curve: pd.DataFrame, *, lang: str | None = None, ax=None, at_r
         median = median_lifetime(rows.drop(columns="split", errors="ignore"))
         if np.isfinite(median):
             ax.plot([median, median], [0, 0.5], color=colour, linestyle=":", linewidth=1.2)
-            ax.annotate(t("cohort_plot.median", lang, age=int(median)), (median, 0.5), xytext=(4, 4),
+            # one line per group above the 50 % line, so medians close together stay readable
+            ax.annotate(t("cohort_plot.median", lang, age=int(median)), (median, 0.5), xytext=(4, 4 + 12 * index),
                         textcoords="offset points", fontsize="small", color=colour)
     ax.axhline(0.5, color="grey", linewidth=0.8, linestyle="--")
     ax.set_ylim(0, 1.02)
@@ -294,17 +297,18 @@ def _at_risk_table(ax, groups, split, lang: str) -> None:
     low, high = ax.get_xlim()
     ticks = [tick for tick in ax.get_xticks() if low <= tick <= high and float(tick).is_integer()]
     where = blended_transform_factory(ax.transData, ax.transAxes)
+    # regular weight: a Japanese font installed without a bold face would make matplotlib warn into the page
     ax.text(0, -0.2, t("cohort_plot.at_risk", lang), transform=ax.transAxes, ha="right", va="top",
-            fontsize="small", fontweight="bold", gid="at_risk_title")
+            fontsize="small", gid="at_risk_title")
     for row, (label, rows) in enumerate(groups, start=1):
-        name = split_label(split, label, lang) if label is not None else t("cohort_plot.value.survival", lang)
+        name = split_label(split, label, lang) if label is not None else ""  # one curve: the title says it all
         y = -0.2 - 0.08 * row
-        ax.text(-0.01, y, name, transform=ax.transAxes, ha="right", va="top", fontsize="small")
+        ax.text(-0.02, y, name, transform=ax.transAxes, ha="right", va="top", fontsize="small")
         counts = rows.set_index("age")["at_risk"]
         for tick in ticks:
-            if int(tick) in counts.index:
-                ax.text(tick, y, f"{int(counts.loc[int(tick)]):,}", transform=where, ha="center", va="top",
-                        fontsize="small", gid="at_risk")
+            if int(tick) in counts.index:  # the count at the axis' left edge starts there, clear of the row's name
+                ax.text(tick, y, f"{int(counts.loc[int(tick)]):,}", transform=where, ha="left" if tick == low else "center",
+                        va="top", fontsize="small", gid="at_risk")
     ax.figure.subplots_adjust(bottom=min(0.2 + 0.08 * len(groups), 0.5))
 
 

@@ -315,12 +315,11 @@ def health(
     from .health import backtest as run_backtest
     from .health import health_view, resolve_health
     from .health import present
-    from .health.backtest import check_horizon
-    from .options import check_fraction, check_month, check_teams
+    from .options import check_count, check_fraction, check_month, check_teams
 
     check_choice("--format", fmt, ("csv", "json", "table"))
     if backtest:
-        check_horizon("--horizon", horizon)
+        check_count("--horizon", horizon)
         check_fraction("--contraction", contraction)
     dataset = _load(data, config, lang)
     check_teams("--team", team, list(dataset.teams["team"]))

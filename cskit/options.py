@@ -28,7 +28,7 @@ DECK_AUDIENCES = ("participant", "trainer")
 
 __all__ = [
     "LANGS", "MONTH_PATTERN", "AUDIENCES", "DECK_AUDIENCES", "check_lang", "check_choice", "check_month", "check_month_range",
-    "check_teams", "check_jobs", "check_fraction", "parse_list",
+    "check_teams", "check_jobs", "check_count", "check_fraction", "parse_list",
 ]
 
 
@@ -171,12 +171,27 @@ def check_jobs(option: str, jobs: int | None) -> int:
     """
     if jobs is None:
         return os.cpu_count() or 1
+    return check_count(option, jobs)
+
+
+def check_count(option: str, value) -> int:
+    """A whole number >= 1 (worker processes, months ahead, ...).
+
+    Examples
+    --------
+    >>> check_count("--horizon", 3)
+    3
+    >>> check_count("--horizon", 0)
+    Traceback (most recent call last):
+    ...
+    cskit.errors.OptionError: Invalid value 0 for --horizon: >= 1
+    """
     try:
-        count = int(jobs)
+        count = int(value)
     except (TypeError, ValueError):
-        raise OptionError(option, jobs, ">= 1") from None
-    if count < 1 or count != jobs:
-        raise OptionError(option, jobs, ">= 1")
+        raise OptionError(option, value, ">= 1") from None
+    if count < 1 or count != value:
+        raise OptionError(option, value, ">= 1")
     return count
 
 

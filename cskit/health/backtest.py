@@ -20,14 +20,12 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from ..errors import OptionError
 from ..kpi.health import SIGNALS
-from ..options import check_fraction
+from ..options import check_count, check_fraction
 from .profiles import BANDS
 from .scores import HealthScores, score_accounts
 
-__all__ = ["DEFAULT_HORIZON", "DEFAULT_CONTRACTION", "Backtest", "backtest", "backtest_rows", "auc_with_ci",
-           "check_horizon"]
+__all__ = ["DEFAULT_HORIZON", "DEFAULT_CONTRACTION", "Backtest", "backtest", "backtest_rows", "auc_with_ci"]
 
 #: Months ahead an outcome is looked for.
 DEFAULT_HORIZON = 3
@@ -35,23 +33,6 @@ DEFAULT_HORIZON = 3
 DEFAULT_CONTRACTION = 0.3
 #: Two-sided 95 % normal quantile.
 Z95 = 1.959963984540054
-
-
-def check_horizon(option: str, horizon) -> int:
-    """A whole number of months >= 1.
-
-    Examples
-    --------
-    >>> check_horizon("--horizon", 3)
-    3
-    """
-    try:
-        months = int(horizon)
-    except (TypeError, ValueError):
-        raise OptionError(option, horizon, ">= 1") from None
-    if months < 1 or months != horizon:
-        raise OptionError(option, horizon, ">= 1")
-    return months
 
 
 def outcomes(mrr: np.ndarray, horizon: int, contraction: float) -> np.ndarray:
@@ -196,7 +177,7 @@ def backtest(dataset: Dataset, team: str = "all", horizon: int = DEFAULT_HORIZON
     >>> 0.5 < result.summary["auc"] <= 1, result.bands["band"].tolist()
     (True, ['red', 'yellow', 'green'])
     """
-    horizon = check_horizon("horizon", horizon)
+    horizon = check_count("horizon", horizon)
     contraction = check_fraction("contraction", contraction)
     scores = scores or score_accounts(dataset, health)
     mrr = dataset.mrr_by_account

@@ -60,16 +60,19 @@ NOT_SPLITS = ("account_id", "account_name", "contract_start")
 
 
 def split_columns(dataset: Dataset) -> list[str]:
-    """Columns of ``accounts`` a survival curve can be split by (any but :data:`NOT_SPLITS`).
+    """Columns of ``accounts`` a survival curve can be split by (any but :data:`NOT_SPLITS`) that hold a value.
+
+    An optional column the file did not have is read as an empty column: it splits nothing.
 
     Examples
     --------
     >>> from cskit.dataset import Dataset
-    >>> accounts = pd.DataFrame({"account_id": ["A"], "team": ["cs1"], "industry": ["it"]})
+    >>> accounts = pd.DataFrame({"account_id": ["A"], "team": ["cs1"], "industry": ["it"], "region": [None]})
     >>> split_columns(Dataset({"accounts": accounts}))
     ['team', 'industry']
     """
-    return [str(c) for c in dataset["accounts"].columns if c not in NOT_SPLITS]
+    accounts = dataset["accounts"]
+    return [str(c) for c in accounts.columns if c not in NOT_SPLITS and accounts[c].notna().any()]
 
 
 def check_any_split(dataset: Dataset, split: str | None) -> None:
@@ -84,10 +87,10 @@ def check_any_split(dataset: Dataset, split: str | None) -> None:
     """
     if split is None:
         return
-    columns = split_columns(dataset)
-    if split not in columns:
-        raise CskitError("survival.unknown_split", split=split, columns=", ".join(columns))
-    if not dataset["accounts"][split].notna().any():
+    accounts = dataset["accounts"]
+    if split not in accounts.columns or split in NOT_SPLITS:
+        raise CskitError("survival.unknown_split", split=split, columns=", ".join(split_columns(dataset)))
+    if not accounts[split].notna().any():
         raise OptionError("split", split, f"accounts has no values in column {split!r}")
 
 

@@ -35,7 +35,7 @@ __all__ = ["ABBREVIATIONS", "NAMES", "Finding", "scan_page", "format_findings"]
 #: Abbreviations and units a Japanese page writes in Latin letters.
 ABBREVIATIONS = frozenset("""
     MRR ARR NRR GRR ARPA ARPU KPI KGI OKR LTV CAC CSAT NPS SMART CS CSM IS FS SaaS B2B B2C CRM SFA MA MQL SQL
-    SDR BDR AE QBR ROI PDCA FAQ ID IT UI UX PC CSV HTML PDF JSON YAML URL SMB HR KM
+    SDR BDR AE QBR ROI PDCA FAQ ID IT UI UX PC CSV HTML PDF JSON YAML URL SMB HR KM AUC RMST
     JPY USD EUR pt h d M K Q YYYY-MM YYYY-MM-DD
 """.split())
 

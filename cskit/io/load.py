@@ -24,7 +24,7 @@ from .context import TableContext
 from .config import DatasetConfig, read_dataset_config, resolve_config
 from .references import check_references, check_teams, referenced_columns
 from .sources import open_source, shown_location
-from .subscriptions import derive_mrr, parse_as_of, revenue_table_problems
+from .subscriptions import at_as_of, derive_mrr, parse_as_of, revenue_table_problems
 
 __all__ = ["inspect_dataset", "load_dataset", "read_dataset_config"]
 
@@ -106,11 +106,11 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
     window = None
     if "subscriptions" in files and "mrr" not in files:
         as_of, found = parse_as_of(config.as_of)
-        problems += _at_as_of(found, config)
+        problems += at_as_of(found, config)
         if "subscriptions" in frames and not any(p.severity == "error" for p in problems):
             frames["mrr"], window, found = derive_mrr(frames["subscriptions"], as_of, files["subscriptions"])
             files["mrr"] = files["subscriptions"]
-            problems += _at_as_of(found, config)
+            problems += at_as_of(found, config)
     if any(p.severity == "error" for p in problems):
         return None, problems
     dataset = Dataset(
@@ -123,12 +123,6 @@ def inspect_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict
         headers={name: dict(ctx.headers) for name, ctx in contexts.items() if ctx.headers},
     )
     return dataset, problems
-
-
-def _at_as_of(problems: list[Problem], config: DatasetConfig) -> list[Problem]:
-    """Problems about ``as_of`` pointed at its line in ``dataset.yml`` (the others unchanged)."""
-    return [config.problem(p.code, "as_of", p.severity, **p.params) if p.code in ("data.as_of_bad", "data.as_of_early") else p
-            for p in problems]
 
 
 def load_dataset(path: str | Path | Mapping[str, pd.DataFrame], columns: dict[str, tuple[str, ...]] | None = None,

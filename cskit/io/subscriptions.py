@@ -37,13 +37,15 @@ import pandas as pd
 from ..errors import Problem
 
 __all__ = [
-    "CONFIG_FILE", "parse_as_of", "revenue_table_problems", "data_window", "monthly_mrr", "derive_mrr",
+    "CONFIG_FILE", "AS_OF_CODES", "parse_as_of", "at_as_of", "revenue_table_problems", "data_window", "monthly_mrr", "derive_mrr",
     "month_index", "monthly_mrr_sql",
 ]
 
 #: Where ``as_of`` is written (messages name it).
 CONFIG_FILE = "dataset.yml"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Problems about the value of ``as_of`` itself (pointed at its line by :func:`at_as_of`).
+AS_OF_CODES = ("data.as_of_bad", "data.as_of_early")
 
 
 def parse_as_of(raw) -> tuple[pd.Timestamp | None, list[Problem]]:
@@ -80,6 +82,14 @@ def parse_as_of(raw) -> tuple[pd.Timestamp | None, list[Problem]]:
         except ValueError:
             pass
     return None, [Problem(CONFIG_FILE, "data.as_of_bad", params={"value": text})]
+
+
+def at_as_of(problems: list[Problem], config) -> list[Problem]:
+    """Problems about ``as_of`` pointed at its line in ``dataset.yml`` (``config``, a
+    :class:`cskit.io.config.DatasetConfig`); the others unchanged. Both loading routes use it.
+    """
+    return [config.problem(p.code, "as_of", p.severity, **p.params) if p.code in AS_OF_CODES else p
+            for p in problems]
 
 
 def revenue_table_problems(found: Mapping[str, str]) -> list[Problem]:

@@ -49,7 +49,7 @@ from ..io.parsing import BAD_VALUE_KEYS, EXCEL_SERIAL_PATTERN, EXCEL_SERIAL_RANG
 from ..io.readers import SPACES, detect_encoding
 from ..io.references import reference_parent
 from ..io.sources import read_dataset_config
-from ..io.subscriptions import data_window, monthly_mrr_sql, parse_as_of, revenue_table_problems
+from ..io.subscriptions import at_as_of, data_window, monthly_mrr_sql, parse_as_of, revenue_table_problems
 from ..options import check_month
 from .scope import teams_to_compute
 from .sql import PUSHDOWN_KPIS, monthly_revenue
@@ -522,7 +522,7 @@ def revenue_kpis(location, teams: str | list[str] | None = None, start: str | No
     as_of = None
     if table is not None and table.name == "subscriptions":
         as_of, found = parse_as_of(settings.as_of)  # dataset.yml's own problems: above
-        problems += [settings.problem(p.code, "as_of", p.severity, **p.params) for p in found]
+        problems += at_as_of(found, settings)
     with tempfile.TemporaryDirectory(prefix="cskit-duckdb-") as scratch:
         connection = _connect(scratch)
         try:
@@ -531,7 +531,7 @@ def revenue_kpis(location, teams: str | list[str] | None = None, start: str | No
             window = None
             if table is not None and table.name == "subscriptions" and not any(p.severity == "error" for p in problems):
                 window, found = _subscriptions_mrr(connection, path, as_of)
-                problems += found
+                problems += at_as_of(found, settings)
             if dataset is None or any(p.severity == "error" for p in problems):
                 raise DataValidationError(problems, str(folder))
             dataset = replace(dataset, warnings=tuple(p for p in problems if p.severity == "warning"))

@@ -4,6 +4,8 @@ One module per step of a run:
 
 * :mod:`~cskit.report.plan` -- which pages: the notebooks of each role, where the
   notebooks are, one :class:`~cskit.report.plan.Job` per team and notebook;
+* :mod:`~cskit.report.freshness` -- whether a page is up to date (its key: data fingerprint,
+  notebook bytes, parameters, versions, templates; checked against the last manifest);
 * :mod:`~cskit.report.run` -- the process pool, signals and progress; one job in a worker;
 * :mod:`~cskit.report.kernels` -- the warm-kernel papermill engine (``cskit-warm``);
 * :mod:`~cskit.report.render` -- one page's HTML (offline template, CSP, external reference check);

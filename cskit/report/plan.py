@@ -258,9 +258,11 @@ class PageResult:
 
     Attributes
     ----------
-    status : {"ok", "failed", "skipped"}
+    status : {"ok", "up_to_date", "failed", "skipped"}
+        ``up_to_date``: not rendered again, nothing it depends on changed
+        (:mod:`cskit.report.freshness`).
     seconds : float
-        Wall time of execute + convert.
+        Wall time of execute + convert (of the run that rendered it, for ``up_to_date``).
     html, failed_html, failed_ipynb : str or None
         Paths relative to the output folder.
     error : dict or None
@@ -268,6 +270,10 @@ class PageResult:
     cell_seconds : float
         Time the kernel spent running cells (papermill's per-cell durations); the
         rest of ``seconds`` is kernel start-up, papermill and nbconvert.
+    key : str or None
+        :func:`cskit.report.freshness.page_key` of what the page was made from.
+    html_sha256 : str or None
+        sha256 of the HTML file as written (a page changed since is rendered again).
     """
 
     team: str
@@ -281,6 +287,8 @@ class PageResult:
     failed_ipynb: str | None = None
     error: dict | None = None
     cell_seconds: float = 0.0
+    key: str | None = None
+    html_sha256: str | None = None
 
 
 def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[str, Path],

@@ -34,15 +34,16 @@ from ..roles.registry import ROLE_TABLE
 from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title
 from .render import CSP, TEMPLATE_DIR, css
 
-__all__ = ["INDEX", "GLOSSARY", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versions", "previous_seconds",
+__all__ = ["INDEX", "GLOSSARY", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versions", "previous_manifest", "previous_seconds",
            "headline_kpis", "write_indexes", "write_manifest", "print_summary"]
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 GLOSSARY = "glossary.html"
-STATUSES = ("ok", "failed", "skipped")
+STATUSES = ("ok", "up_to_date", "failed", "skipped")
 #: Message key of each status, written out in full (a search for a key finds its users).
-STATUS_KEYS = {"ok": "report.status.ok", "failed": "report.status.failed", "skipped": "report.status.skipped"}
+STATUS_KEYS = {"ok": "report.status.ok", "up_to_date": "report.status.up_to_date", "failed": "report.status.failed",
+               "skipped": "report.status.skipped"}
 
 
 @dataclass
@@ -68,7 +69,18 @@ class ReportResult:
 
     @property
     def succeeded(self) -> list[PageResult]:
+        """Pages whose HTML is current: rendered by this run or up to date."""
+        return [p for p in self.pages if p.status in ("ok", "up_to_date")]
+
+    @property
+    def rendered(self) -> list[PageResult]:
+        """Pages this run rendered."""
         return [p for p in self.pages if p.status == "ok"]
+
+    @property
+    def up_to_date(self) -> list[PageResult]:
+        """Pages kept as they were: nothing they depend on changed."""
+        return [p for p in self.pages if p.status == "up_to_date"]
 
     @property
     def failed(self) -> list[PageResult]:
@@ -105,6 +117,9 @@ class RunRecord:
         :func:`cskit.files.fingerprint` of the dataset folder.
     headline : dict
         ``{team: [{"kpi", "name", "value", "raw"}]}`` (:func:`headline_kpis`).
+    headline_key : str or None
+        Digest of what the headline KPIs were computed from (data, month, language,
+        versions): the next run reuses them when it is the same.
     """
 
     dataset: object
@@ -115,6 +130,7 @@ class RunRecord:
     created: str
     fingerprint: str
     headline: dict = field(default_factory=dict)
+    headline_key: str | None = None
 
 
 def versions() -> dict[str, str]:
@@ -128,11 +144,19 @@ def versions() -> dict[str, str]:
     return found
 
 
+def previous_manifest(out_dir: Path) -> dict:
+    """The last run's ``manifest.json`` in ``out_dir`` (empty if there is none or it cannot be read)."""
+    try:
+        manifest = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except Exception:
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def previous_seconds(out_dir: Path) -> dict[tuple[str, str], float]:
     """Seconds each page took last time, from the last manifest (to start the longest jobs first)."""
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {(p["team"], p["stem"]): float(p["seconds"]) for p in manifest.get("pages", [])}
+        return {(p["team"], p["stem"]): float(p["seconds"]) for p in previous_manifest(out_dir).get("pages", [])}
     except Exception:
         return {}
 
@@ -194,7 +218,7 @@ def _page_rows(pages: list[PageResult], lang: str) -> list[dict]:
             "status_text": t(STATUS_KEYS[page.status], lang),
             "href": page.html.split("/", 1)[1] if page.html else None,
             "failed_href": page.failed_html.split("/", 1)[1] if page.failed_html else None,
-            "seconds": f"{page.seconds:.1f}" if page.status != "skipped" else "",
+            "seconds": f"{page.seconds:.1f}" if page.status in ("ok", "failed") else "",
             "error": f"{page.error['ename']}: {page.error['evalue'][:300]}" if page.error else None,
         })
     return rows
@@ -267,7 +291,7 @@ def write_manifest(result: ReportResult, run: RunRecord, timings: dict[str, floa
             "warm_kernels": s.warm_kernels, "audience": s.audience,
             "notebooks_dir": s.notebooks_dir,
         },
-        "data": {"fingerprint": run.fingerprint, "currency": dataset.currency},
+        "data": {"fingerprint": run.fingerprint, "currency": dataset.currency, "headline_key": run.headline_key},
         "versions": versions(),
         "timings": timings,
         "warnings": result.warnings,
@@ -289,11 +313,11 @@ def print_summary(result: ReportResult, lang: str, console=None) -> None:
     table = Table(title=t("report.summary_title", lang))
     for key in ("report.col_team", "report.col_notebook", "report.col_status", "report.col_seconds"):
         table.add_column(t(key, lang), justify="right" if key.endswith("seconds") else "left")
-    colours = {"ok": "green", "failed": "red", "skipped": "yellow"}
+    colours = {"ok": "green", "up_to_date": "cyan", "failed": "red", "skipped": "yellow"}
     for page in result.pages:
         status = t(STATUS_KEYS[page.status], lang)
         table.add_row(Text(page.team), Text(page.stem), Text(status, style=colours[page.status]),
-                      f"{page.seconds:.1f}" if page.status != "skipped" else "")
+                      f"{page.seconds:.1f}" if page.status in ("ok", "failed") else "")
     console.print(table, highlight=False)
     for warning in result.warnings:
         console.print(warning, markup=False, highlight=False)

@@ -170,3 +170,48 @@ def test_a_killed_run_then_a_normal_run_leaves_a_consistent_site(site, monkeypat
         for stem in ("01_one", "02_two"):
             assert "MRR_SUM=603" in page_text(out, team, stem)
     assert_consistent(out)
+
+
+# --------------------------------------------------------------------------- #
+# Run history and what changed (cskit.report.history)
+# --------------------------------------------------------------------------- #
+def test_runs_are_kept_bounded_and_the_team_index_compares_with_the_last_run(site):
+    data, out, notebooks = site
+    before = {entry["team"]: {k["kpi"]: k["raw"] for k in entry["headline"]} for entry in manifest_of(out)["teams"]}
+    set_first_mrr(data, 1100)  # cs_a's account: 100 -> 1100 in the first month
+    run(data, out, notebooks, keep_runs=2)
+    set_first_mrr(data, 1300)
+    run(data, out, notebooks, keep_runs=2)
+    kept = sorted((out / "runs").glob("*.json"))
+    assert len(kept) == 2  # three runs, the oldest removed
+    assert json.loads(kept[-1].read_text(encoding="utf-8")) == manifest_of(out)
+    previous = {entry["team"]: {k["kpi"]: k["raw"] for k in entry["headline"]}
+                for entry in json.loads(kept[0].read_text(encoding="utf-8"))["teams"]}
+    assert previous != before  # the second run's numbers, not the first's
+    compared = {entry["team"]: entry["compared"] for entry in manifest_of(out)["teams"]}
+    moved = 0
+    for team in TEAMS:
+        for row in compared[team]:
+            assert row["previous_raw"] == previous[team][row["kpi"]]
+            if row["raw"] is not None and row["previous_raw"] is not None:
+                assert row["change_raw"] == pytest.approx(row["raw"] - row["previous_raw"])
+                assert row["arrow"] == ("↑" if row["change_raw"] > 0 else "↓" if row["change_raw"] < 0 else "→")
+                moved += row["change_raw"] != 0
+    assert moved  # cs_a's MRR went 1100 -> 1300
+    team_index = (out / "cs_a" / "index.html").read_text(encoding="utf-8")
+    assert "last run" in team_index and "↑" in team_index
+    site_index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Teams that moved most since the last run" in site_index and "cs_a/index.html" in site_index
+    assert not manifest_of(out)["definitions_changed"]
+
+
+def test_a_definition_change_is_told_apart_from_a_data_change(site):
+    data, out, notebooks = site
+    manifest = manifest_of(out)
+    manifest["definitions_key"] = "sha256:another-cskit-or-registry"
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    run(data, out, notebooks)
+    assert manifest_of(out)["definitions_changed"] is True
+    assert "a KPI definition or the data contract differs" in (out / "cs_a" / "index.html").read_text(encoding="utf-8")
+    run(data, out, notebooks)
+    assert manifest_of(out)["definitions_changed"] is False

@@ -20,7 +20,8 @@ from typing import Sequence
 from ..files import fingerprint, new_run_id, sweep_temps
 from ..i18n import t
 from ..io import load_dataset
-from ..options import AUDIENCES, check_choice, check_jobs, check_lang, check_month, check_teams
+from ..options import AUDIENCES, check_choice, check_count, check_jobs, check_lang, check_month, check_teams
+from .history import KEEP_RUNS, compare_headline, definitions_key, keep_run, previous_definitions
 from .freshness import digest, file_sha256, fresh_pages, page_key, templates_fingerprint
 from .plan import Job, PageResult, ReportSettings, locate_notebooks, longest_first, plan_pages, select_notebooks
 from .run import run_pool, worker_env
@@ -45,6 +46,7 @@ def build_reports(
     notebooks_dir: str | Path | None = None,
     audience: str = "trainer",
     force: bool = False,
+    keep_runs: int = KEEP_RUNS,
 ) -> ReportResult:
     """Render every team's notebooks to HTML under ``out_dir``.
 
@@ -81,6 +83,9 @@ def build_reports(
         answer key and teaching notes, ``"new_hire"`` hides them.
     force : bool
         Render every page, even those that are up to date.
+    keep_runs : int
+        Manifests kept under ``runs/`` (one per run, the oldest removed first;
+        :mod:`cskit.report.history`).
 
     Returns
     -------
@@ -134,6 +139,7 @@ def build_reports(
     numbers = select_notebooks(notebooks)
     month = check_month("--as-of", as_of, within=dataset.months)
     workers = check_jobs("--jobs", jobs)
+    keep_runs = check_count("--keep-runs", keep_runs)
     nb_dir, available = locate_notebooks(numbers, notebooks_dir)
     data_print = fingerprint(data_dir)
     validated = time.perf_counter()
@@ -162,14 +168,17 @@ def build_reports(
         finished = time.perf_counter()
         pages = [ran[(item.team, item.number)] if isinstance(item, Job) else item for item in plan]
         result = ReportResult(out_dir, out_dir / INDEX, out_dir / MANIFEST, pages, warnings, round(finished - started, 3))
+        definitions = definitions_key()
         run = RunRecord(dataset, settings, tuple(chosen), tuple(numbers), workers, created, data_print, headline,
-                        headline_key)
+                        headline_key, compare_headline(headline, previous, lang, dataset.currency), definitions,
+                        previous_definitions(previous) not in (None, definitions))
         write_indexes(result, run)
         write_manifest(result, run, {
             "validate_seconds": round(validated - started, 3),
             "notebooks_seconds": round(finished - validated, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         })
+        keep_run(out_dir, result.manifest.read_text(encoding="utf-8"), settings.run_id, keep_runs)
     except BaseException:
         sweep_temps(out_dir, settings.run_id)
         raise

@@ -120,6 +120,13 @@ class RunRecord:
     headline_key : str or None
         Digest of what the headline KPIs were computed from (data, month, language,
         versions): the next run reuses them when it is the same.
+    compared : dict
+        ``headline`` with the previous run's values, change and arrow
+        (:func:`cskit.report.history.compare_headline`).
+    definitions_key : str or None
+        :func:`cskit.report.history.definitions_key` of this run.
+    definitions_changed : bool
+        The previous run had another cskit version, KPI registry or data contract.
     """
 
     dataset: object
@@ -131,6 +138,9 @@ class RunRecord:
     fingerprint: str
     headline: dict = field(default_factory=dict)
     headline_key: str | None = None
+    compared: dict = field(default_factory=dict)
+    definitions_key: str | None = None
+    definitions_changed: bool = False
 
 
 def versions() -> dict[str, str]:
@@ -242,7 +252,9 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
             "seconds": t("report.col_seconds", lang), "failed": t("report.failed_link", lang),
             "failed_page": t("report.failed_link", lang), "previous": t("report.previous_good", lang),
             "back": t("report.back_to_teams", lang), "glossary": t("glossary.title", lang),
+            "previous_run": t("report.history.previous_run", lang), "moved_most": t("report.history.moved_most", lang),
         },
+        "definitions_note": t("report.history.definitions_changed", lang) if run.definitions_changed else None,
         "glossary_href": GLOSSARY,
     }
 
@@ -263,7 +275,7 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
             "slug": slug,
             "name": dataset.team_name(team, lang),
             "role_name": t(ROLE_TABLE[role].name_key, lang) if role in ROLE_TABLE else role,
-            "kpis": run.headline.get(team, []),
+            "kpis": run.compared.get(team) or run.headline.get(team, []),
             "pages": _page_rows([p for p in result.pages if p.team == team], lang),
         }
         teams.append(entry)
@@ -271,7 +283,14 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
             common, title=t("report.team_title", lang, team=entry["name"]), team=entry
         )
         atomic_write(inside(result.out_dir, result.out_dir / slug / INDEX), page, run_id)
-    page = env.get_template("site_index.html.j2").render(common, title=t("report.title", lang), teams=teams)
+    from .history import moved_most
+
+    names = {entry["team"]: entry for entry in teams}
+    moved = [{"name": names[team]["name"], "slug": names[team]["slug"], "relative": f"{rel:+.1%}",
+              "kpi": next(row for row in names[team]["kpis"] if row["kpi"] == kpi)}
+             for team, kpi, rel in moved_most({tm: run.compared.get(tm, []) for tm in run.teams})]
+    page = env.get_template("site_index.html.j2").render(common, title=t("report.title", lang), teams=teams,
+                                                         moved=moved)
     atomic_write(result.index, page, run_id)
     atomic_write(result.out_dir / GLOSSARY, glossary_html(lang, back=True), run_id)
 
@@ -292,12 +311,14 @@ def write_manifest(result: ReportResult, run: RunRecord, timings: dict[str, floa
             "notebooks_dir": s.notebooks_dir,
         },
         "data": {"fingerprint": run.fingerprint, "currency": dataset.currency, "headline_key": run.headline_key},
+        "definitions_key": run.definitions_key,
+        "definitions_changed": run.definitions_changed,
         "versions": versions(),
         "timings": timings,
         "warnings": result.warnings,
         "glossary": GLOSSARY,
         "teams": [{"team": tm, "slug": slugify(tm), "role": dataset.role_of(tm), "name": dataset.team_name(tm, s.lang),
-                   "headline": run.headline.get(tm, [])} for tm in run.teams],
+                   "headline": run.headline.get(tm, []), "compared": run.compared.get(tm, [])} for tm in run.teams],
         "pages": [asdict(p) for p in result.pages],
     }
     atomic_write(result.manifest, json.dumps(manifest, ensure_ascii=False, indent=2), s.run_id)

@@ -3,9 +3,10 @@
 Layout of the output folder::
 
     reports/
-      index.html                 teams, headline KPIs, links
+      index.html                 teams, headline KPIs against the last run, teams that moved most, links
       glossary.html              every term the notebooks use, in the run's language
-      manifest.json              parameters, data fingerprint, versions, timings, statuses
+      manifest.json              parameters, data fingerprint, versions, timings, statuses, page keys
+      runs/<time>-<run-id>.json  the manifest of each of the last runs (cskit.report.history)
       <team-slug>/index.html     the team's pages and their status
       <team-slug>/<stem>.html    one report per notebook (last good one)
       <team-slug>/<stem>.failed.html, _failed/<stem>.ipynb   when a notebook failed

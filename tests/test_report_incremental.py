@@ -38,12 +38,12 @@ def page_text(out: Path, team: str, stem: str) -> str:
     return (out / team / f"{stem}.html").read_text(encoding="utf-8")
 
 
-def set_first_mrr(data: Path, value: int) -> None:
-    """Change one value of mrr.csv (the first row's mrr)."""
+def set_first_mrr(data: Path, value: int, row: int = 0) -> None:
+    """Change one value of mrr.csv (the first row's mrr; ``row=-1``: the last row's)."""
     path = data / "mrr.csv"
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    rows[0]["mrr"] = str(value)
+    rows[row]["mrr"] = str(value)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -178,16 +178,16 @@ def test_a_killed_run_then_a_normal_run_leaves_a_consistent_site(site, monkeypat
 def test_runs_are_kept_bounded_and_the_team_index_compares_with_the_last_run(site):
     data, out, notebooks = site
     before = {entry["team"]: {k["kpi"]: k["raw"] for k in entry["headline"]} for entry in manifest_of(out)["teams"]}
-    set_first_mrr(data, 1100)  # cs_a's account: 100 -> 1100 in the first month
+    set_first_mrr(data, 1100, row=-1)  # cs_b's account in the last month: 101 -> 1100
     run(data, out, notebooks, keep_runs=2)
-    set_first_mrr(data, 1300)
+    set_first_mrr(data, 1300, row=-1)  # then 1100 -> 1300
     run(data, out, notebooks, keep_runs=2)
     kept = sorted((out / "runs").glob("*.json"))
     assert len(kept) == 2  # three runs, the oldest removed
     assert json.loads(kept[-1].read_text(encoding="utf-8")) == manifest_of(out)
     previous = {entry["team"]: {k["kpi"]: k["raw"] for k in entry["headline"]}
                 for entry in json.loads(kept[0].read_text(encoding="utf-8"))["teams"]}
-    assert previous != before  # the second run's numbers, not the first's
+    assert previous["cs_b"]["mrr"] == 1100 and before["cs_b"]["mrr"] == 101  # the second run's, not the first's
     compared = {entry["team"]: entry["compared"] for entry in manifest_of(out)["teams"]}
     moved = 0
     for team in TEAMS:
@@ -197,11 +197,13 @@ def test_runs_are_kept_bounded_and_the_team_index_compares_with_the_last_run(sit
                 assert row["change_raw"] == pytest.approx(row["raw"] - row["previous_raw"])
                 assert row["arrow"] == ("↑" if row["change_raw"] > 0 else "↓" if row["change_raw"] < 0 else "→")
                 moved += row["change_raw"] != 0
-    assert moved  # cs_a's MRR went 1100 -> 1300
-    team_index = (out / "cs_a" / "index.html").read_text(encoding="utf-8")
+    mrr_b = next(row for row in compared["cs_b"] if row["kpi"] == "mrr")
+    assert (mrr_b["raw"], mrr_b["previous_raw"], mrr_b["change_raw"], mrr_b["arrow"]) == (1300, 1100, 200, "↑")
+    assert moved == 1  # only cs_b's MRR moved (churn stays 0, NRR 12m has no value over 3 months)
+    team_index = (out / "cs_b" / "index.html").read_text(encoding="utf-8")
     assert "last run" in team_index and "↑" in team_index
-    site_index = (out / "index.html").read_text(encoding="utf-8")
-    assert "Teams that moved most since the last run" in site_index and "cs_a/index.html" in site_index
+    moved_list = (out / "index.html").read_text(encoding="utf-8").split('<ul class="cskit-moved">', 1)[1].split("</ul>")[0]
+    assert "cs_b/index.html" in moved_list and "cs_a/" not in moved_list and "+18.2%" in moved_list
     assert not manifest_of(out)["definitions_changed"]
 
 

@@ -150,13 +150,20 @@ def notebook_title(number: str, stem: str, lang: str) -> str:
 
 @lru_cache(maxsize=32)
 def declared_parameters(path: str) -> frozenset[str]:
-    """Names assigned in a notebook's ``parameters`` cell (papermill's convention)."""
-    import nbformat
+    """Names assigned in a notebook's ``parameters`` cell (papermill's convention).
 
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
+    The notebook is read as plain JSON: importing nbformat costs seconds (its JSON-schema
+    stack), which an unchanged re-run, where no notebook runs, would pay for nothing.
+    """
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        nb = json.load(handle)
+    for cell in nb.get("cells", []):
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return frozenset(re.findall(r"^([A-Za-z_]\w*)\s*=", cell.source, re.M))
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            return frozenset(re.findall(r"^([A-Za-z_]\w*)\s*=", source, re.M))
     return frozenset()
 
 

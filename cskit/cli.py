@@ -426,6 +426,8 @@ def report(
     audience: str = AudienceOption,
     fresh_kernels: bool = typer.Option(False, "--fresh-kernels",
                                        help="Start a new kernel for every notebook (slower; by default each worker reuses one, reset in between)."),
+    force: bool = typer.Option(False, "--force", help="Render every page, even those up to date (same data, notebook, parameters and versions as their last rendering)."),
+    keep_runs: int = typer.Option(52, "--keep-runs", help="Run manifests kept under <out>/runs/ (the oldest removed first)."),
 ) -> None:
     """Render each team's notebooks to self-contained HTML reports (exit 1 if any notebook failed)."""
     from .report import build_reports
@@ -433,9 +435,9 @@ def report(
     result = build_reports(
         data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
         show_code=show_code, notebooks_dir=notebooks_dir, progress=True, warm_kernels=not fresh_kernels,
-        audience=audience,
+        audience=audience, force=force, keep_runs=keep_runs,
     )
-    typer.echo(t("report.done", lang, ok=len(result.succeeded), failed=len(result.failed),
+    typer.echo(t("report.done", lang, ok=len(result.rendered), fresh=len(result.up_to_date), failed=len(result.failed),
                  seconds=result.seconds, index=result.index))
     raise typer.Exit(result.exit_code)
 

@@ -253,7 +253,7 @@ def test_a_failing_notebook_does_not_stop_the_others_nor_replace_the_good_page(t
     make_notebook(notebooks / "02_flaky.ipynb", PRINT_TEAM, BROKEN)
     second = build_reports(data, out, lang="en", notebooks_dir=notebooks, progress=False, jobs=2)
     status = {p.stem: p.status for p in second.pages}
-    assert status == {"01_good": "ok", "02_flaky": "failed", "03": "skipped", "04": "skipped"}
+    assert status == {"01_good": "up_to_date", "02_flaky": "failed", "03": "skipped", "04": "skipped"}
     assert second.exit_code == 1
     assert (out / "cs_a" / "02_flaky.html").read_bytes() == good  # the last good report stays
     failed_page = (out / "cs_a" / "02_flaky.failed.html").read_text(encoding="utf-8")

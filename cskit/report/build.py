@@ -10,6 +10,7 @@ as a papermill parameter (never as code).
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -19,11 +20,13 @@ from typing import Sequence
 from ..files import fingerprint, new_run_id, sweep_temps
 from ..i18n import t
 from ..io import load_dataset
-from ..options import AUDIENCES, check_choice, check_jobs, check_lang, check_month, check_teams
+from ..options import AUDIENCES, check_choice, check_count, check_jobs, check_lang, check_month, check_teams
+from .history import KEEP_RUNS, compare_headline, definitions_key, keep_run, previous_definitions
+from .freshness import digest, file_sha256, fresh_pages, page_key, templates_fingerprint
 from .plan import Job, PageResult, ReportSettings, locate_notebooks, longest_first, plan_pages, select_notebooks
 from .run import run_pool, worker_env
-from .site import (INDEX, MANIFEST, ReportResult, RunRecord, headline_kpis, previous_seconds, print_summary,
-                   write_indexes, write_manifest)
+from .site import (INDEX, MANIFEST, ReportResult, RunRecord, headline_kpis, previous_manifest, previous_seconds,
+                   print_summary, versions, write_indexes, write_manifest)
 
 __all__ = ["build_reports"]
 
@@ -42,6 +45,8 @@ def build_reports(
     warm_kernels: bool = True,
     notebooks_dir: str | Path | None = None,
     audience: str = "trainer",
+    force: bool = False,
+    keep_runs: int = KEEP_RUNS,
 ) -> ReportResult:
     """Render every team's notebooks to HTML under ``out_dir``.
 
@@ -76,11 +81,18 @@ def build_reports(
     audience : {"trainer", "new_hire"}
         For notebooks with an ``audience`` parameter (01): ``"trainer"`` shows the
         answer key and teaching notes, ``"new_hire"`` hides them.
+    force : bool
+        Render every page, even those that are up to date.
+    keep_runs : int
+        Manifests kept under ``runs/`` (one per run, the oldest removed first;
+        :mod:`cskit.report.history`).
 
     Returns
     -------
     ReportResult
-        ``exit_code`` is 1 if any notebook failed.
+        ``exit_code`` is 1 if any notebook failed. A page whose data fingerprint, notebook,
+        parameters, versions and templates are those of its last good rendering
+        (:mod:`cskit.report.freshness`) is not rendered again: its status is ``"up_to_date"``.
 
     Raises
     ------
@@ -108,6 +120,13 @@ def build_reports(
     ...                        lang="en", jobs=1, progress=False)
     >>> result.exit_code, [page.stem for page in result.succeeded], result.index.name
     (0, ['03_smart_targets'], 'index.html')
+
+    Run again with nothing changed, nothing is rendered:
+
+    >>> again = build_reports(folder / "data", folder / "reports", teams="cs_smb", notebooks="03",
+    ...                       lang="en", jobs=1, progress=False)
+    >>> again.exit_code, [page.status for page in again.pages]
+    (0, ['up_to_date'])
     """
     started = time.perf_counter()
     created = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -120,6 +139,7 @@ def build_reports(
     numbers = select_notebooks(notebooks)
     month = check_month("--as-of", as_of, within=dataset.months)
     workers = check_jobs("--jobs", jobs)
+    keep_runs = check_count("--keep-runs", keep_runs)
     nb_dir, available = locate_notebooks(numbers, notebooks_dir)
     data_print = fingerprint(data_dir)
     validated = time.perf_counter()
@@ -137,17 +157,28 @@ def build_reports(
     )
     try:
         plan = plan_pages(dataset, chosen, numbers, available, settings)
-        ran, headline = _run_jobs(plan, dataset, chosen, settings, workers, progress)
+        tools, previous = versions(), previous_manifest(out_dir)
+        templates = templates_fingerprint()
+        keys = {(job.team, job.number): page_key(job, data_print, tools, templates)
+                for job in plan if isinstance(job, Job)}
+        fresh = {} if force else fresh_pages([job for job in plan if isinstance(job, Job)], keys, previous)
+        headline_key = digest({"data": data_print, "as_of": settings.as_of, "lang": lang, "versions": tools})
+        ran, headline = _run_jobs(plan, dataset, chosen, settings, workers, progress, fresh, keys,
+                                  _kept_headline(previous, headline_key, chosen))
         finished = time.perf_counter()
         pages = [ran[(item.team, item.number)] if isinstance(item, Job) else item for item in plan]
         result = ReportResult(out_dir, out_dir / INDEX, out_dir / MANIFEST, pages, warnings, round(finished - started, 3))
-        run = RunRecord(dataset, settings, tuple(chosen), tuple(numbers), workers, created, data_print, headline)
+        definitions = definitions_key()
+        run = RunRecord(dataset, settings, tuple(chosen), tuple(numbers), workers, created, data_print, headline,
+                        headline_key, compare_headline(headline, previous, lang, dataset.currency), definitions,
+                        previous_definitions(previous) not in (None, definitions))
         write_indexes(result, run)
         write_manifest(result, run, {
             "validate_seconds": round(validated - started, 3),
             "notebooks_seconds": round(finished - validated, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         })
+        keep_run(out_dir, result.manifest.read_text(encoding="utf-8"), settings.run_id, keep_runs)
     except BaseException:
         sweep_temps(out_dir, settings.run_id)
         raise
@@ -159,24 +190,42 @@ def build_reports(
     return result
 
 
-def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, workers: int,
-              progress: bool) -> tuple[dict[tuple[str, str], PageResult], dict[str, list[dict]]]:
-    """Run the plan's jobs, longest first, and compute the index pages' KPIs in this process meanwhile.
+def _kept_headline(previous: dict, headline_key: str, teams: list[str]) -> dict[str, list[dict]]:
+    """The last manifest's headline KPIs, if they were computed from the same data, month, language and versions."""
+    if previous.get("data", {}).get("headline_key") != headline_key:
+        return {}
+    kept = {entry.get("team"): entry.get("headline") for entry in previous.get("teams", []) if isinstance(entry, dict)}
+    return {team: kept[team] for team in teams if kept.get(team) is not None}
 
-    Returns the pages by ``(team, number)`` and the headline KPIs by team.
+
+def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, workers: int, progress: bool,
+              fresh: dict[tuple[str, str], PageResult], keys: dict[tuple[str, str], str],
+              kept_headline: dict[str, list[dict]]) -> tuple[dict[tuple[str, str], PageResult], dict[str, list[dict]]]:
+    """Run the plan's jobs that are not up to date, longest first, and compute the index pages' KPIs meanwhile.
+
+    Returns the pages by ``(team, number)`` (``fresh`` ones as given) and the headline KPIs
+    by team (``kept_headline`` for the teams it has, computed for the others).
     """
     out_dir = Path(settings.out_dir)
-    jobs = longest_first([item for item in plan if isinstance(item, Job)], previous_seconds(out_dir))
+    stale = [item for item in plan if isinstance(item, Job) and (item.team, item.number) not in fresh]
+    jobs = longest_first(stale, previous_seconds(out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
-    headline: dict[str, list[dict]] = {}
+    headline: dict[str, list[dict]] = dict(kept_headline)
+    missing = [team for team in teams if team not in headline]
+    if progress and fresh:
+        print(t("report.up_to_date_count", settings.lang, count=len(fresh)), file=sys.stderr)
 
     def compute_headline() -> None:  # runs while the workers run the notebooks
-        headline.update(headline_kpis(dataset, teams, settings.as_of, settings.lang))
+        if missing:
+            headline.update(headline_kpis(dataset, missing, settings.as_of, settings.lang))
 
     ran = []
     if jobs:
         ran = run_pool(jobs, min(workers, len(jobs)), worker_env(workers), progress, settings.lang, settings.scratch,
                        while_running=compute_headline)
-    if not headline:
+    if any(team not in headline for team in teams):
         compute_headline()
-    return {(page.team, page.number): page for page in ran}, headline
+    for page in ran:
+        page.key = keys[(page.team, page.number)]
+        page.html_sha256 = file_sha256(out_dir / page.html) if page.html else None
+    return {**fresh, **{(page.team, page.number): page for page in ran}}, headline

@@ -150,13 +150,20 @@ def notebook_title(number: str, stem: str, lang: str) -> str:
 
 @lru_cache(maxsize=32)
 def declared_parameters(path: str) -> frozenset[str]:
-    """Names assigned in a notebook's ``parameters`` cell (papermill's convention)."""
-    import nbformat
+    """Names assigned in a notebook's ``parameters`` cell (papermill's convention).
 
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
+    The notebook is read as plain JSON: importing nbformat costs seconds (its JSON-schema
+    stack), which an unchanged re-run, where no notebook runs, would pay for nothing.
+    """
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        nb = json.load(handle)
+    for cell in nb.get("cells", []):
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return frozenset(re.findall(r"^([A-Za-z_]\w*)\s*=", cell.source, re.M))
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            return frozenset(re.findall(r"^([A-Za-z_]\w*)\s*=", source, re.M))
     return frozenset()
 
 
@@ -258,9 +265,11 @@ class PageResult:
 
     Attributes
     ----------
-    status : {"ok", "failed", "skipped"}
+    status : {"ok", "up_to_date", "failed", "skipped"}
+        ``up_to_date``: not rendered again, nothing it depends on changed
+        (:mod:`cskit.report.freshness`).
     seconds : float
-        Wall time of execute + convert.
+        Wall time of execute + convert (of the run that rendered it, for ``up_to_date``).
     html, failed_html, failed_ipynb : str or None
         Paths relative to the output folder.
     error : dict or None
@@ -268,6 +277,10 @@ class PageResult:
     cell_seconds : float
         Time the kernel spent running cells (papermill's per-cell durations); the
         rest of ``seconds`` is kernel start-up, papermill and nbconvert.
+    key : str or None
+        :func:`cskit.report.freshness.page_key` of what the page was made from.
+    html_sha256 : str or None
+        sha256 of the HTML file as written (a page changed since is rendered again).
     """
 
     team: str
@@ -281,6 +294,8 @@ class PageResult:
     failed_ipynb: str | None = None
     error: dict | None = None
     cell_seconds: float = 0.0
+    key: str | None = None
+    html_sha256: str | None = None
 
 
 def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[str, Path],

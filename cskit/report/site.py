@@ -3,9 +3,10 @@
 Layout of the output folder::
 
     reports/
-      index.html                 teams, headline KPIs, links
+      index.html                 teams, headline KPIs against the last run, teams that moved most, links
       glossary.html              every term the notebooks use, in the run's language
-      manifest.json              parameters, data fingerprint, versions, timings, statuses
+      manifest.json              parameters, data fingerprint, versions, timings, statuses, page keys
+      runs/<time>-<run-id>.json  the manifest of each of the last runs (cskit.report.history)
       <team-slug>/index.html     the team's pages and their status
       <team-slug>/<stem>.html    one report per notebook (last good one)
       <team-slug>/<stem>.failed.html, _failed/<stem>.ipynb   when a notebook failed
@@ -34,15 +35,16 @@ from ..roles.registry import ROLE_TABLE
 from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title
 from .render import CSP, TEMPLATE_DIR, css
 
-__all__ = ["INDEX", "GLOSSARY", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versions", "previous_seconds",
+__all__ = ["INDEX", "GLOSSARY", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versions", "previous_manifest", "previous_seconds",
            "headline_kpis", "write_indexes", "write_manifest", "print_summary"]
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 GLOSSARY = "glossary.html"
-STATUSES = ("ok", "failed", "skipped")
+STATUSES = ("ok", "up_to_date", "failed", "skipped")
 #: Message key of each status, written out in full (a search for a key finds its users).
-STATUS_KEYS = {"ok": "report.status.ok", "failed": "report.status.failed", "skipped": "report.status.skipped"}
+STATUS_KEYS = {"ok": "report.status.ok", "up_to_date": "report.status.up_to_date", "failed": "report.status.failed",
+               "skipped": "report.status.skipped"}
 
 
 @dataclass
@@ -68,7 +70,18 @@ class ReportResult:
 
     @property
     def succeeded(self) -> list[PageResult]:
+        """Pages whose HTML is current: rendered by this run or up to date."""
+        return [p for p in self.pages if p.status in ("ok", "up_to_date")]
+
+    @property
+    def rendered(self) -> list[PageResult]:
+        """Pages this run rendered."""
         return [p for p in self.pages if p.status == "ok"]
+
+    @property
+    def up_to_date(self) -> list[PageResult]:
+        """Pages kept as they were: nothing they depend on changed."""
+        return [p for p in self.pages if p.status == "up_to_date"]
 
     @property
     def failed(self) -> list[PageResult]:
@@ -105,6 +118,16 @@ class RunRecord:
         :func:`cskit.files.fingerprint` of the dataset folder.
     headline : dict
         ``{team: [{"kpi", "name", "value", "raw"}]}`` (:func:`headline_kpis`).
+    headline_key : str or None
+        Digest of what the headline KPIs were computed from (data, month, language,
+        versions): the next run reuses them when it is the same.
+    compared : dict
+        ``headline`` with the previous run's values, change and arrow
+        (:func:`cskit.report.history.compare_headline`).
+    definitions_key : str or None
+        :func:`cskit.report.history.definitions_key` of this run.
+    definitions_changed : bool
+        The previous run had another cskit version, KPI registry or data contract.
     """
 
     dataset: object
@@ -115,6 +138,10 @@ class RunRecord:
     created: str
     fingerprint: str
     headline: dict = field(default_factory=dict)
+    headline_key: str | None = None
+    compared: dict = field(default_factory=dict)
+    definitions_key: str | None = None
+    definitions_changed: bool = False
 
 
 def versions() -> dict[str, str]:
@@ -128,11 +155,19 @@ def versions() -> dict[str, str]:
     return found
 
 
+def previous_manifest(out_dir: Path) -> dict:
+    """The last run's ``manifest.json`` in ``out_dir`` (empty if there is none or it cannot be read)."""
+    try:
+        manifest = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except Exception:
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def previous_seconds(out_dir: Path) -> dict[tuple[str, str], float]:
     """Seconds each page took last time, from the last manifest (to start the longest jobs first)."""
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {(p["team"], p["stem"]): float(p["seconds"]) for p in manifest.get("pages", [])}
+        return {(p["team"], p["stem"]): float(p["seconds"]) for p in previous_manifest(out_dir).get("pages", [])}
     except Exception:
         return {}
 
@@ -194,7 +229,7 @@ def _page_rows(pages: list[PageResult], lang: str) -> list[dict]:
             "status_text": t(STATUS_KEYS[page.status], lang),
             "href": page.html.split("/", 1)[1] if page.html else None,
             "failed_href": page.failed_html.split("/", 1)[1] if page.failed_html else None,
-            "seconds": f"{page.seconds:.1f}" if page.status != "skipped" else "",
+            "seconds": f"{page.seconds:.1f}" if page.status in ("ok", "failed") else "",
             "error": f"{page.error['ename']}: {page.error['evalue'][:300]}" if page.error else None,
         })
     return rows
@@ -218,7 +253,9 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
             "seconds": t("report.col_seconds", lang), "failed": t("report.failed_link", lang),
             "failed_page": t("report.failed_link", lang), "previous": t("report.previous_good", lang),
             "back": t("report.back_to_teams", lang), "glossary": t("glossary.title", lang),
+            "previous_run": t("report.history.previous_run", lang), "moved_most": t("report.history.moved_most", lang),
         },
+        "definitions_note": t("report.history.definitions_changed", lang) if run.definitions_changed else None,
         "glossary_href": GLOSSARY,
     }
 
@@ -239,7 +276,7 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
             "slug": slug,
             "name": dataset.team_name(team, lang),
             "role_name": t(ROLE_TABLE[role].name_key, lang) if role in ROLE_TABLE else role,
-            "kpis": run.headline.get(team, []),
+            "kpis": run.compared.get(team) or run.headline.get(team, []),
             "pages": _page_rows([p for p in result.pages if p.team == team], lang),
         }
         teams.append(entry)
@@ -247,7 +284,14 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
             common, title=t("report.team_title", lang, team=entry["name"]), team=entry
         )
         atomic_write(inside(result.out_dir, result.out_dir / slug / INDEX), page, run_id)
-    page = env.get_template("site_index.html.j2").render(common, title=t("report.title", lang), teams=teams)
+    from .history import moved_most
+
+    names = {entry["team"]: entry for entry in teams}
+    moved = [{"name": names[team]["name"], "slug": names[team]["slug"], "relative": f"{rel:+.1%}",
+              "kpi": next(row for row in names[team]["kpis"] if row["kpi"] == kpi)}
+             for team, kpi, rel in moved_most({tm: run.compared.get(tm, []) for tm in run.teams})]
+    page = env.get_template("site_index.html.j2").render(common, title=t("report.title", lang), teams=teams,
+                                                         moved=moved)
     atomic_write(result.index, page, run_id)
     atomic_write(result.out_dir / GLOSSARY, glossary_html(lang, back=True), run_id)
 
@@ -267,13 +311,15 @@ def write_manifest(result: ReportResult, run: RunRecord, timings: dict[str, floa
             "warm_kernels": s.warm_kernels, "audience": s.audience,
             "notebooks_dir": s.notebooks_dir,
         },
-        "data": {"fingerprint": run.fingerprint, "currency": dataset.currency},
+        "data": {"fingerprint": run.fingerprint, "currency": dataset.currency, "headline_key": run.headline_key},
+        "definitions_key": run.definitions_key,
+        "definitions_changed": run.definitions_changed,
         "versions": versions(),
         "timings": timings,
         "warnings": result.warnings,
         "glossary": GLOSSARY,
         "teams": [{"team": tm, "slug": slugify(tm), "role": dataset.role_of(tm), "name": dataset.team_name(tm, s.lang),
-                   "headline": run.headline.get(tm, [])} for tm in run.teams],
+                   "headline": run.headline.get(tm, []), "compared": run.compared.get(tm, [])} for tm in run.teams],
         "pages": [asdict(p) for p in result.pages],
     }
     atomic_write(result.manifest, json.dumps(manifest, ensure_ascii=False, indent=2), s.run_id)
@@ -289,11 +335,11 @@ def print_summary(result: ReportResult, lang: str, console=None) -> None:
     table = Table(title=t("report.summary_title", lang))
     for key in ("report.col_team", "report.col_notebook", "report.col_status", "report.col_seconds"):
         table.add_column(t(key, lang), justify="right" if key.endswith("seconds") else "left")
-    colours = {"ok": "green", "failed": "red", "skipped": "yellow"}
+    colours = {"ok": "green", "up_to_date": "cyan", "failed": "red", "skipped": "yellow"}
     for page in result.pages:
         status = t(STATUS_KEYS[page.status], lang)
         table.add_row(Text(page.team), Text(page.stem), Text(status, style=colours[page.status]),
-                      f"{page.seconds:.1f}" if page.status != "skipped" else "")
+                      f"{page.seconds:.1f}" if page.status in ("ok", "failed") else "")
     console.print(table, highlight=False)
     for warning in result.warnings:
         console.print(warning, markup=False, highlight=False)

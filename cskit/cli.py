@@ -426,6 +426,9 @@ def report(
     audience: str = AudienceOption,
     fresh_kernels: bool = typer.Option(False, "--fresh-kernels",
                                        help="Start a new kernel for every notebook (slower; by default each worker reuses one, reset in between)."),
+    param: Optional[list[str]] = typer.Option(None, "--param", help="A notebook parameter, NB.name=value (02.gross_margin=0.7); repeatable; checked against the notebook's parameters cell."),
+    params_file: Optional[Path] = typer.Option(None, "--params-file", help="YAML file of notebook parameters, per notebook and per team (see cskit.report.params)."),
+    timeout: int = typer.Option(600, "--timeout", help="Seconds one cell may run; a cell that runs longer fails its page."),
 ) -> None:
     """Render each team's notebooks to self-contained HTML reports (exit 1 if any notebook failed)."""
     from .report import build_reports
@@ -433,7 +436,7 @@ def report(
     result = build_reports(
         data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
         show_code=show_code, notebooks_dir=notebooks_dir, progress=True, warm_kernels=not fresh_kernels,
-        audience=audience,
+        audience=audience, params=param or (), params_file=params_file, timeout=timeout,
     )
     typer.echo(t("report.done", lang, ok=len(result.succeeded), failed=len(result.failed),
                  seconds=result.seconds, index=result.index))

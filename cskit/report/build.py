@@ -23,6 +23,7 @@ from ..io import load_dataset
 from ..options import AUDIENCES, check_choice, check_count, check_jobs, check_lang, check_month, check_teams
 from .history import KEEP_RUNS, compare_headline, definitions_key, keep_run, previous_definitions
 from .freshness import digest, file_sha256, fresh_pages, page_key, templates_fingerprint
+from .params import check_parameters
 from .plan import Job, PageResult, ReportSettings, locate_notebooks, longest_first, plan_pages, select_notebooks
 from .run import run_pool, worker_env
 from .site import (INDEX, MANIFEST, ReportResult, RunRecord, headline_kpis, previous_manifest, previous_seconds,
@@ -47,6 +48,9 @@ def build_reports(
     audience: str = "trainer",
     force: bool = False,
     keep_runs: int = KEEP_RUNS,
+    params: Sequence[str] = (),
+    params_file: str | Path | None = None,
+    timeout: int = 600,
 ) -> ReportResult:
     """Render every team's notebooks to HTML under ``out_dir``.
 
@@ -86,6 +90,13 @@ def build_reports(
     keep_runs : int
         Manifests kept under ``runs/`` (one per run, the oldest removed first;
         :mod:`cskit.report.history`).
+    params : sequence of str
+        Notebook parameters, ``"NB.name=value"`` (``"02.gross_margin=0.7"``); override ``params_file``.
+    params_file : str or Path or None
+        YAML file of notebook parameters, per notebook and per team (:mod:`cskit.report.params`).
+        Both are checked against each notebook's ``parameters`` cell before anything runs.
+    timeout : int
+        Seconds one cell may run (default 600); a cell that runs longer fails its page.
 
     Returns
     -------
@@ -99,8 +110,9 @@ def build_reports(
     DataValidationError
         The dataset is invalid; nothing under ``out_dir`` was changed.
     CskitError
-        Unknown team, notebook number, ``as_of``, language or audience, or no notebook
-        to render in the folders looked in; nothing under ``out_dir`` was changed.
+        Unknown team, notebook number, ``as_of``, language or audience, no notebook
+        to render in the folders looked in, or notebook parameters that cannot be used
+        (:class:`~cskit.report.params.ParameterError`); nothing under ``out_dir`` was changed.
     KeyboardInterrupt
         After stopping the workers and removing this run's temporary files.
 
@@ -140,7 +152,10 @@ def build_reports(
     month = check_month("--as-of", as_of, within=dataset.months)
     workers = check_jobs("--jobs", jobs)
     keep_runs = check_count("--keep-runs", keep_runs)
+    timeout = check_count("--timeout", timeout)
     nb_dir, available = locate_notebooks(numbers, notebooks_dir)
+    chosen_params = check_parameters(params, params_file, notebooks={n: available[n] for n in numbers if n in available},
+                                     teams=known)
     data_print = fingerprint(data_dir)
     validated = time.perf_counter()
 
@@ -154,6 +169,7 @@ def build_reports(
         run_id=new_run_id(), lang=lang, as_of=None if month is None else str(month),
         as_of_label=str(month if month is not None else dataset.months[-1]),
         show_code=show_code, warm_kernels=warm_kernels, audience=audience,
+        notebook_parameters=chosen_params, timeout=timeout,
     )
     try:
         plan = plan_pages(dataset, chosen, numbers, available, settings)

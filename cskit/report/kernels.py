@@ -142,7 +142,13 @@ def _engine_class():
 
         def papermill_execute_cells(self):
             if self.prepare_code:
-                reply = self.wait_for_reply(self.kc.execute(self.prepare_code, silent=True, store_history=False))
+                # the reset (or a new kernel's first imports) is not a cell: the run's per-cell
+                # timeout does not apply to it, the kernel start-up timeout does
+                cell_timeout, self.timeout = self.timeout, self.startup_timeout
+                try:
+                    reply = self.wait_for_reply(self.kc.execute(self.prepare_code, silent=True, store_history=False))
+                finally:
+                    self.timeout = cell_timeout
                 content = (reply or {}).get("content", {})
                 if content.get("status") != "ok":
                     raise KernelResetError(f"{content.get('ename', '')}: {content.get('evalue', '')}")

@@ -12,9 +12,7 @@ checkout or an editable install); see :func:`notebook_folders`.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -23,6 +21,7 @@ from ..files import slugify
 from ..i18n import t
 from ..roles.registry import per_role
 from ..options import check_choice, parse_list
+from .params import NotebookParameters, declared_parameters, only_declared
 
 __all__ = [
     "NOTEBOOKS_BY_ROLE", "HEADLINE_KPIS", "PACKAGE_NOTEBOOKS", "REPO_NOTEBOOKS", "ReportSettings", "Job", "PageResult",
@@ -148,25 +147,6 @@ def notebook_title(number: str, stem: str, lang: str) -> str:
     return t(key, lang) if key else stem
 
 
-@lru_cache(maxsize=32)
-def declared_parameters(path: str) -> frozenset[str]:
-    """Names assigned in a notebook's ``parameters`` cell (papermill's convention).
-
-    The notebook is read as plain JSON: importing nbformat costs seconds (its JSON-schema
-    stack), which an unchanged re-run, where no notebook runs, would pay for nothing.
-    """
-    import json
-
-    with open(path, encoding="utf-8") as handle:
-        nb = json.load(handle)
-    for cell in nb.get("cells", []):
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            return frozenset(re.findall(r"^([A-Za-z_]\w*)\s*=", source, re.M))
-    return frozenset()
-
-
 def inside(root: Path, path: Path) -> Path:
     """``path`` if it is under ``root``; a guard against any path escape.
 
@@ -198,6 +178,10 @@ class ReportSettings:
         The month asked for (passed to the notebooks); ``as_of_label`` is the month shown.
     show_code, warm_kernels : bool
     audience : {"trainer", "new_hire"}
+    notebook_parameters : NotebookParameters
+        The user's checked values (``--param``, ``--params-file``; :mod:`cskit.report.params`).
+    timeout : int
+        Seconds a cell may run before its page fails.
     """
 
     data_dir: str
@@ -211,6 +195,8 @@ class ReportSettings:
     show_code: bool = False
     warm_kernels: bool = True
     audience: str = "trainer"
+    notebook_parameters: NotebookParameters = field(default_factory=NotebookParameters)
+    timeout: int = 600
 
 
 @dataclass(frozen=True)
@@ -251,12 +237,16 @@ class Job:
                 "as_of": self.settings.as_of_label}
 
     def parameters(self) -> dict:
-        """papermill parameters: written as Python literals after the parameters cell (data, never code)."""
+        """papermill parameters: written as Python literals after the parameters cell (data, never code).
+
+        The run's own values, then the user's checked values for this team and notebook;
+        only those the notebook declares are injected.
+        """
         s = self.settings
-        parameters = {"data_dir": s.data_dir, "team": self.team, "lang": s.lang, "as_of": s.as_of, "interactive": False}
-        if "audience" in declared_parameters(self.notebook):  # notebook 01: answer key or not
-            parameters["audience"] = s.audience
-        return parameters
+        parameters = {"data_dir": s.data_dir, "team": self.team, "lang": s.lang, "as_of": s.as_of,
+                      "interactive": False, "audience": s.audience}
+        parameters.update(s.notebook_parameters.for_job(self.team, self.number))
+        return only_declared(parameters, declared_parameters(self.notebook))
 
 
 @dataclass
@@ -281,6 +271,9 @@ class PageResult:
         :func:`cskit.report.freshness.page_key` of what the page was made from.
     html_sha256 : str or None
         sha256 of the HTML file as written (a page changed since is rendered again).
+    failed_logs : list of str or None
+        A failed page's papermill and kernel logs, relative to the output folder
+        (``_failed/<slug>/<stem>.papermill.log``, ``.kernel.log``).
     """
 
     team: str
@@ -296,6 +289,7 @@ class PageResult:
     cell_seconds: float = 0.0
     key: str | None = None
     html_sha256: str | None = None
+    failed_logs: list[str] | None = None
 
 
 def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[str, Path],

@@ -5,7 +5,11 @@ worker's warm kernel (:mod:`cskit.report.kernels`) unless the run asked for new 
 and writes its page (:func:`cskit.report.render.render_notebook`). A notebook that
 fails never raises out of the worker: it is written as ``<stem>.failed.html`` plus
 ``_failed/<stem>.ipynb`` and returned as status ``"failed"``, and the last good page
-stays. Ctrl-C in the parent stops the pool; a worker that gets SIGTERM kills its
+stays. A cell that runs longer than the run's ``timeout`` fails its page the same way
+(and the warm kernel is replaced). A failed page's logs are kept in the output folder's
+``_failed/<team slug>/``: ``<stem>.papermill.log`` (papermill's log, with the cells'
+output) and ``<stem>.kernel.log`` (what the worker and its kernel wrote to stderr
+while the page ran); the worker logs themselves go with the scratch folder. Ctrl-C in the parent stops the pool; a worker that gets SIGTERM kills its
 kernels and removes the temporary files it was writing.
 """
 from __future__ import annotations
@@ -24,14 +28,21 @@ from ..i18n import t
 from .plan import Job, PageResult
 from .render import render_notebook
 
-__all__ = ["FAILED_DIR", "PARALLEL_ENV", "KERNEL_ENV", "worker_env", "run_job", "cell_seconds", "run_pool"]
+__all__ = ["FAILED_DIR", "LOG_SUFFIXES", "PARALLEL_ENV", "KERNEL_ENV", "worker_env", "run_job", "cell_seconds", "run_pool"]
 
-#: Folder (in a team's folder) that keeps the executed copy of a failed notebook.
+#: Folder (in a team's folder) that keeps the executed copy of a failed notebook; the
+#: output folder's own ``_failed/<slug>/`` keeps the failed pages' logs.
 FAILED_DIR = "_failed"
+
+#: The logs kept for a failed page, by kind.
+LOG_SUFFIXES = {"papermill": ".papermill.log", "kernel": ".kernel.log"}
 
 #: Environment for the kernels when several run at once: one BLAS thread each.
 PARALLEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+#: This worker's stderr log (set by :func:`_worker_init`; empty outside a worker).
+_WORKER_LOG: list[str] = []
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -64,6 +75,7 @@ def run_job(job: Job) -> PageResult:
 
     started = time.perf_counter()
     executed = Path(job.settings.scratch) / f"{job.slug}__{job.stem}.ipynb"
+    logs = _JobLogs(job)
     try:
         nb = papermill.execute_notebook(
             job.notebook,
@@ -71,22 +83,79 @@ def run_job(job: Job) -> PageResult:
             parameters=job.parameters(),
             engine_name=kernels.register_engine() if job.settings.warm_kernels else None,
             progress_bar=False,
-            log_output=False,
+            log_output=True,
             request_save_on_cell_execute=False,
             cwd=job.cwd,
+            execution_timeout=job.settings.timeout,
         )
         _stable_cell_ids(nb)
         html = render_notebook(nb, job)
         atomic_write(job.team_dir / f"{job.stem}.html", html, job.settings.run_id)
     except Exception as exc:  # any failure of this one notebook is reported, not raised
-        return _record_failure(job, _read_notebook(executed), _error_of(exc), started)
+        return _record_failure(job, _read_notebook(executed), _error_of(exc), started, logs.keep())
+    finally:
+        logs.close()
     # a good run makes an older failure page stale
     (job.team_dir / f"{job.stem}.failed.html").unlink(missing_ok=True)
     (job.team_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
+    for path in failed_log_paths(job).values():
+        path.unlink(missing_ok=True)
     return PageResult(
         job.team, job.slug, job.number, job.stem, "ok", round(time.perf_counter() - started, 3),
         html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb),
     )
+
+
+def failed_log_paths(job: Job) -> dict[str, Path]:
+    """Where a failed page's logs are kept: ``<out>/_failed/<slug>/<stem>.<kind>.log``."""
+    folder = Path(job.settings.out_dir) / FAILED_DIR / job.slug
+    return {kind: folder / f"{job.stem}{suffix}" for kind, suffix in LOG_SUFFIXES.items()}
+
+
+class _JobLogs:
+    """papermill's log of one job (a handler on its logger) and the worker's stderr written meanwhile."""
+
+    def __init__(self, job: Job) -> None:
+        import logging
+
+        self.job = job
+        self.path = Path(job.settings.scratch) / f"{job.slug}__{job.stem}.papermill.log"
+        self.handler = logging.FileHandler(self.path, encoding="utf-8")
+        self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        self.logger = logging.getLogger("papermill")
+        self.logger.addHandler(self.handler)
+        self.level = self.logger.level
+        self.logger.setLevel(logging.INFO)
+        self.stderr_log = _worker_log_path()
+        self.offset = self.stderr_log.stat().st_size if self.stderr_log and self.stderr_log.exists() else 0
+
+    def keep(self) -> list[str]:
+        """Copy both logs to :func:`failed_log_paths`; their paths relative to the output folder."""
+        self.handler.flush()
+        kept = []
+        texts = {"papermill": _read_from(self.path, 0), "kernel": _read_from(self.stderr_log, self.offset)}
+        for kind, path in failed_log_paths(self.job).items():
+            atomic_write(path, _ANSI.sub("", texts[kind]), self.job.settings.run_id)
+            kept.append(str(path.relative_to(self.job.settings.out_dir)))
+        return kept
+
+    def close(self) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self.level)
+        self.handler.close()
+
+
+def _read_from(path: Path | None, offset: int) -> str:
+    if path is None or not path.exists():
+        return ""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read().decode("utf-8", errors="replace")
+
+
+def _worker_log_path() -> Path | None:
+    """This worker's stderr log (set by :func:`_worker_init`), or ``None`` outside a worker."""
+    return Path(_WORKER_LOG[0]) if _WORKER_LOG else None
 
 
 def _stable_cell_ids(nb) -> None:
@@ -131,7 +200,7 @@ def _read_notebook(path: Path):
         return None
 
 
-def _record_failure(job: Job, nb, error: dict, started: float) -> PageResult:
+def _record_failure(job: Job, nb, error: dict, started: float, logs: list[str] | None = None) -> PageResult:
     """Keep the executed notebook and write the failure page (never the good page's name)."""
     import nbformat
 
@@ -154,6 +223,7 @@ def _record_failure(job: Job, nb, error: dict, started: float) -> PageResult:
         failed_ipynb=failed_ipynb,
         error=error,
         cell_seconds=cell_seconds(nb),
+        failed_logs=logs or None,
     )
 
 
@@ -167,7 +237,8 @@ def _worker_init(env: dict, log_dir: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_terminate)
     os.environ.update(env)
-    log = os.open(os.path.join(log_dir, f"worker-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    _WORKER_LOG[:] = [os.path.join(log_dir, f"worker-{os.getpid()}.log")]
+    log = os.open(_WORKER_LOG[0], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 2)
     os.close(log)
 

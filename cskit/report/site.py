@@ -310,6 +310,7 @@ def write_manifest(result: ReportResult, run: RunRecord, timings: dict[str, floa
             "lang": s.lang, "as_of": s.as_of, "as_of_used": s.as_of_label, "jobs": run.workers, "show_code": s.show_code,
             "warm_kernels": s.warm_kernels, "audience": s.audience,
             "notebooks_dir": s.notebooks_dir,
+            "notebook_parameters": s.notebook_parameters.as_record(), "timeout": s.timeout,
         },
         "data": {"fingerprint": run.fingerprint, "currency": dataset.currency, "headline_key": run.headline_key},
         "definitions_key": run.definitions_key,

@@ -91,3 +91,30 @@ def test_no_team_page_shows_another_teams_accounts(sample_site, sample_dataset):
     # (their own red-band and movement rows), so an empty scan is not an empty page
     assert scanned == len(result.pages) + len({page.team for page in result.pages})
     assert own_shown > 0
+
+
+# --------------------------------------------------------------------------- #
+# Index numbers are the pages' numbers (item 8)
+# --------------------------------------------------------------------------- #
+@pytest.mark.notebooks
+def test_index_headline_is_what_notebook_02_recorded(sample_site, sample_dataset):
+    import json
+
+    from cskit.report.site import headline_kpis
+
+    out, result = sample_site
+    manifest = {tm["team"]: tm["headline"] for tm in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["teams"]}
+    recorded = {page.team: page.headline for page in result.pages if page.number == "02"}
+    assert set(recorded) == set(manifest) and all(rows for rows in recorded.values() if rows is not None)
+    # the report's own computation (used when notebook 02 did not run) is an independent route
+    computed = headline_kpis(sample_dataset, sorted(recorded), None, "ja")
+    for team, rows in recorded.items():
+        assert rows is not None, team
+        assert manifest[team] == rows, team
+        assert [(r["kpi"], r["value"]) for r in rows] == [(r["kpi"], r["value"]) for r in computed[team]], team
+        assert [r["raw"] for r in rows] == pytest.approx([r["raw"] for r in computed[team]], nan_ok=True), team
+        index = page_text((out / slugify(team) / "index.html").read_text(encoding="utf-8"))
+        page = page_text((out / slugify(team) / "02_kpi_calculation.html").read_text(encoding="utf-8"))
+        for row in rows:
+            assert row["value"] in index, (team, row)
+            assert row["value"] in page, (team, row)

@@ -163,6 +163,8 @@ def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, w
               progress: bool) -> tuple[dict[tuple[str, str], PageResult], dict[str, list[dict]]]:
     """Run the plan's jobs, longest first, and compute the index pages' KPIs in this process meanwhile.
 
+    A team's KPIs recorded by its page (notebook 02, :mod:`cskit.report.headline`) replace the computed ones.
+
     Returns the pages by ``(team, number)`` and the headline KPIs by team.
     """
     out_dir = Path(settings.out_dir)
@@ -179,4 +181,7 @@ def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, w
                        while_running=compute_headline)
     if not headline:
         compute_headline()
+    for page in ran:  # what a page computed and showed is what its index shows
+        if page.status == "ok" and page.headline is not None:
+            headline[page.team] = page.headline
     return {(page.team, page.number): page for page in ran}, headline

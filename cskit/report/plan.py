@@ -268,6 +268,9 @@ class PageResult:
     cell_seconds : float
         Time the kernel spent running cells (papermill's per-cell durations); the
         rest of ``seconds`` is kernel start-up, papermill and nbconvert.
+    headline : list of dict or None
+        The headline rows the notebook recorded for the index pages
+        (:func:`cskit.report.headline.read_headline`), else ``None``.
     """
 
     team: str
@@ -281,6 +284,7 @@ class PageResult:
     failed_ipynb: str | None = None
     error: dict | None = None
     cell_seconds: float = 0.0
+    headline: list | None = None
 
 
 def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[str, Path],

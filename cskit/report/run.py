@@ -85,8 +85,16 @@ def run_job(job: Job) -> PageResult:
     (job.team_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
     return PageResult(
         job.team, job.slug, job.number, job.stem, "ok", round(time.perf_counter() - started, 3),
-        html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb),
+        html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb), headline=_headline_of(nb, job.team),
     )
+
+
+def _headline_of(nb, team: str) -> list | None:
+    """The headline rows ``nb`` recorded for ``team`` (:mod:`cskit.report.headline`), else ``None``."""
+    from .headline import read_headline
+
+    glued = read_headline(nb)
+    return glued["rows"] if glued and glued.get("team") == team else None
 
 
 def _stable_cell_ids(nb) -> None:

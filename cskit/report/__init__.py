@@ -9,6 +9,8 @@ One module per step of a run:
 * :mod:`~cskit.report.render` -- one page's HTML (offline template, CSP, external reference check);
 * :mod:`~cskit.report.lint` -- a rendered page read as its reader sees it: text of the other
   language, raw data frames (:func:`~cskit.report.lint.scan_page`);
+* :mod:`~cskit.report.headline` -- the index pages' headline KPIs, recorded by notebook 02 in its
+  output and read back after the run (one computation for page and index);
 * :mod:`~cskit.report.site` -- the index pages, ``manifest.json`` and the summary;
 * :mod:`~cskit.report.build` -- :func:`build_reports`, the steps in order;
 * :mod:`~cskit.report.slides` -- :func:`build_slides`, notebook 01's class as an offline reveal.js

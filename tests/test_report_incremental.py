@@ -217,3 +217,21 @@ def test_a_definition_change_is_told_apart_from_a_data_change(site):
     assert "a KPI definition or the data contract differs" in (out / "cs_a" / "index.html").read_text(encoding="utf-8")
     run(data, out, notebooks)
     assert manifest_of(out)["definitions_changed"] is False
+
+
+def test_a_kept_page_keeps_the_headline_it_recorded_for_the_index(tmp_path):
+    """The index shows what notebook 02's page recorded (cskit.report.headline), also when that page is kept."""
+    data = tiny_dataset(tmp_path / "data", TEAMS)
+    notebooks = tmp_path / "nbs"
+    record = ('from IPython.display import display\nfrom cskit.report.headline import MIME\n'
+              'display({MIME: {"team": team, "rows": [{"kpi": "customers", "name": "Customers", '
+              '"value": "RECORDED-" + team, "raw": 7.0}]}}, raw=True)')
+    make_notebook(notebooks / "02_two.ipynb", record)
+    out = tmp_path / "reports"
+    for expected in ("ok", "up_to_date"):
+        result = build_reports(data, out, lang="en", notebooks="02", notebooks_dir=notebooks, progress=False, jobs=2)
+        assert {page.status for page in result.pages} == {expected}
+        for team in TEAMS:
+            assert "RECORDED-" + team in (out / team / "index.html").read_text(encoding="utf-8"), expected
+        assert {tm["team"]: tm["headline"][0]["value"] for tm in manifest_of(out)["teams"]} == {
+            team: "RECORDED-" + team for team in TEAMS}

@@ -13,6 +13,8 @@ One module per step of a run:
   language, raw data frames (:func:`~cskit.report.lint.scan_page`);
 * :mod:`~cskit.report.history` -- ``runs/<run-id>.json`` (bounded) and this run's headline KPIs
   against the last run's, definition changes told apart from data changes;
+* :mod:`~cskit.report.headline` -- the index pages' headline KPIs, recorded by notebook 02 in its
+  output and read back after the run (one computation for page and index);
 * :mod:`~cskit.report.site` -- the index pages, ``manifest.json`` and the summary;
 * :mod:`~cskit.report.build` -- :func:`build_reports`, the steps in order;
 * :mod:`~cskit.report.slides` -- :func:`build_slides`, notebook 01's class as an offline reveal.js

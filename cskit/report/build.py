@@ -221,6 +221,8 @@ def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, w
 
     Returns the pages by ``(team, number)`` (``fresh`` ones as given) and the headline KPIs
     by team (``kept_headline`` for the teams it has, computed for the others).
+    A team's KPIs recorded by its page (notebook 02, :mod:`cskit.report.headline`, kept or
+    rendered now) replace the computed or kept ones, so the index always shows what the page shows.
     """
     out_dir = Path(settings.out_dir)
     stale = [item for item in plan if isinstance(item, Job) and (item.team, item.number) not in fresh]
@@ -244,4 +246,8 @@ def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, w
     for page in ran:
         page.key = keys[(page.team, page.number)]
         page.html_sha256 = file_sha256(out_dir / page.html) if page.html else None
-    return {**fresh, **{(page.team, page.number): page for page in ran}}, headline
+    pages = {**fresh, **{(page.team, page.number): page for page in ran}}
+    for page in pages.values():  # what a page computed and showed is what its index shows
+        if page.status in ("ok", "up_to_date") and page.headline is not None:
+            headline[page.team] = page.headline
+    return pages, headline

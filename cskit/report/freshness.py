@@ -117,7 +117,7 @@ def fresh_pages(jobs: list[Job], keys: dict[tuple[str, str], str], previous: dic
     -------
     dict
         A :class:`PageResult` with status ``"up_to_date"``, the recorded HTML path, key,
-        HTML sha256 and seconds (of the run that rendered it) for each fresh page.
+        HTML sha256, seconds (of the run that rendered it) and recorded headline rows for each fresh page.
     """
     recorded = {(p.get("team"), p.get("stem")): p for p in previous.get("pages", []) if isinstance(p, dict)}
     fresh: dict[tuple[str, str], PageResult] = {}
@@ -132,6 +132,6 @@ def fresh_pages(jobs: list[Job], keys: dict[tuple[str, str], str], previous: dic
         fresh[(job.team, job.number)] = PageResult(
             job.team, job.slug, job.number, job.stem, "up_to_date", float(entry.get("seconds") or 0.0),
             html=entry["html"], key=key, html_sha256=entry["html_sha256"],
-            cell_seconds=float(entry.get("cell_seconds") or 0.0),
+            cell_seconds=float(entry.get("cell_seconds") or 0.0), headline=entry.get("headline"),
         )
     return fresh

@@ -274,6 +274,9 @@ class PageResult:
     failed_logs : list of str or None
         A failed page's papermill and kernel logs, relative to the output folder
         (``_failed/<slug>/<stem>.papermill.log``, ``.kernel.log``).
+    headline : list of dict or None
+        The headline rows the notebook recorded for the index pages
+        (:func:`cskit.report.headline.read_headline`), else ``None``.
     """
 
     team: str
@@ -290,6 +293,7 @@ class PageResult:
     key: str | None = None
     html_sha256: str | None = None
     failed_logs: list[str] | None = None
+    headline: list | None = None
 
 
 def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[str, Path],

@@ -102,7 +102,7 @@ def run_job(job: Job) -> PageResult:
         path.unlink(missing_ok=True)
     return PageResult(
         job.team, job.slug, job.number, job.stem, "ok", round(time.perf_counter() - started, 3),
-        html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb),
+        html=f"{job.slug}/{job.stem}.html", cell_seconds=cell_seconds(nb), headline=_headline_of(nb, job.team),
     )
 
 
@@ -156,6 +156,14 @@ def _read_from(path: Path | None, offset: int) -> str:
 def _worker_log_path() -> Path | None:
     """This worker's stderr log (set by :func:`_worker_init`), or ``None`` outside a worker."""
     return Path(_WORKER_LOG[0]) if _WORKER_LOG else None
+
+
+def _headline_of(nb, team: str) -> list | None:
+    """The headline rows ``nb`` recorded for ``team`` (:mod:`cskit.report.headline`), else ``None``."""
+    from .headline import read_headline
+
+    glued = read_headline(nb)
+    return glued["rows"] if glued and glued.get("team") == team else None
 
 
 def _stable_cell_ids(nb) -> None:

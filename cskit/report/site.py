@@ -175,35 +175,17 @@ def previous_seconds(out_dir: Path) -> dict[tuple[str, str], float]:
 def headline_kpis(dataset, teams: Iterable[str], as_of: str | None, lang: str) -> dict[str, list[dict]]:
     """``{team: [{"kpi", "name", "value", "raw"}]}`` for the index pages (last month up to ``as_of``).
 
-    A KPI whose last month is not final yet (tickets still open) is read from its last
-    complete month (:func:`cskit.kpi.latest.latest_values`), as notebook 02's headline is.
+    The rows of :func:`cskit.report.headline.headline_rows`, the function notebook 02 uses
+    for the rows it records: a team whose notebook 02 ran gets the rows the page recorded
+    (:func:`cskit.report.headline.read_headline`), the others these.
     """
     from ..kpi.engine import compute_kpis
-    from ..kpi.latest import latest_values
-    from ..kpi.registry import format_value, get_kpi
+    from .headline import headline_rows
 
     teams = list(teams)
     kpis = compute_kpis(dataset, teams=teams, end=as_of) if teams else pd.DataFrame(columns=["team", "month", "kpi", "value"])
-    last = kpis["month"].max() if len(kpis) else None
-    out: dict[str, list[dict]] = {}
-    for team in teams:
-        rows = []
-        wanted = list(HEADLINE_KPIS.get(dataset.role_of(team), ()))
-        latest = (latest_values(kpis, wanted, [team], last, data_end=dataset.months[-1]).set_index("kpi")
-                  if last is not None else pd.DataFrame(columns=["month", "value"]))
-        for kpi_id in wanted:
-            value = latest["value"].get(kpi_id, float("nan"))
-            month = latest["month"].get(kpi_id, last)
-            name = get_kpi(kpi_id).label(lang)
-            rows.append({
-                "kpi": kpi_id,
-                # a value read from an earlier, complete month says which
-                "name": name if month == last else t("notebook.table.complete_month", lang, kpi=name, month=month),
-                "value": format_value(kpi_id, value, lang, dataset.currency),
-                "raw": None if pd.isna(value) else float(value),
-            })
-        out[team] = rows
-    return out
+    return {team: headline_rows(kpis, team, HEADLINE_KPIS.get(dataset.role_of(team), ()), lang, dataset.currency,
+                                data_end=dataset.months[-1]) for team in teams}
 
 
 # --------------------------------------------------------------------------- #

@@ -13,14 +13,15 @@ checkout or an editable install); see :func:`notebook_folders`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 
 from ..errors import CskitError, OptionError
+from ..dates import format_month
 from ..files import slugify
-from ..i18n import t
+from ..i18n import LANGS, t
 from ..roles.registry import per_role
 from ..options import check_choice, parse_list
 
@@ -214,6 +215,9 @@ class Job:
     team_name: str
     notebook: str
     settings: ReportSettings
+    #: The team's notebook files rendered before and after this one (page navigation), or ``None``.
+    previous: str | None = None
+    next: str | None = None
 
     @property
     def slug(self) -> str:
@@ -241,7 +245,29 @@ class Job:
         """What the page header shows (escaped by the template)."""
         return {"team": self.team, "team_name": self.team_name,
                 "notebook_title": notebook_title(self.number, self.stem, self.settings.lang),
-                "as_of": self.settings.as_of_label}
+                "as_of": format_month(self.settings.as_of_label, self.settings.lang)}
+
+    def neighbours(self) -> list[dict[str, str]]:
+        """Previous/next links of the page: ``[{"rel", "href", "title"}]`` (same team folder)."""
+        lang = self.settings.lang
+        return [{"rel": rel, "href": f"{Path(path).stem}.html", "label": label,
+                 "title": notebook_title(Path(path).stem[:2], Path(path).stem, lang)}
+                for rel, path, label in (("prev", self.previous, t("report.nav_previous", lang)),
+                                         ("next", self.next, t("report.nav_next", lang))) if path]
+
+    def other_language(self) -> str | None:
+        """Link to this page in the other language, when that page exists.
+
+        Both languages live side by side as ``<root>/ja/`` and ``<root>/en/`` (``--out reports/ja``);
+        a page links to ``../../<other>/<team>/<page>.html`` when the other run wrote it.
+        """
+        out_dir = Path(self.settings.out_dir)
+        if out_dir.name != self.settings.lang:
+            return None
+        for other in sorted(set(LANGS) - {self.settings.lang}):
+            if (out_dir.parent / other / self.slug / f"{self.stem}.html").is_file():
+                return f"../../{other}/{self.slug}/{self.stem}.html"
+        return None
 
     def parameters(self) -> dict:
         """papermill parameters: written as Python literals after the parameters cell (data, never code)."""
@@ -299,7 +325,20 @@ def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[st
                 plan.append(PageResult(team, slug, number, number, "skipped"))
             else:
                 plan.append(Job(team, dataset.team_name(team, settings.lang), str(path), settings))
-    return plan
+    return _linked(plan)
+
+
+def _linked(plan: list[Job | PageResult]) -> list[Job | PageResult]:
+    """Each job with the team's previous and next rendered notebook (page navigation)."""
+    linked: list[Job | PageResult] = []
+    for item in plan:
+        if isinstance(item, Job):
+            same = [other for other in plan if isinstance(other, Job) and other.team == item.team]
+            at = same.index(item)
+            item = replace(item, previous=same[at - 1].notebook if at > 0 else None,
+                           next=same[at + 1].notebook if at + 1 < len(same) else None)
+        linked.append(item)
+    return linked
 
 
 def longest_first(jobs: list[Job], previous: dict[tuple[str, str], float]) -> list[Job]:

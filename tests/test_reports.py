@@ -291,7 +291,7 @@ def test_manifest_records_parameters_fingerprint_versions_and_timings(tmp_path):
     assert [p["status"] for p in manifest["pages"]] == ["ok"]
     page = (tmp_path / "out" / "cs_a" / "02_x.html").read_text(encoding="utf-8")
     assert "JAPANESE PROSE" in page and "ENGLISH PROSE" not in page
-    assert '<html lang="ja">' in page and "Noto Sans JP" in page and "2024-02" in page
+    assert '<html lang="ja">' in page and "Noto Sans JP" in page and "2024年2月" in page
 
 
 def test_show_code_keeps_the_code_hidden_by_default(tmp_path):

@@ -248,12 +248,14 @@ class Job:
                 "as_of": format_month(self.settings.as_of_label, self.settings.lang)}
 
     def neighbours(self) -> list[dict[str, str]]:
-        """Previous/next links of the page: ``[{"rel", "href", "title"}]`` (same team folder)."""
-        lang = self.settings.lang
-        return [{"rel": rel, "href": f"{Path(path).stem}.html", "label": label,
-                 "title": notebook_title(Path(path).stem[:2], Path(path).stem, lang)}
-                for rel, path, label in (("prev", self.previous, t("report.nav_previous", lang)),
-                                         ("next", self.next, t("report.nav_next", lang))) if path]
+        """Previous/next links of the page: ``[{"rel", "href", "text"}]`` (same team folder)."""
+        lang, links = self.settings.lang, []
+        for rel, path, key in (("prev", self.previous, "report.nav_previous"), ("next", self.next, "report.nav_next")):
+            if path:
+                stem = Path(path).stem
+                text = t(key, lang, title=notebook_title(stem[:2], stem, lang))
+                links.append({"rel": rel, "href": f"{stem}.html", "text": text})
+        return links
 
     def other_language(self) -> str | None:
         """Link to this page in the other language, when that page exists.

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..files import atomic_write, slugify
 from .._version import __version__
+from ..dates import format_datetime, format_month
 from ..i18n import t
 from ..roles.registry import ROLE_TABLE
 from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title
@@ -208,7 +209,8 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
         "css": css(),
         "csp": CSP,
         "footer": t("report.footer", lang, version=__version__),
-        "subtitle": t("report.subtitle", lang, as_of=run.settings.as_of_label, created=run.created,
+        "subtitle": t("report.subtitle", lang, as_of=format_month(run.settings.as_of_label, lang),
+                      created=format_datetime(run.created, lang),
                       fingerprint=run.fingerprint[:19]),
         "warnings": result.warnings,
         "labels": {

@@ -426,6 +426,7 @@ def report(
     audience: str = AudienceOption,
     fresh_kernels: bool = typer.Option(False, "--fresh-kernels",
                                        help="Start a new kernel for every notebook (slower; by default each worker reuses one, reset in between)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also print each page to a PDF beside it (headless Chromium; make browser installs it)."),
 ) -> None:
     """Render each team's notebooks to self-contained HTML reports (exit 1 if any notebook failed)."""
     from .report import build_reports
@@ -433,7 +434,7 @@ def report(
     result = build_reports(
         data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
         show_code=show_code, notebooks_dir=notebooks_dir, progress=True, warm_kernels=not fresh_kernels,
-        audience=audience,
+        audience=audience, pdf=pdf,
     )
     typer.echo(t("report.done", lang, ok=len(result.succeeded), failed=len(result.failed),
                  seconds=result.seconds, index=result.index))

@@ -20,6 +20,7 @@ from ..files import fingerprint, new_run_id, sweep_temps
 from ..i18n import t
 from ..io import load_dataset
 from ..options import AUDIENCES, check_choice, check_jobs, check_lang, check_month, check_teams
+from .pdf import find_chromium, print_pdfs
 from .plan import Job, PageResult, ReportSettings, locate_notebooks, longest_first, plan_pages, select_notebooks
 from .run import run_pool, worker_env
 from .site import (INDEX, MANIFEST, ReportResult, RunRecord, headline_kpis, previous_seconds, print_summary,
@@ -42,6 +43,7 @@ def build_reports(
     warm_kernels: bool = True,
     notebooks_dir: str | Path | None = None,
     audience: str = "trainer",
+    pdf: bool = False,
 ) -> ReportResult:
     """Render every team's notebooks to HTML under ``out_dir``.
 
@@ -76,6 +78,9 @@ def build_reports(
     audience : {"trainer", "new_hire"}
         For notebooks with an ``audience`` parameter (01): ``"trainer"`` shows the
         answer key and teaching notes, ``"new_hire"`` hides them.
+    pdf : bool
+        Also print each page that succeeded to a PDF beside it (:mod:`cskit.report.pdf`,
+        headless Chromium); the seconds it took are the manifest's ``pdf_seconds``.
 
     Returns
     -------
@@ -88,7 +93,8 @@ def build_reports(
         The dataset is invalid; nothing under ``out_dir`` was changed.
     CskitError
         Unknown team, notebook number, ``as_of``, language or audience, or no notebook
-        to render in the folders looked in; nothing under ``out_dir`` was changed.
+        to render in the folders looked in, or ``pdf`` without Chromium; nothing under
+        ``out_dir`` was changed.
     KeyboardInterrupt
         After stopping the workers and removing this run's temporary files.
 
@@ -121,6 +127,7 @@ def build_reports(
     month = check_month("--as-of", as_of, within=dataset.months)
     workers = check_jobs("--jobs", jobs)
     nb_dir, available = locate_notebooks(numbers, notebooks_dir)
+    chromium = find_chromium() if pdf else None
     data_print = fingerprint(data_dir)
     validated = time.perf_counter()
 
@@ -141,11 +148,15 @@ def build_reports(
         finished = time.perf_counter()
         pages = [ran[(item.team, item.number)] if isinstance(item, Job) else item for item in plan]
         result = ReportResult(out_dir, out_dir / INDEX, out_dir / MANIFEST, pages, warnings, round(finished - started, 3))
+        if chromium is not None:
+            print_pdfs([out_dir / page.html for page in result.succeeded], chromium, workers)
+        printed = time.perf_counter()
         run = RunRecord(dataset, settings, tuple(chosen), tuple(numbers), workers, created, data_print, headline)
         write_indexes(result, run)
         write_manifest(result, run, {
             "validate_seconds": round(validated - started, 3),
             "notebooks_seconds": round(finished - validated, 3),
+            "pdf_seconds": round(printed - finished, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         })
     except BaseException:

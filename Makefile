@@ -70,11 +70,11 @@ test: $(STAMP) $(SAMPLE) browser postgres ## Run the whole suite: tests/ and eve
 test-fast: $(STAMP) $(SAMPLE) ## Unit tests only (no notebooks, no browser)
 	$(PY) -m pytest -m "not notebooks and not browser" -n $(JOBS)
 
-browser: ## Install Debian's headless Chromium for the browser tests if it is missing
-	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qiE "ipaexgothic|noto sans cjk"; } || { \
+browser: ## Install Debian's headless Chromium (browser tests, cskit report --pdf) and pdftotext if missing
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qiE "ipaexgothic|noto sans cjk"; } || { \
 	  echo "installing chromium and a Japanese font (Debian packages) for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipaexfont-gothic >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipaexfont-gothic poppler-utils >/dev/null; }
 
 # the tests start their own throwaway server (tests/postgres.py): only the binaries are needed, no running service
 postgres: ## Install Debian's PostgreSQL server for the database tests if it is missing

@@ -13,6 +13,9 @@ The script also prints where a report notebook's time goes that the runner canno
 remove (loading the dataset and computing the KPIs once, per kernel), so the ratio can
 be read against the notebooks' own work.
 
+Then it prints the cost of ``--pdf`` per page: the batch's pages printed by headless
+Chromium (:mod:`cskit.report.pdf`), ``--jobs`` at a time, timed apart from the batch.
+
 Run:  .venv/bin/python bench/bench_report.py [--data data/sample] [--jobs N]
 """
 from __future__ import annotations
@@ -87,6 +90,21 @@ def data_overhead(data_dir: Path) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
+def pdf_step(result, jobs: int) -> tuple[float, int]:
+    """Seconds to print the batch's pages to PDF, and how many pages (0 without Chromium)."""
+    from cskit.errors import CskitError
+    from cskit.report.pdf import find_chromium, print_pdfs
+
+    try:
+        chromium = find_chromium()
+    except CskitError:
+        return 0.0, 0
+    pages = [result.out_dir / page.html for page in result.succeeded]
+    started = time.perf_counter()
+    print_pdfs(pages, chromium, jobs)
+    return time.perf_counter() - started, len(pages)
+
+
 def main() -> int:
     from cskit.report import build_reports
     from cskit.report.plan import Job, ReportSettings
@@ -126,6 +144,7 @@ def main() -> int:
         if not ran:
             raise SystemExit("no notebook ran: " + "; ".join(result.warnings))
         floor, floor_each, floor_cells = run_floor([dummy] * len(ran), args.jobs, scratch)
+        pdf_seconds, pdf_pages = pdf_step(result, args.jobs)
     load_s, kpi_s = data_overhead(args.data)
 
     ratio = batch / floor
@@ -144,6 +163,11 @@ def main() -> int:
     print(f"kernel cell time    : {cells:7.1f} s in all ({cells / args.jobs:.1f} s per worker); "
           f"the rest of the batch, {batch - cells / args.jobs:.1f} s, is start-up, conversion, validation and scheduling")
     print(f"floor cell time     : {sum(floor_cells):7.1f} s in all")
+    if pdf_pages:
+        print(f"PDF step (--pdf)    : {pdf_seconds:7.1f} s for {pdf_pages} pages = {pdf_seconds / pdf_pages:.2f} s per page "
+              f"(--jobs {args.jobs} Chromium processes)")
+    else:
+        print("PDF step (--pdf)    : not measured (no Chromium: make browser)")
     print(f"per notebook, data : load_dataset {load_s:.2f} s + compute_kpis {kpi_s:.2f} s (cold process)")
     for page in sorted(ran, key=lambda p: -p.seconds):
         print(f"  {page.team:<16} {page.stem:<28} {page.status:<7} {page.seconds:6.1f} s  (cells {page.cell_seconds:5.1f} s)")

@@ -431,6 +431,7 @@ def report(
     param: Optional[list[str]] = typer.Option(None, "--param", help="A notebook parameter, NB.name=value (02.gross_margin=0.7); repeatable; checked against the notebook's parameters cell."),
     params_file: Optional[Path] = typer.Option(None, "--params-file", help="YAML file of notebook parameters, per notebook and per team (see cskit.report.params)."),
     timeout: int = typer.Option(600, "--timeout", help="Seconds one cell may run; a cell that runs longer fails its page."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also print each page to a PDF beside it (headless Chromium; make browser installs it)."),
 ) -> None:
     """Render each team's notebooks to self-contained HTML reports (exit 1 if any notebook failed)."""
     from .report import build_reports
@@ -439,7 +440,7 @@ def report(
         data, out, teams=teams, notebooks=notebooks, lang=lang, as_of=as_of, jobs=jobs,
         show_code=show_code, notebooks_dir=notebooks_dir, progress=True, warm_kernels=not fresh_kernels,
         audience=audience, force=force, keep_runs=keep_runs, params=param or (), params_file=params_file,
-        timeout=timeout,
+        timeout=timeout, pdf=pdf,
     )
     typer.echo(t("report.done", lang, ok=len(result.rendered), fresh=len(result.up_to_date), failed=len(result.failed),
                  seconds=result.seconds, index=result.index))

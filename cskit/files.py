@@ -12,7 +12,7 @@ import re
 import secrets
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Collection
 
 __all__ = ["atomic_write", "sweep_temps", "remove_open_temps", "slugify", "fingerprint", "new_run_id"]
 
@@ -99,11 +99,12 @@ def remove_open_temps() -> None:
             pass
 
 
-def slugify(name: str) -> str:
+def slugify(name: str, reserved: Collection[str] = ()) -> str:
     """A safe folder name for ``name``: ``[a-z0-9_-]``, never empty, never ``..``.
 
     When the slug differs from ``name`` (case, spaces, Japanese, ``/``, ``<``, ...)
-    an 8-character hash of ``name`` is appended, so two teams never share a folder.
+    or is one of the ``reserved`` names (folders the caller writes itself), an
+    8-character hash of ``name`` is appended, so two teams never share a folder.
 
     Examples
     --------
@@ -111,10 +112,12 @@ def slugify(name: str) -> str:
     'cs_smb'
     >>> slugify("../evil")[:5]
     'evil-'
+    >>> slugify("runs", reserved={"runs"})[:5]
+    'runs-'
     """
     text = unicodedata.normalize("NFKC", str(name)).lower()
     slug = _SLUG_BAD.sub("-", text).strip("-")[:48].strip("-")
-    if slug == str(name) and slug:
+    if slug == str(name) and slug and slug not in reserved:
         return slug
     digest = hashlib.sha256(str(name).encode("utf-8")).hexdigest()[:8]
     return f"{slug}-{digest}" if slug else f"team-{digest}"

@@ -21,6 +21,7 @@ import pytest
 
 from cskit.errors import CskitError, DataValidationError
 from cskit.files import atomic_write, fingerprint, slugify, sweep_temps
+from cskit.report.plan import FAILED_DIR, RUNS_DIR, team_folder
 from cskit.report import build_reports
 from cskit.report.render import CSP, external_references
 
@@ -291,7 +292,7 @@ def test_manifest_records_parameters_fingerprint_versions_and_timings(tmp_path):
     assert [p["status"] for p in manifest["pages"]] == ["ok"]
     page = (tmp_path / "out" / "cs_a" / "02_x.html").read_text(encoding="utf-8")
     assert "JAPANESE PROSE" in page and "ENGLISH PROSE" not in page
-    assert '<html lang="ja">' in page and "Noto Sans JP" in page and "2024-02" in page
+    assert '<html lang="ja">' in page and "Noto Sans JP" in page and "2024年2月" in page
 
 
 def test_show_code_keeps_the_code_hidden_by_default(tmp_path):
@@ -314,7 +315,7 @@ def hostile_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     marker = root / "PWNED"
     injection = f'"); import os; os.system("touch {marker}"); ("'
-    teams = [SCRIPT_TEAM, PATH_TEAM, injection]
+    teams = [SCRIPT_TEAM, PATH_TEAM, injection, "runs", "_failed"]  # the last two: names of the run's own folders
     data = tiny_dataset(root / "work" / "data", teams)
     notebooks = make_notebook(root / "work" / "nbs" / "02_echo.ipynb", PRINT_TEAM).parent
     out = root / "work" / "reports"
@@ -328,8 +329,9 @@ def test_hostile_names_render(hostile_run):
 
 def test_team_names_are_slugged_in_paths_and_nothing_is_written_outside(hostile_run):
     root, out = hostile_run["root"], hostile_run["out"]
-    folders = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name != "runs")
-    assert folders == sorted(slugify(t) for t in hostile_run["teams"])
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name not in (RUNS_DIR, FAILED_DIR))
+    assert folders == sorted(team_folder(t) for t in hostile_run["teams"])
+    assert not {"runs", "_failed"} & set(folders)
     assert all(re.fullmatch(r"[a-z0-9_-]+", f) for f in folders)
     for path in out.rglob("*"):
         assert path.resolve().is_relative_to(out.resolve())
@@ -342,7 +344,7 @@ def test_team_names_are_slugged_in_paths_and_nothing_is_written_outside(hostile_
 def test_team_names_are_escaped_in_every_page(hostile_run):
     out = hostile_run["out"]
     pages = list(out.rglob("*.html"))
-    assert len(pages) == 2 + 2 * 3  # run index and glossary, then per team an index and one report
+    assert len(pages) == 2 + 2 * len(hostile_run["teams"])  # run index and glossary, then per team an index and one report
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert SCRIPT_TEAM not in text, page

@@ -24,6 +24,7 @@ from ..options import AUDIENCES, check_choice, check_count, check_jobs, check_la
 from .history import KEEP_RUNS, compare_headline, definitions_key, keep_run, previous_definitions
 from .freshness import digest, file_sha256, fresh_pages, page_key, templates_fingerprint
 from .params import check_parameters
+from .pdf import find_chromium, print_pdfs
 from .plan import Job, PageResult, ReportSettings, locate_notebooks, longest_first, plan_pages, select_notebooks
 from .run import run_pool, worker_env
 from .site import (INDEX, MANIFEST, ReportResult, RunRecord, headline_kpis, previous_manifest, previous_seconds,
@@ -51,6 +52,7 @@ def build_reports(
     params: Sequence[str] = (),
     params_file: str | Path | None = None,
     timeout: int = 600,
+    pdf: bool = False,
 ) -> ReportResult:
     """Render every team's notebooks to HTML under ``out_dir``.
 
@@ -97,6 +99,9 @@ def build_reports(
         Both are checked against each notebook's ``parameters`` cell before anything runs.
     timeout : int
         Seconds one cell may run (default 600); a cell that runs longer fails its page.
+    pdf : bool
+        Also print each page that succeeded to a PDF beside it (:mod:`cskit.report.pdf`,
+        headless Chromium); the seconds it took are the manifest's ``pdf_seconds``.
 
     Returns
     -------
@@ -111,8 +116,9 @@ def build_reports(
         The dataset is invalid; nothing under ``out_dir`` was changed.
     CskitError
         Unknown team, notebook number, ``as_of``, language or audience, no notebook
-        to render in the folders looked in, or notebook parameters that cannot be used
-        (:class:`~cskit.report.params.ParameterError`); nothing under ``out_dir`` was changed.
+        to render in the folders looked in, notebook parameters that cannot be used
+        (:class:`~cskit.report.params.ParameterError`), or ``pdf`` without Chromium;
+        nothing under ``out_dir`` was changed.
     KeyboardInterrupt
         After stopping the workers and removing this run's temporary files.
 
@@ -156,6 +162,7 @@ def build_reports(
     nb_dir, available = locate_notebooks(numbers, notebooks_dir)
     chosen_params = check_parameters(params, params_file, notebooks={n: available[n] for n in numbers if n in available},
                                      teams=known)
+    chromium = find_chromium() if pdf else None
     data_print = fingerprint(data_dir)
     validated = time.perf_counter()
 
@@ -184,6 +191,9 @@ def build_reports(
         finished = time.perf_counter()
         pages = [ran[(item.team, item.number)] if isinstance(item, Job) else item for item in plan]
         result = ReportResult(out_dir, out_dir / INDEX, out_dir / MANIFEST, pages, warnings, round(finished - started, 3))
+        if chromium is not None:
+            _print_pdfs(result, chromium, workers, lang)
+        printed = time.perf_counter()
         definitions = definitions_key()
         run = RunRecord(dataset, settings, tuple(chosen), tuple(numbers), workers, created, data_print, headline,
                         headline_key, compare_headline(headline, previous, lang, dataset.currency), definitions,
@@ -192,6 +202,7 @@ def build_reports(
         write_manifest(result, run, {
             "validate_seconds": round(validated - started, 3),
             "notebooks_seconds": round(finished - validated, 3),
+            "pdf_seconds": round(printed - finished, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         })
         keep_run(out_dir, result.manifest.read_text(encoding="utf-8"), settings.run_id, keep_runs)
@@ -204,6 +215,25 @@ def build_reports(
     if progress:
         print_summary(result, lang)
     return result
+
+
+def _print_pdfs(result: ReportResult, chromium: str, workers: int, lang: str) -> None:
+    """A PDF beside each current page: every page rendered now, and kept pages that have none yet.
+
+    A kept page's PDF is kept with it (both were made from the same HTML: a run that is
+    killed while printing writes no manifest, so its pages are rendered again next time).
+    A page Chromium cannot print is said on the index pages and makes the exit code 1.
+    """
+    wanted = [page for page in result.succeeded
+              if page.status == "ok" or not (result.out_dir / page.html).with_suffix(".pdf").is_file()]
+    errors = print_pdfs([result.out_dir / page.html for page in wanted], chromium, workers)
+    for page in result.succeeded:
+        pdf = (result.out_dir / page.html).with_suffix(".pdf")
+        if result.out_dir / page.html in errors:
+            result.pdf_failed.append(page.html)
+            result.warnings.append(errors[result.out_dir / page.html].render(lang))
+        elif pdf.is_file():
+            page.pdf = str(Path(page.html).with_suffix(".pdf").as_posix())
 
 
 def _kept_headline(previous: dict, headline_key: str, teams: list[str]) -> dict[str, list[dict]]:

@@ -7,8 +7,11 @@ A page's key (:func:`page_key`) is a sha256 over everything its HTML depends on:
   show company-wide aggregates beside the team's own numbers, so one changed value in any
   table (one ``mrr`` cell) makes every page stale;
 * the notebook's bytes (a changed notebook makes only its own pages stale);
-* the parameters papermill injects and the rendering options (language, month shown,
-  ``show_code``, kernels);
+* the parameters papermill injects (with ``--param`` and ``--params-file`` values) and the
+  rendering options (language, month shown, ``show_code``, kernels);
+* the page's navigation: its previous and next notebook, and whether the other language's
+  page exists beside it (a Japanese page rendered before the English one gains its link
+  on the next run);
 * the versions recorded in the manifest (:func:`cskit.report.site.versions`: cskit, Python,
   pandas, papermill, nbconvert, nbclient, matplotlib) and the bytes of the page templates.
 
@@ -96,6 +99,7 @@ def page_key(job: Job, data_fingerprint: str, versions: dict[str, str], template
         "notebook": file_sha256(job.notebook),
         "parameters": job.parameters(),
         "header": job.header,
+        "navigation": {"links": job.neighbours(), "other_language": job.other_language()},
         "render": {"show_code": s.show_code, "warm_kernels": s.warm_kernels},
         "versions": versions,
         "templates": templates,

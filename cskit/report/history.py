@@ -20,12 +20,11 @@ from pathlib import Path
 from .._version import __version__
 from ..files import atomic_write
 from .freshness import digest, file_sha256
+from .plan import RUNS_DIR
 
-__all__ = ["RUNS_DIR", "KEEP_RUNS", "history_id", "keep_run", "definitions_key", "compare_headline", "moved_most",
+__all__ = ["KEEP_RUNS", "history_id", "keep_run", "definitions_key", "compare_headline", "moved_most",
            "previous_definitions"]
 
-#: Folder (in the output folder) holding one manifest per run.
-RUNS_DIR = "runs"
 #: Runs kept by default (the last year of weekly runs).
 KEEP_RUNS = 52
 

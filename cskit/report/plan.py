@@ -12,22 +12,44 @@ checkout or an editable install); see :func:`notebook_folders`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
 from ..errors import CskitError, OptionError
+from ..dates import format_month
 from ..files import slugify
-from ..i18n import t
+from ..i18n import LANGS, t
 from ..roles.registry import per_role
 from ..options import check_choice, parse_list
 from .params import NotebookParameters, declared_parameters, only_declared
 
 __all__ = [
+    "RUNS_DIR", "FAILED_DIR", "team_folder",
     "NOTEBOOKS_BY_ROLE", "HEADLINE_KPIS", "PACKAGE_NOTEBOOKS", "REPO_NOTEBOOKS", "ReportSettings", "Job", "PageResult",
     "notebook_folders", "find_notebooks", "locate_notebooks", "select_notebooks", "notebook_title",
     "declared_parameters", "inside", "plan_pages", "longest_first",
 ]
+
+#: Folders of the output that are not a team's: run manifests (:mod:`cskit.report.history`)
+#: and failed pages' logs (:mod:`cskit.report.run`). A team with one of these names gets a
+#: hashed folder name instead (:func:`team_folder`).
+RUNS_DIR = "runs"
+FAILED_DIR = "_failed"
+
+
+def team_folder(team: str) -> str:
+    """The folder of ``team``'s pages under the output folder: its slug, never one of the run's own folders.
+
+    Examples
+    --------
+    >>> team_folder("cs_smb")
+    'cs_smb'
+    >>> team_folder("runs") != RUNS_DIR
+    True
+    """
+    return slugify(team, reserved=(RUNS_DIR, FAILED_DIR))
+
 
 # --------------------------------------------------------------------------- #
 # Per-role facts of the report
@@ -207,10 +229,13 @@ class Job:
     team_name: str
     notebook: str
     settings: ReportSettings
+    #: The team's notebook files rendered before and after this one (page navigation), or ``None``.
+    previous: str | None = None
+    next: str | None = None
 
     @property
     def slug(self) -> str:
-        return slugify(self.team)
+        return team_folder(self.team)
 
     @property
     def stem(self) -> str:
@@ -234,7 +259,31 @@ class Job:
         """What the page header shows (escaped by the template)."""
         return {"team": self.team, "team_name": self.team_name,
                 "notebook_title": notebook_title(self.number, self.stem, self.settings.lang),
-                "as_of": self.settings.as_of_label}
+                "as_of": format_month(self.settings.as_of_label, self.settings.lang)}
+
+    def neighbours(self) -> list[dict[str, str]]:
+        """Previous/next links of the page: ``[{"rel", "href", "text"}]`` (same team folder)."""
+        lang, links = self.settings.lang, []
+        for rel, path, key in (("prev", self.previous, "report.nav_previous"), ("next", self.next, "report.nav_next")):
+            if path:
+                stem = Path(path).stem
+                text = t(key, lang, title=notebook_title(stem[:2], stem, lang))
+                links.append({"rel": rel, "href": f"{stem}.html", "text": text})
+        return links
+
+    def other_language(self) -> str | None:
+        """Link to this page in the other language, when that page exists.
+
+        Both languages live side by side as ``<root>/ja/`` and ``<root>/en/`` (``--out reports/ja``);
+        a page links to ``../../<other>/<team>/<page>.html`` when the other run wrote it.
+        """
+        out_dir = Path(self.settings.out_dir)
+        if out_dir.name != self.settings.lang:
+            return None
+        for other in sorted(set(LANGS) - {self.settings.lang}):
+            if (out_dir.parent / other / self.slug / f"{self.stem}.html").is_file():
+                return f"../../{other}/{self.slug}/{self.stem}.html"
+        return None
 
     def parameters(self) -> dict:
         """papermill parameters: written as Python literals after the parameters cell (data, never code).
@@ -274,6 +323,8 @@ class PageResult:
     failed_logs : list of str or None
         A failed page's papermill and kernel logs, relative to the output folder
         (``_failed/<slug>/<stem>.papermill.log``, ``.kernel.log``).
+    pdf : str or None
+        The page's PDF (``--pdf``), relative to the output folder.
     headline : list of dict or None
         The headline rows the notebook recorded for the index pages
         (:func:`cskit.report.headline.read_headline`), else ``None``.
@@ -293,6 +344,7 @@ class PageResult:
     key: str | None = None
     html_sha256: str | None = None
     failed_logs: list[str] | None = None
+    pdf: str | None = None
     headline: list | None = None
 
 
@@ -302,7 +354,7 @@ def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[st
     out_dir = Path(settings.out_dir)
     plan: list[Job | PageResult] = []
     for team in teams:
-        slug = slugify(team)
+        slug = team_folder(team)
         inside(out_dir, out_dir / slug)
         for number in NOTEBOOKS_BY_ROLE[dataset.role_of(team)]:
             if number not in numbers:
@@ -312,7 +364,20 @@ def plan_pages(dataset, teams: list[str], numbers: list[str], available: dict[st
                 plan.append(PageResult(team, slug, number, number, "skipped"))
             else:
                 plan.append(Job(team, dataset.team_name(team, settings.lang), str(path), settings))
-    return plan
+    return _linked(plan)
+
+
+def _linked(plan: list[Job | PageResult]) -> list[Job | PageResult]:
+    """Each job with the team's previous and next rendered notebook (page navigation)."""
+    linked: list[Job | PageResult] = []
+    for item in plan:
+        if isinstance(item, Job):
+            same = [other for other in plan if isinstance(other, Job) and other.team == item.team]
+            at = same.index(item)
+            item = replace(item, previous=same[at - 1].notebook if at > 0 else None,
+                           next=same[at + 1].notebook if at + 1 < len(same) else None)
+        linked.append(item)
+    return linked
 
 
 def longest_first(jobs: list[Job], previous: dict[tuple[str, str], float]) -> list[Job]:

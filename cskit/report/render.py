@@ -7,10 +7,15 @@ is inline. Only the report language's prose cells are kept (:data:`LANG_TAGS`).
 Every chart has an alt text in the page's language: its title, which the kernel puts
 in the output's metadata (:func:`cskit.notebook.describe_figures`), else the heading
 of the section it is in (:func:`add_image_alt`).
+Navigation needs no script either: a table of contents built from the page's own
+headings (:func:`table_of_contents`), previous/next links between a team's notebooks
+and a link to the page in the other language (:meth:`~cskit.report.plan.Job.neighbours`,
+:meth:`~cskit.report.plan.Job.other_language`).
 :func:`external_references` is the check that a page (or a slide deck) calls out nowhere.
 """
 from __future__ import annotations
 
+import html as htmllib
 import re
 from functools import lru_cache, partial
 from pathlib import Path
@@ -22,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .plan import Job
 
 __all__ = ["LANG_TAGS", "CSP", "TEMPLATE_DIR", "other_lang_tags", "external_references", "css", "add_image_alt",
-           "render_notebook"]
+           "table_of_contents", "css_string", "render_notebook"]
 
 #: Markdown cell tag of each language; a report or a deck keeps only its language's cells.
 LANG_TAGS: dict[str, str] = {"ja": "lang-ja", "en": "lang-en"}
@@ -36,6 +41,11 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src da
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _MARKUP = re.compile(r"[*_`]|<[^>]+>")
+
+_HEADING_HTML = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+#: Where the page template puts the table of contents (filled in after nbconvert).
+TOC_MARK = "<!--cskit-toc-->"
 
 _EXTERNAL = re.compile(
     r"""(?:\b(?:src|href|srcset|poster|data|action|formaction|xlink:href)\s*=\s*["']?\s*"""
@@ -108,6 +118,44 @@ def add_image_alt(nb, lang: str, fallback: str) -> int:
                 if not meta.get("alt"):
                     meta["alt"], added = heading, added + 1
     return added
+
+
+def table_of_contents(body: str, title: str) -> str:
+    """A ``<nav>`` listing the page's ``h2``/``h3`` headings as links to their anchors ("" if none).
+
+    The anchors are those nbconvert gave the headings; no script is needed, so the
+    page's :data:`CSP` stays as it is. Heading text is unescaped from the page and
+    escaped again; the heading's own anchor mark is left out.
+
+    Examples
+    --------
+    >>> page = '<h2 id="MRR-の推移">MRR の推移<a class="anchor-link" href="#MRR-の推移">¶</a></h2>'
+    >>> print(table_of_contents(page, "目次"))
+    <nav class="cskit-toc" aria-label="目次"><p>目次</p><ol><li class="toc-h2"><a href="#MRR-の推移">MRR の推移</a></li></ol></nav>
+    >>> table_of_contents("<p>no heading</p>", "Contents")
+    ''
+    """
+    items = []
+    for level, anchor, inner in _HEADING_HTML.findall(body):
+        text = htmllib.unescape(_TAG.sub("", re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.DOTALL))).strip()
+        if text:
+            href = htmllib.escape("#" + htmllib.unescape(anchor))
+            items.append(f'<li class="toc-h{level}"><a href="{href}">{htmllib.escape(text, quote=False)}</a></li>')
+    if not items:
+        return ""
+    label = htmllib.escape(title)
+    return f'<nav class="cskit-toc" aria-label="{label}"><p>{label}</p><ol>{"".join(items)}</ol></nav>'
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element.
+
+    Examples
+    --------
+    >>> print(css_string('SMB "A" </style>'))
+    "SMB \\22 A\\22  \\3c /style\\3e "
+    """
+    return '"' + "".join(f"\\{ord(c):x} " if c in '\\"<>\n\r' else c for c in text) + '"'
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +242,10 @@ def render_notebook(nb, job: Job, failure: dict | None = None) -> str:
     """
     lang = job.settings.lang
     header = job.header
-    cskit_resources = dict(header, css=css(), csp=CSP, back=t("report.back_to_team", lang))
+    cskit_resources = dict(header, lang=lang, css=css(), csp=CSP, back=t("report.back_to_team", lang),
+                           neighbours=job.neighbours(), other_lang=job.other_language(),
+                           other_lang_label=t("report.nav_other_lang", lang),
+                           print_header=css_string(f"{header['team_name']} · {header['notebook_title']} · {header['as_of']}"))
     if failure is not None:
         cskit_resources["failure"] = {
             "title": t("report.failed_title", lang),
@@ -207,4 +258,4 @@ def render_notebook(nb, job: Job, failure: dict | None = None) -> str:
         "cskit": cskit_resources,
     }
     body, _ = _exporter(lang, job.settings.show_code).from_notebook_node(nb, resources=resources)
-    return body
+    return body.replace(TOC_MARK, table_of_contents(body, t("report.toc_title", lang)), 1)

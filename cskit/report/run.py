@@ -25,15 +25,13 @@ from typing import Callable
 
 from ..files import atomic_write, remove_open_temps
 from ..i18n import t
-from .plan import Job, PageResult
+from .plan import FAILED_DIR, Job, PageResult
 from .render import render_notebook
 
-__all__ = ["FAILED_DIR", "LOG_SUFFIXES", "PARALLEL_ENV", "KERNEL_ENV", "worker_env", "run_job", "cell_seconds", "run_pool"]
+__all__ = ["LOG_SUFFIXES", "PARALLEL_ENV", "KERNEL_ENV", "worker_env", "run_job", "cell_seconds", "run_pool"]
 
-#: Folder (in a team's folder) that keeps the executed copy of a failed notebook; the
-#: output folder's own ``_failed/<slug>/`` keeps the failed pages' logs.
-FAILED_DIR = "_failed"
-
+# FAILED_DIR (cskit.report.plan): in a team's folder it keeps the executed copy of a failed
+# notebook; the output folder's own ``_failed/<slug>/`` keeps the failed pages' logs.
 #: The logs kept for a failed page, by kind.
 LOG_SUFFIXES = {"papermill": ".papermill.log", "kernel": ".kernel.log"}
 

@@ -28,11 +28,12 @@ from typing import Iterable
 import pandas as pd
 
 
-from ..files import atomic_write, slugify
+from ..files import atomic_write
 from .._version import __version__
+from ..dates import format_datetime, format_month
 from ..i18n import t
 from ..roles.registry import ROLE_TABLE
-from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title
+from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title, team_folder
 from .render import CSP, TEMPLATE_DIR, css
 
 __all__ = ["INDEX", "GLOSSARY", "MANIFEST", "STATUSES", "ReportResult", "RunRecord", "versions", "previous_manifest", "previous_seconds",
@@ -59,6 +60,8 @@ class ReportResult:
     warnings : list of str
         Messages in the run's language (e.g. a notebook file that does not exist).
     seconds : float
+    pdf_failed : list of str
+        Pages (relative paths) that ``--pdf`` could not print; any makes the exit code 1.
     """
 
     out_dir: Path
@@ -67,6 +70,7 @@ class ReportResult:
     pages: list[PageResult]
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    pdf_failed: list[str] = field(default_factory=list)
 
     @property
     def succeeded(self) -> list[PageResult]:
@@ -97,8 +101,8 @@ class ReportResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every notebook rendered, 1 when any failed."""
-        return 0 if self.ok else 1
+        """0 when every notebook rendered (and, with ``--pdf``, printed), 1 when any failed."""
+        return 0 if self.ok and not self.pdf_failed else 1
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,7 @@ def _page_rows(pages: list[PageResult], lang: str) -> list[dict]:
             "status_text": t(STATUS_KEYS[page.status], lang),
             "href": page.html.split("/", 1)[1] if page.html else None,
             "failed_href": page.failed_html.split("/", 1)[1] if page.failed_html else None,
+            "pdf_href": page.pdf.split("/", 1)[1] if page.pdf else None,
             "seconds": f"{page.seconds:.1f}" if page.status in ("ok", "failed") else "",
             "error": f"{page.error['ename']}: {page.error['evalue'][:300]}" if page.error else None,
         })
@@ -225,7 +230,8 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
         "css": css(),
         "csp": CSP,
         "footer": t("report.footer", lang, version=__version__),
-        "subtitle": t("report.subtitle", lang, as_of=run.settings.as_of_label, created=run.created,
+        "subtitle": t("report.subtitle", lang, as_of=format_month(run.settings.as_of_label, lang),
+                      created=format_datetime(run.created, lang),
                       fingerprint=run.fingerprint[:19]),
         "warnings": result.warnings,
         "labels": {
@@ -251,7 +257,7 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
     common = _common(result, run)
     teams = []
     for team in run.teams:
-        slug = slugify(team)
+        slug = team_folder(team)
         role = dataset.role_of(team)
         entry = {
             "team": team,
@@ -301,7 +307,7 @@ def write_manifest(result: ReportResult, run: RunRecord, timings: dict[str, floa
         "timings": timings,
         "warnings": result.warnings,
         "glossary": GLOSSARY,
-        "teams": [{"team": tm, "slug": slugify(tm), "role": dataset.role_of(tm), "name": dataset.team_name(tm, s.lang),
+        "teams": [{"team": tm, "slug": team_folder(tm), "role": dataset.role_of(tm), "name": dataset.team_name(tm, s.lang),
                    "headline": run.headline.get(tm, []), "compared": run.compared.get(tm, [])} for tm in run.teams],
         "pages": [asdict(p) for p in result.pages],
     }

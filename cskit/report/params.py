@@ -1,8 +1,9 @@
 """Notebook parameters chosen by the user: ``--param NB.name=value`` and ``--params-file``.
 
 A notebook declares its parameters in its cell tagged ``parameters`` (papermill's
-convention); :func:`declared_parameters` reads their names and default values with
-papermill's own parser. What a user sets is checked against them *before anything
+convention); :func:`declared_parameters` reads their names and default values from the
+cell's assignments (the same reading as papermill's, tested against it, without importing
+papermill). What a user sets is checked against them *before anything
 runs*: an unknown notebook, team or name, a parameter the run sets itself
 (:data:`RUN_PARAMETERS`), or a value whose type differs from the default's is a
 :class:`~cskit.errors.Problem`; all of them are collected and raised together as

@@ -7,7 +7,9 @@ papermill execute plus the nbconvert HTML export). Target: batch <= 1.5 x floor.
 
 Then the same report is run again with nothing changed (the weekly run on the same
 data): every page is up to date (:mod:`cskit.report.freshness`), so only validation,
-fingerprints and the index pages remain. Goal: unchanged re-run <= 0.05 x batch.
+fingerprints and the index pages remain; it is timed in the same process and as a new
+``python -m cskit report`` process (what cron or ``make report`` pays, imports included).
+Goal: unchanged re-run (the new process) <= 0.05 x batch.
 
 The script also prints where a report notebook's time goes that the runner cannot
 remove (loading the dataset and computing the KPIs once, per kernel), so the ratio can
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -140,6 +143,16 @@ def main() -> int:
                                      lang=args.lang, jobs=args.jobs, progress=False,
                                      warm_kernels=not args.fresh_kernels)
         rerun = time.perf_counter() - started
+        # what a weekly cron job pays: a new process (imports, validation, fingerprint, indexes)
+        command = [sys.executable, "-m", "cskit", "report", "--data", str(args.data), "--out", str(scratch / "reports"),
+                   "--teams", args.teams, "--notebooks", args.notebooks, "--lang", args.lang, "--jobs", str(args.jobs)]
+        if args.fresh_kernels:
+            command.append("--fresh-kernels")
+        started = time.perf_counter()
+        cli = subprocess.run(command, capture_output=True, text=True)
+        cli_rerun = time.perf_counter() - started
+        if cli.returncode != 0:
+            raise SystemExit("the unchanged CLI re-run failed:\n" + cli.stdout + cli.stderr)
         ran = [p for p in result.pages if p.status != "skipped"]
         if not ran:
             raise SystemExit("no notebook ran: " + "; ".join(result.warnings))
@@ -157,8 +170,10 @@ def main() -> int:
     fresh = len(rerun_result.up_to_date)
     print(f"unchanged re-run    : {rerun:7.2f} s   {fresh} of {len(rerun_result.pages)} pages up to date, "
           f"{len(rerun_result.rendered)} rendered again")
-    print(f"ratio re-run / batch: {rerun / batch:7.3f}   (goal <= {RERUN_GOAL})  "
-          f"{'OK' if rerun / batch <= RERUN_GOAL else 'ABOVE GOAL'}")
+    print(f"ratio re-run / batch: {rerun / batch:7.3f}   (in the same process)")
+    print(f"unchanged CLI re-run: {cli_rerun:7.2f} s   (python -m cskit report: a new process, as cron or make runs it)")
+    print(f"ratio CLI / batch   : {cli_rerun / batch:7.3f}   (goal <= {RERUN_GOAL})  "
+          f"{'OK' if cli_rerun / batch <= RERUN_GOAL else 'ABOVE GOAL'}")
     cells = sum(p.cell_seconds for p in ran)
     print(f"kernel cell time    : {cells:7.1f} s in all ({cells / args.jobs:.1f} s per worker); "
           f"the rest of the batch, {batch - cells / args.jobs:.1f} s, is start-up, conversion, validation and scheduling")

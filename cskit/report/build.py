@@ -270,7 +270,7 @@ def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, w
     ran = []
     if jobs:
         ran = run_pool(jobs, min(workers, len(jobs)), worker_env(workers), progress, settings.lang, settings.scratch,
-                       while_running=compute_headline)
+                       while_running=compute_headline, up_to_date=len(fresh))
     if any(team not in headline for team in teams):
         compute_headline()
     for page in ran:

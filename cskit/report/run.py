@@ -265,11 +265,12 @@ def _worker_terminate(signum, frame) -> None:  # pragma: no cover - runs in a ki
 # The pool (runs in the parent)
 # --------------------------------------------------------------------------- #
 def run_pool(jobs: list[Job], workers: int, env: dict, progress: bool, lang: str, log_dir: str,
-             while_running: Callable[[], None] | None = None) -> list[PageResult]:
+             while_running: Callable[[], None] | None = None, up_to_date: int = 0) -> list[PageResult]:
     """Run ``jobs`` in a pool of ``workers`` spawned processes with one progress bar; Ctrl-C stops everything.
 
     ``while_running`` is called in this process once the jobs are submitted (the index
-    pages' KPIs are computed meanwhile). Returns one result per job, in ``jobs`` order.
+    pages' KPIs are computed meanwhile). ``up_to_date`` pages, kept without running, start
+    the bar as done and are named in its label. Returns one result per job, in ``jobs`` order.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -284,7 +285,8 @@ def run_pool(jobs: list[Job], workers: int, env: dict, progress: bool, lang: str
     )
     try:
         with bar:
-            task = bar.add_task(t("report.progress", lang), total=len(jobs))
+            label = t("report.progress_with_fresh", lang, count=up_to_date) if up_to_date else t("report.progress", lang)
+            task = bar.add_task(label, total=len(jobs) + up_to_date, completed=up_to_date)
             futures = {executor.submit(run_job, job): i for i, job in enumerate(jobs)}
             if while_running is not None:
                 while_running()
@@ -295,7 +297,7 @@ def run_pool(jobs: list[Job], workers: int, env: dict, progress: bool, lang: str
                     results[i] = future.result()
                 except Exception as exc:  # the worker died (killed, out of memory)
                     results[i] = _record_failure(job, None, _error_of(exc), time.perf_counter())
-                bar.update(task, advance=1, description=f"{t('report.progress', lang)} · {job.team} {job.number}")
+                bar.update(task, advance=1, description=f"{label} · {job.team} {job.number}")
     except BaseException:
         _stop_pool(executor)
         raise

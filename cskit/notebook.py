@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .dates import format_month
 from .i18n import LANGS, pick, resolve_lang, t
 from .kpi.registry import convention_lines, format_value, get_kpi
 
@@ -183,11 +184,15 @@ def say(key: str, lang: str, **fields) -> None:
     display(Markdown("> " + t(key, lang, **fields)))
 
 
-def show_context(team_name: str, month, currency: str) -> None:
-    """Show which team, month and currency the notebook is about (the name escaped: it comes from data)."""
+def show_context(team_name: str, month, currency: str, lang: str | None = None) -> None:
+    """Show which team, month and currency the notebook is about (the name escaped: it comes from data).
+
+    The month is written as the reader's language writes it (``2026年10月``, ``Oct 2026``).
+    """
     from IPython.display import HTML, display
 
-    display(HTML(f"<p><strong>{html.escape(str(team_name))}</strong> · {html.escape(str(month))} · {html.escape(currency)}</p>"))
+    lang = resolve_lang(lang)
+    display(HTML(f"<p><strong>{html.escape(str(team_name))}</strong> · {html.escape(format_month(str(month), lang))} · {html.escape(currency)}</p>"))
 
 
 def scope_with(kpis: pd.DataFrame, kpi_id: str, teams: list[str]) -> str:

@@ -118,9 +118,9 @@ def test_losses_of_the_month_largest_first(each_kind):
     assert lost[["account_id", "movement", "change"]].values.tolist() == [["A", "contraction", -30], ["C", "churn", -30]]
     table = losses_table(each_kind, "cs1", "2024-04", lang="ja")
     assert table.data.values.tolist() == [["A", "Alpha", "縮小", "¥120", "¥90", "-¥30"]]
-    assert "CS1" in table.caption and "2024-04" in table.caption
+    assert table.caption == "CS1：2024年4月に解約・縮小したアカウント（減少額の大きい順）"  # the month as Japanese writes it
     html = losses_table(each_kind, "cs2", "2024-03", lang="en").to_html()
-    assert "No account of CS two churned or contracted in 2024-03." in html
+    assert "No account of CS two churned or contracted in Mar 2024." in html
 
 
 def test_losses_table_says_how_many_more(sample_dataset):

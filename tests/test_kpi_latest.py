@@ -76,10 +76,10 @@ def test_the_summary_table_flags_the_month_it_shows(kpis):
                               team_names={"sup": "Support"}, data_end="2024-03").data
     assert table.values.tolist() == [
         ["Tickets opened", "2"],
-        ["Resolution rate (2024-02: this month is not final yet)", "100.0%"],
+        ["Resolution rate (Feb 2024: this month is not final yet)", "100.0%"],
     ]
     ja = kpi_summary_table(kpis, ["resolution_rate"], "2024-03", "ja", teams=["sup"], data_end="2024-03").data
-    assert ja.iloc[0, 0] == "解決率（2024-02 の値：今月分はまだ確定していません）"
+    assert ja.iloc[0, 0] == "解決率（2024年2月の値：今月分はまだ確定していません）"
 
 
 def test_only_kpis_counted_by_opening_month_wait_for_their_outcome():
@@ -97,6 +97,6 @@ def test_the_report_index_reads_ticket_kpis_from_their_last_complete_month(sampl
     by_month = kpis[kpis["kpi"] == "resolution_rate"].set_index("month")["value"]
     row = next(r for r in headline_kpis(sample_dataset, ["support"], None, "en")["support"] if r["kpi"] == "resolution_rate")
     # the month before the data's last one, not the last (whose tickets are still open), and it says so
-    assert row["raw"] == by_month[last - 1] and str(last - 1) in row["name"]
+    assert row["raw"] == by_month[last - 1] and (last - 1).strftime("%b %Y") in row["name"]
     tickets = next(r for r in headline_kpis(sample_dataset, ["support"], None, "en")["support"] if r["kpi"] == "tickets_opened")
     assert tickets["name"] == "Tickets opened"  # a count of opened tickets is final when its month ends

@@ -130,7 +130,7 @@ def test_the_headline_table_is_formatted_for_people(sample_dataset, sample_kpis)
     previous = month - 1
     september = sample_kpis.query("team == 'support' and kpi == 'resolution_rate' and month == @previous")["value"].iloc[0]
     row = frame[frame["KPI"].str.startswith("解決率")].iloc[0]
-    assert row["KPI"] == f"解決率（{month - 1} の値：今月分はまだ確定していません）"
+    assert row["KPI"] == f"解決率（{(month - 1).year}年{(month - 1).month}月の値：今月分はまだ確定していません）"
     assert row["サポート"] == format_value("resolution_rate", september, "ja")
 
 

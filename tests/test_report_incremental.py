@@ -87,6 +87,7 @@ def test_an_unchanged_second_run_renders_nothing_and_exits_0(site):
     assert {path: path.read_bytes() for path in out.glob("*/0*.html")} == before
     assert [p["status"] for p in manifest_of(out)["pages"]] == ["up_to_date"] * 4
     assert "up to date" in (out / "cs_a" / "index.html").read_text(encoding="utf-8")
+    assert "No headline KPI changed since the last run." in (out / "index.html").read_text(encoding="utf-8")
     assert_consistent(out)
 
 
@@ -199,9 +200,11 @@ def test_runs_are_kept_bounded_and_the_team_index_compares_with_the_last_run(sit
                 moved += row["change_raw"] != 0
     mrr_b = next(row for row in compared["cs_b"] if row["kpi"] == "mrr")
     assert (mrr_b["raw"], mrr_b["previous_raw"], mrr_b["change_raw"], mrr_b["arrow"]) == (1300, 1100, 200, "↑")
+    assert (mrr_b["change"], mrr_b["previous"]) == ("+¥200", "¥1,100")
     assert moved == 1  # only cs_b's MRR moved (churn stays 0, NRR 12m has no value over 3 months)
     team_index = (out / "cs_b" / "index.html").read_text(encoding="utf-8")
-    assert "last run" in team_index and "↑" in team_index
+    assert "↑ +¥200 (last run ¥1,100)" in team_index
+    assert "→ same as last run" in team_index  # cs_b's logo churn stayed 0.0%: no "+0.0pt" noise
     moved_list = (out / "index.html").read_text(encoding="utf-8").split('<ul class="cskit-moved">', 1)[1].split("</ul>")[0]
     assert "cs_b/index.html" in moved_list and "cs_a/" not in moved_list and "+18.2%" in moved_list
     assert not manifest_of(out)["definitions_changed"]

@@ -156,3 +156,25 @@ def test_declared_parameters_agree_with_papermills_own_reading_of_each_notebook(
     declared = declared_parameters(notebook)
     assert list(declared) == list(expected)
     assert declared == {name: ast.literal_eval(default) for name, default in expected.items()}
+
+
+def test_a_changed_parameter_value_renders_again_only_the_pages_it_reaches(tmp_path, nb02):
+    data = tiny_dataset(tmp_path / "data", ["cs_a", "cs_b"])
+    make_notebook(nb02.parent / "01_one.ipynb", 'print("ONE")')
+    out = tmp_path / "reports"
+
+    def run(**options):
+        result = build_reports(data, out, lang="en", notebooks="01,02", notebooks_dir=nb02.parent, progress=False,
+                               jobs=2, **options)
+        return {(p.team, p.number): p.status for p in result.pages}
+
+    assert set(run(params=["02.gross_margin=0.7"]).values()) == {"ok"}
+    assert set(run(params=["02.gross_margin=0.7"]).values()) == {"up_to_date"}
+    assert run(params=["02.gross_margin=0.6"]) == {("cs_a", "01"): "up_to_date", ("cs_a", "02"): "ok",
+                                                   ("cs_b", "01"): "up_to_date", ("cs_b", "02"): "ok"}
+    assert "GM=0.6" in (out / "cs_b" / "02_kpi.html").read_text(encoding="utf-8")
+    params_file = tmp_path / "params.yml"  # one team's own value: only that team's page
+    params_file.write_text('"02":\n  gross_margin: 0.6\nteams:\n  cs_a:\n    "02":\n      gross_margin: 0.5\n')
+    assert run(params_file=params_file) == {("cs_a", "01"): "up_to_date", ("cs_a", "02"): "ok",
+                                            ("cs_b", "01"): "up_to_date", ("cs_b", "02"): "up_to_date"}
+    assert "GM=0.5" in (out / "cs_a" / "02_kpi.html").read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
+from ..dates import format_month
 from ..i18n import t
 from ..kpi.engine import compute_kpis
 from ..kpi.registry import format_value
@@ -116,5 +117,5 @@ def retention_by_owner_table(dataset: Dataset, month: str | None = None, lang: s
         t("account.won.col.survival", lang, months=SURVIVAL_AGE): [percent(v) for v in frame["survival_12m"]],
         t("account.won.col.median", lang): [months(v) for v in frame["median_months"]],
     })
-    caption = t("account.won.title", lang, month=frame.attrs["month"])
+    caption = t("account.won.title", lang, month=format_month(str(frame.attrs["month"]), lang))
     return people_table(text, text_columns=2).set_caption(caption)

@@ -4,6 +4,7 @@ One call per section, so the notebook holds no formula (see :func:`show_health`)
 """
 from __future__ import annotations
 
+from ..dates import format_month
 from ..i18n import resolve_lang, t
 from .backtest import backtest
 from .present import accounts_table, backtest_reading, backtest_tables, band_counts_table
@@ -46,7 +47,7 @@ def show_health(dataset, team: str, month, lang: str | None = None, *, role: str
     scores = score_accounts(dataset, health)
     view = health_view(dataset, team=team, month=str(month), scores=scores)
     result = backtest(dataset, team=team, horizon=horizon, scores=scores)
-    display(Markdown(f"### {t('health.nb.bands', lang, month=str(month))}"))
+    display(Markdown(f"### {t('health.nb.bands', lang, month=format_month(str(month), lang))}"))
     display(band_counts_table(view, lang))
     dropped = dropped_band(view)
     display(Markdown(f"### {t('health.nb.dropped', lang, count=len(dropped))}"))

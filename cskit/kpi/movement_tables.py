@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..dataset import ALL_TEAMS, Dataset
+from ..dates import format_month
 from ..i18n import t
 from ..options import check_lang, check_month
 from .movement_log import movement_log
@@ -82,7 +83,7 @@ def render_log(log: pd.DataFrame, dataset: Dataset, team: str = ALL_TEAMS, lang:
     >>> from cskit.datasets import load_cohort_example
     >>> data = load_cohort_example()
     >>> text = render_log(movement_log(data), data, lang="en")
-    >>> "Reactivation" in text and "+¥100,000" in text and "2024-01" in text
+    >>> "Reactivation" in text and "+¥100,000" in text and "Jan 2024" in text
     True
     """
     from ..terminal import render_table
@@ -92,8 +93,9 @@ def render_log(log: pd.DataFrame, dataset: Dataset, team: str = ALL_TEAMS, lang:
     months = dataset.months
     first = str(log["month"].min()) if len(log) else str(months[0])
     last = str(log["month"].max()) if len(log) else str(months[-1])
-    title = t("account.log.title", lang, team=dataset.team_name(team, lang), first=first, last=last, count=len(log))
-    notes = [t("account.log.first_month", lang, month=str(months[0]))]
+    title = t("account.log.title", lang, team=dataset.team_name(team, lang), first=format_month(str(first), lang),
+              last=format_month(str(last), lang), count=len(log))
+    notes = [t("account.log.first_month", lang, month=format_month(str(months[0]), lang))]
     return render_table(frame, title=title, notes=notes, right=list(frame.columns[5:]))
 
 
@@ -160,9 +162,9 @@ def losses_table(dataset: Dataset, team: str = ALL_TEAMS, month: str | None = No
     shown = lost.head(limit)
     frame = people_log(shown, dataset, lang).drop(columns=[t("notebook.col.month", lang), t("account.col.team", lang)])
     if lost.empty:
-        caption = t("account.losses.none", lang, team=name, month=str(month))
+        caption = t("account.losses.none", lang, team=name, month=format_month(str(month), lang))
     else:
-        caption = t("account.losses.title", lang, team=name, month=str(month))
+        caption = t("account.losses.title", lang, team=name, month=format_month(str(month), lang))
     if len(lost) > limit:
         total = format_value("mrr", -lost["change"].sum(), lang, dataset.currency)
         caption += " " + t("account.losses.more", lang, shown=limit, more=len(lost) - limit, total=total)

@@ -12,6 +12,7 @@ import hashlib
 
 import pandas as pd
 
+from ..dates import format_month
 from ..i18n import script_lang, t
 from .latest import latest_values
 from .registry import format_value, get_kpi
@@ -108,7 +109,7 @@ def kpi_summary_table(kpis: pd.DataFrame, kpi_ids: list[str], month, lang: str, 
     ...                      "value": [1000.0, 1.0, 1200.0, 0.5]})
     >>> table = kpi_summary_table(kpis, ["mrr", "resolution_rate"], "2024-03", "en", team_names={"sup": "Support"})
     >>> table.data.values.tolist()
-    [['Monthly recurring revenue (MRR)', '¥1,200'], ['Resolution rate (2024-02: this month is not final yet)', '100.0%']]
+    [['Monthly recurring revenue (MRR)', '¥1,200'], ['Resolution rate (Feb 2024: this month is not final yet)', '100.0%']]
     """
     month = pd.Period(month, freq="M")
     teams = teams or list(dict.fromkeys(kpis["team"]))
@@ -119,7 +120,7 @@ def kpi_summary_table(kpis: pd.DataFrame, kpi_ids: list[str], month, lang: str, 
         label = get_kpi(kpi_id).label(lang)
         read = group["month"].iloc[0]
         if read != month:
-            label = t("notebook.table.complete_month", lang, kpi=label, month=str(read))
+            label = t("notebook.table.complete_month", lang, kpi=label, month=format_month(str(read), lang))
         rows.append([label] + [format_value(kpi_id, value, lang, currency) for value in group["value"]])
     return people_table(pd.DataFrame(rows, columns=[t("kpi.col_kpi", lang), *names]))
 

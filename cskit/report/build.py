@@ -166,10 +166,7 @@ def build_reports(
     data_print = fingerprint(data_dir)
     validated = time.perf_counter()
 
-    # what the loader normalised or did not read (an unknown header) is said on the index page and the terminal
-    warnings = [problem.render(lang) for problem in dataset.warnings]
-    warnings += [t("report.notebook_missing", lang, notebook=number, stem=f"{number}_*.ipynb", folder=nb_dir)
-                 for number in numbers if number not in available]
+    warnings = _warnings(dataset, numbers, available, nb_dir, lang)
     scratch = Path(tempfile.mkdtemp(prefix="cskit-report-"))
     settings = ReportSettings(
         data_dir=str(data_dir), out_dir=str(out_dir), notebooks_dir=str(nb_dir), scratch=str(scratch),
@@ -181,10 +178,7 @@ def build_reports(
     try:
         plan = plan_pages(dataset, chosen, numbers, available, settings)
         tools, previous = versions(), previous_manifest(out_dir)
-        templates = templates_fingerprint()
-        keys = {(job.team, job.number): page_key(job, data_print, tools, templates)
-                for job in plan if isinstance(job, Job)}
-        fresh = {} if force else fresh_pages([job for job in plan if isinstance(job, Job)], keys, previous)
+        keys, fresh = _freshness(plan, data_print, tools, previous, force)
         headline_key = digest({"data": data_print, "as_of": settings.as_of, "lang": lang, "versions": tools})
         ran, headline = _run_jobs(plan, dataset, chosen, settings, workers, progress, fresh, keys,
                                   _kept_headline(previous, headline_key, chosen))
@@ -198,14 +192,9 @@ def build_reports(
         run = RunRecord(dataset, settings, tuple(chosen), tuple(numbers), workers, created, data_print, headline,
                         headline_key, compare_headline(headline, previous, lang, dataset.currency), definitions,
                         previous_definitions(previous) not in (None, definitions))
-        write_indexes(result, run)
-        write_manifest(result, run, {
-            "validate_seconds": round(validated - started, 3),
-            "notebooks_seconds": round(finished - validated, 3),
-            "pdf_seconds": round(printed - finished, 3),
-            "total_seconds": round(time.perf_counter() - started, 3),
-        })
-        keep_run(out_dir, result.manifest.read_text(encoding="utf-8"), settings.run_id, keep_runs)
+        _write_site(result, run, keep_runs, {"validate_seconds": validated - started,
+                                             "notebooks_seconds": finished - validated,
+                                             "pdf_seconds": printed - finished, "total_seconds": None}, started)
     except BaseException:
         sweep_temps(out_dir, settings.run_id)
         raise
@@ -215,6 +204,31 @@ def build_reports(
     if progress:
         print_summary(result, lang)
     return result
+
+
+def _warnings(dataset, numbers: list[str], available: dict, nb_dir, lang: str) -> list[str]:
+    """Warnings for the index page and the terminal: what the loader normalised or did not read, notebooks not found."""
+    warnings = [problem.render(lang) for problem in dataset.warnings]
+    return warnings + [t("report.notebook_missing", lang, notebook=number, stem=f"{number}_*.ipynb", folder=nb_dir)
+                       for number in numbers if number not in available]
+
+
+def _freshness(plan: list, data_print: str, tools: dict, previous: dict,
+               force: bool) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], PageResult]]:
+    """Each job's page key, and the pages that are up to date (none with ``force``) (:mod:`cskit.report.freshness`)."""
+    jobs = [job for job in plan if isinstance(job, Job)]
+    templates = templates_fingerprint()
+    keys = {(job.team, job.number): page_key(job, data_print, tools, templates) for job in jobs}
+    return keys, ({} if force else fresh_pages(jobs, keys, previous))
+
+
+def _write_site(result: ReportResult, run: RunRecord, keep_runs: int, timings: dict, started: float) -> None:
+    """The index pages, ``manifest.json`` (timings in seconds; the total measured last) and its copy under ``runs/``."""
+    timings = {name: round(time.perf_counter() - started if seconds is None else seconds, 3)
+               for name, seconds in timings.items()}
+    write_indexes(result, run)
+    write_manifest(result, run, timings)
+    keep_run(result.out_dir, result.manifest.read_text(encoding="utf-8"), run.settings.run_id, keep_runs)
 
 
 def _print_pdfs(result: ReportResult, chromium: str, workers: int, lang: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..dates import format_month
 from ..i18n import t
 
 __all__ = ["MIME", "headline_rows", "record_headline", "read_headline"]
@@ -67,7 +68,8 @@ def headline_rows(kpis: pd.DataFrame, team: str, kpi_ids, lang: str, currency: s
         rows.append({
             "kpi": kpi_id,
             # a value read from an earlier, complete month says which
-            "name": name if month == last else t("notebook.table.complete_month", lang, kpi=name, month=month),
+            "name": name if month == last else t("notebook.table.complete_month", lang, kpi=name,
+                                                                      month=format_month(str(month), lang)),
             "value": format_value(kpi_id, value, lang, currency),
             "raw": None if pd.isna(value) else float(value),
         })

@@ -96,10 +96,10 @@ def compare_headline(headline: dict[str, list[dict]], previous: dict, lang: str,
     >>> now = {"t": [{"kpi": "grr_12m", "name": "GRR", "value": "92.0%", "raw": 0.92}]}
     >>> before = {"teams": [{"team": "t", "headline": [{"kpi": "grr_12m", "raw": 0.95}]}]}
     >>> row = compare_headline(now, before, "en", "JPY")["t"][0]
-    >>> round(row["change_raw"], 4), row["arrow"], row["previous"]
-    (-0.03, '↓', '95.0%')
+    >>> round(row["change_raw"], 4), row["arrow"], row["change"], row["previous"]
+    (-0.03, '↓', '-3.0pt', '95.0%')
     """
-    from ..kpi.registry import format_value
+    from ..kpi.registry import format_change, format_value
 
     earlier = {(entry.get("team"), kpi.get("kpi")): kpi.get("raw")
                for entry in previous.get("teams", []) if isinstance(entry, dict)
@@ -114,8 +114,9 @@ def compare_headline(headline: dict[str, list[dict]], previous: dict, lang: str,
                 added["previous"] = format_value(row["kpi"], before, lang, currency)
             if before is not None and now is not None:
                 change = now - before
+                # a rate moves in points, not in per cent of itself (kpi.registry.format_change)
                 added.update(change_raw=change, arrow=_arrow(change),
-                             change=("+" if change > 0 else "") + format_value(row["kpi"], change, lang, currency))
+                             change=format_change(row["kpi"], change, lang, currency))
             out[team].append(dict(row, **added))
     return out
 

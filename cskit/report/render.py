@@ -123,6 +123,8 @@ def add_image_alt(nb, lang: str, fallback: str) -> int:
 def table_of_contents(body: str, title: str) -> str:
     """A ``<nav>`` listing the page's ``h2``/``h3`` headings as links to their anchors ("" if none).
 
+    Sections (``h2``) are numbered; each one's ``h3`` headings are listed under it.
+
     The anchors are those nbconvert gave the headings; no script is needed, so the
     page's :data:`CSP` stays as it is. Heading text is unescaped from the page and
     escaped again; the heading's own anchor mark is left out.
@@ -132,19 +134,27 @@ def table_of_contents(body: str, title: str) -> str:
     >>> page = '<h2 id="MRR-の推移">MRR の推移<a class="anchor-link" href="#MRR-の推移">¶</a></h2>'
     >>> print(table_of_contents(page, "目次"))
     <nav class="cskit-toc" aria-label="目次"><p>目次</p><ol><li class="toc-h2"><a href="#MRR-の推移">MRR の推移</a></li></ol></nav>
+    >>> page += '<h3 id="churn">Churn</h3><h2 id="cohorts">Cohorts</h2>'
+    >>> print(table_of_contents(page, "Contents").split("<ol>", 1)[1])
+    <li class="toc-h2"><a href="#MRR-の推移">MRR の推移</a><ul><li class="toc-h3"><a href="#churn">Churn</a></li></ul></li><li class="toc-h2"><a href="#cohorts">Cohorts</a></li></ol></nav>
     >>> table_of_contents("<p>no heading</p>", "Contents")
     ''
     """
-    items = []
+    groups: list[list] = []  # [h2 item, [its h3 items]]: numbers count sections, not subsections
     for level, anchor, inner in _HEADING_HTML.findall(body):
         text = htmllib.unescape(_TAG.sub("", re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.DOTALL))).strip()
         if text:
             href = htmllib.escape("#" + htmllib.unescape(anchor))
-            items.append(f'<li class="toc-h{level}"><a href="{href}">{htmllib.escape(text, quote=False)}</a></li>')
-    if not items:
+            link = f'<a href="{href}">{htmllib.escape(text, quote=False)}</a>'
+            if level == "2" or not groups:
+                groups.append([f'<li class="toc-h{level}">{link}', []])
+            else:
+                groups[-1][1].append(f'<li class="toc-h{level}">{link}</li>')
+    if not groups:
         return ""
+    items = "".join(head + (f'<ul>{"".join(subs)}</ul>' if subs else "") + "</li>" for head, subs in groups)
     label = htmllib.escape(title)
-    return f'<nav class="cskit-toc" aria-label="{label}"><p>{label}</p><ol>{"".join(items)}</ol></nav>'
+    return f'<nav class="cskit-toc" aria-label="{label}"><p>{label}</p><ol>{items}</ol></nav>'
 
 
 def css_string(text: str) -> str:

@@ -242,6 +242,7 @@ def _common(result: ReportResult, run: RunRecord) -> dict:
             "failed_page": t("report.failed_link", lang), "previous": t("report.previous_good", lang),
             "back": t("report.back_to_teams", lang), "glossary": t("glossary.title", lang),
             "previous_run": t("report.history.previous_run", lang), "moved_most": t("report.history.moved_most", lang),
+            "unchanged": t("report.history.unchanged", lang), "nothing_moved": t("report.history.nothing_moved", lang),
         },
         "definitions_note": t("report.history.definitions_changed", lang) if run.definitions_changed else None,
         "glossary_href": GLOSSARY,
@@ -278,8 +279,9 @@ def write_indexes(result: ReportResult, run: RunRecord) -> None:
     moved = [{"name": names[team]["name"], "slug": names[team]["slug"], "relative": f"{rel:+.1%}",
               "kpi": next(row for row in names[team]["kpis"] if row["kpi"] == kpi)}
              for team, kpi, rel in moved_most({tm: run.compared.get(tm, []) for tm in run.teams})]
+    compared = any(row.get("previous_raw") is not None for rows in run.compared.values() for row in rows)
     page = env.get_template("site_index.html.j2").render(common, title=t("report.title", lang), teams=teams,
-                                                         moved=moved)
+                                                         moved=moved, compared=compared)
     atomic_write(result.index, page, run_id)
     atomic_write(result.out_dir / GLOSSARY, glossary_html(lang, back=True), run_id)
 

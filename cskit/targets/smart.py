@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..dates import format_month
 from ..i18n import LANGS, t
 from ..dataset import Dataset
 from ..kpi.registry import format_change, format_value, get_kpi, path_to_kgi, registry
@@ -185,13 +186,14 @@ def check_measurable(target: Target, ctx: _Context, baseline: float | None, star
     if missing:
         return Verdict("fail", t("targets.measurable.missing_tables", lang, tables=", ".join(missing)))
     if baseline is None or np.isnan(baseline):
-        return Verdict("fail", t("targets.measurable.no_baseline", lang, month=start))
+        return Verdict("fail", t("targets.measurable.no_baseline", lang, month=format_month(str(start), lang)))
     if target.baseline is None:  # measured from the data: is it measured often enough?
         recent = ctx.series(target.team, target.kpi)
         known = int(recent[(recent.index <= start) & (recent.index > start - 6)].notna().sum())
         if known < SPARSE_MONTHS:
-            return Verdict("warn", t("targets.measurable.sparse", lang, known=known, month=start))
-    return Verdict("pass", t("targets.measurable.ok", lang, baseline=ctx.value(target.kpi, baseline), month=start))
+            return Verdict("warn", t("targets.measurable.sparse", lang, known=known, month=format_month(str(start), lang)))
+    return Verdict("pass", t("targets.measurable.ok", lang, baseline=ctx.value(target.kpi, baseline),
+                                     month=format_month(str(start), lang)))
 
 
 def achievability(history: pd.Series, kpi_id: str) -> dict:

@@ -83,7 +83,7 @@ def test_the_installed_wheel_renders_every_page_of_a_team(installed):
     _run([*cli, "sample", "--out", "d", "--accounts", "200", "--months", "14"], work, env)
     done = _run([*cli, "report", "--data", "d", "--out", "r", "--teams", TEAM, "--jobs", "1", "--lang", "en"],
                 work, env, timeout=900)
-    assert "4 succeeded, 0 failed" in done.stdout, done.stdout
+    assert "4 rendered, 0 up to date, 0 failed" in done.stdout, done.stdout
     out = work / "r"
     for stem in TEAM_NOTEBOOKS:
         assert (out / TEAM / f"{stem}.html").stat().st_size > 10_000, stem
@@ -92,3 +92,6 @@ def test_the_installed_wheel_renders_every_page_of_a_team(installed):
     assert [(p["stem"], p["status"]) for p in manifest["pages"]] == [(stem, "ok") for stem in TEAM_NOTEBOOKS]
     assert Path(manifest["parameters"]["notebooks_dir"]).resolve() == (site / "cskit" / "notebooks").resolve()
     assert manifest["warnings"] == []
+    again = _run([*cli, "report", "--data", "d", "--out", "r", "--teams", TEAM, "--jobs", "1", "--lang", "en"],
+                 work, env, timeout=900)  # the installed copy's templates and notebooks key its pages too
+    assert "0 rendered, 4 up to date, 0 failed" in again.stdout, again.stdout

@@ -130,3 +130,45 @@ def test_a_page_gains_the_other_language_link_on_its_next_run_and_is_then_up_to_
     assert run("ja") == ["ok"]  # the English page now exists: the navigation changed, so the page is rendered again
     assert links(page(tmp_path / "out", "ja", "02_first"), "alternate")[0][1] == "../../en/cs_a/02_first.html"
     assert run("ja") == ["up_to_date"] and run("en") == ["up_to_date"]
+
+
+def test_a_cell_ending_with_a_heading_is_printed_with_the_cell_after_it(tmp_path):
+    """Print keeps a wrapper whole (report.css .cskit-keep): the heading never ends a sheet alone."""
+    from html.parser import HTMLParser
+
+    data = tiny_dataset(tmp_path / "data", ["cs_a"])
+    path = make_notebook(tmp_path / "nbs" / "02_first.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    for lang, text in (("ja", "前置き\n\n## 表の見出し"), ("en", "Intro\n\n## Table heading")):
+        cell = nbformat.v4.new_markdown_cell(text)
+        cell.metadata["tags"] = [f"lang-{lang}"]
+        nb.cells.append(cell)
+    nb.cells.append(nbformat.v4.new_code_cell('print("THE TABLE")'))
+    nb.cells.append(nbformat.v4.new_markdown_cell("## 最後の見出し"))  # the last cell: nothing to keep it with
+    nbformat.write(nb, path)
+    build_reports(data, tmp_path / "out", lang="ja", notebooks="2", notebooks_dir=path.parent, progress=False, jobs=1)
+    page = (tmp_path / "out" / "cs_a" / "02_first.html").read_text(encoding="utf-8")
+
+    class Depth(HTMLParser):  # the wrapper holds the heading's cell and the next one, and closes
+        def __init__(self):
+            super().__init__()
+            self.stack, self.kept = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "div":
+                self.stack.append(dict(attrs).get("class") == "cskit-keep")
+
+        def handle_endtag(self, tag):
+            if tag == "div":
+                self.stack.pop()
+
+        def handle_data(self, text):
+            if any(self.stack) and text.strip():
+                self.kept.append(text.strip())
+
+    parser = Depth()
+    parser.feed(page)
+    assert parser.stack == []
+    assert page.count('class="cskit-keep"') == 1
+    assert "表の見出し" in parser.kept and "THE TABLE" in parser.kept
+    assert "前置き" in parser.kept and "最後の見出し" not in parser.kept

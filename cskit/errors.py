@@ -56,6 +56,23 @@ class Problem:
     line: int | None = None
     key: str | None = None
 
+    @classmethod
+    def yaml_syntax(cls, file: str, error: Exception) -> "Problem":
+        """A settings file the YAML parser cannot read (``config.syntax``), at the line the parser names.
+
+        Examples
+        --------
+        >>> import yaml
+        >>> try:
+        ...     yaml.safe_load("a: [1, 2\\nb: 3\\n")
+        ... except yaml.YAMLError as error:
+        ...     Problem.yaml_syntax("params.yml", error).line  # where the list should have closed
+        2
+        """
+        mark = getattr(error, "problem_mark", None)
+        reason = " ".join(str(getattr(error, "problem", None) or error).split())
+        return cls(file, "config.syntax", params={"reason": reason}, line=mark.line + 1 if mark is not None else None)
+
     def render(self, lang: str | None = None) -> str:
         """Return ``"<file> row <n>, column <c>: <message>"`` (``"<file> line <n>, key <k>: ..."``) in ``lang``."""
         if self.line is not None:

@@ -178,3 +178,12 @@ def test_a_changed_parameter_value_renders_again_only_the_pages_it_reaches(tmp_p
     assert run(params_file=params_file) == {("cs_a", "01"): "up_to_date", ("cs_a", "02"): "ok",
                                             ("cs_b", "01"): "up_to_date", ("cs_b", "02"): "up_to_date"}
     assert "GM=0.5" in (out / "cs_a" / "02_kpi.html").read_text(encoding="utf-8")
+
+
+def test_a_params_file_that_is_not_yaml_is_named_with_its_line(tmp_path, nb02):
+    params_file = tmp_path / "params.yml"
+    params_file.write_text('"02":\n  gross_margin: [0.7\nteams: {}\n', encoding="utf-8")
+    with pytest.raises(ParameterError) as error:
+        check_parameters([], params_file, notebooks={"02": nb02}, teams=["cs_a"])
+    [problem] = error.value.problems
+    assert (problem.file, problem.code, problem.line) == ("params.yml", "config.syntax", 3)

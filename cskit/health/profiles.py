@@ -196,10 +196,7 @@ def parse_health(text: str, file: str = HEALTH_FILE) -> tuple[HealthProfiles, li
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        return HealthProfiles(file=file), [Problem(file, "config.syntax", params={"reason": reason},
-                                                   line=mark.line + 1 if mark is not None else None)]
+        return HealthProfiles(file=file), [Problem.yaml_syntax(file, exc)]
     finally:
         loader.dispose()
     if node is None:

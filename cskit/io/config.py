@@ -238,10 +238,7 @@ def parse_config(text: str, file: str = CONFIG_FILE) -> tuple[DatasetConfig, lis
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        return DatasetConfig(file=file), [Problem(file, "config.syntax", params={"reason": reason}, line=line)]
+        return DatasetConfig(file=file), [Problem.yaml_syntax(file, exc)]
     finally:
         loader.dispose()
     if node is None:

@@ -11,10 +11,8 @@
 """
 from __future__ import annotations
 
-import hashlib
 import math
 from datetime import datetime, timezone
-from importlib.resources import files
 from pathlib import Path
 
 from .._version import __version__
@@ -63,10 +61,11 @@ def keep_run(out_dir: Path, manifest_text: str, run_id: str, keep: int = KEEP_RU
 
 def definitions_key() -> str:
     """Digest of the cskit version, the KPI registry and the data contract (what defines a number)."""
+    package = Path(__file__).resolve().parents[1]
     return digest({
         "cskit": __version__,
-        "registry": "sha256:" + hashlib.sha256(files("cskit.kpi").joinpath("registry.yml").read_bytes()).hexdigest(),
-        "contract": file_sha256(Path(__file__).resolve().parents[1] / "contract.py"),
+        "registry": file_sha256(package / "kpi" / "registry.yml"),
+        "contract": file_sha256(package / "contract.py"),
     })
 
 

@@ -37,6 +37,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import yaml
+
 from .._yaml import safe_load
 from ..errors import CskitError, Problem
 from ..i18n import t
@@ -208,8 +210,8 @@ def _read_params_file(path: Path) -> tuple[dict, list[Problem]]:
         raise CskitError("config.file_missing", path=str(path))
     try:
         content = safe_load(path.read_text(encoding="utf-8"))
-    except Exception as exc:  # YAML syntax, encoding
-        return {}, [Problem(path.name, "config.syntax", params={"reason": str(exc).splitlines()[0]})]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:  # unreadable, not UTF-8, not YAML
+        return {}, [Problem.yaml_syntax(path.name, exc)]
     if content is None:
         return {}, []
     if not isinstance(content, dict):

@@ -22,7 +22,7 @@ from ..i18n import t
 from ..io import load_dataset
 from ..options import AUDIENCES, check_choice, check_count, check_jobs, check_lang, check_month, check_teams
 from .history import KEEP_RUNS, compare_headline, definitions_key, keep_run, previous_definitions
-from .freshness import digest, file_sha256, fresh_pages, page_key, templates_fingerprint
+from .freshness import FRESH_STATUSES, digest, file_sha256, fresh_pages, page_key, templates_fingerprint
 from .params import check_parameters
 from .pdf import find_chromium, print_pdfs
 from .plan import Job, PageResult, ReportSettings, locate_notebooks, longest_first, plan_pages, select_notebooks
@@ -292,6 +292,6 @@ def _run_jobs(plan: list, dataset, teams: list[str], settings: ReportSettings, w
         page.html_sha256 = file_sha256(out_dir / page.html) if page.html else None
     pages = {**fresh, **{(page.team, page.number): page for page in ran}}
     for page in pages.values():  # what a page computed and showed is what its index shows
-        if page.status in ("ok", "up_to_date") and page.headline is not None:
+        if page.status in FRESH_STATUSES and page.headline is not None:
             headline[page.team] = page.headline
     return pages, headline

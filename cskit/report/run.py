@@ -9,8 +9,9 @@ stays. A cell that runs longer than the run's ``timeout`` fails its page the sam
 (and the warm kernel is replaced). A failed page's logs are kept in the output folder's
 ``_failed/<team slug>/``: ``<stem>.papermill.log`` (papermill's log, with the cells'
 output) and ``<stem>.kernel.log`` (what the worker and its kernel wrote to stderr
-while the page ran); the worker logs themselves go with the scratch folder. Ctrl-C in the parent stops the pool; a worker that gets SIGTERM kills its
-kernels and removes the temporary files it was writing.
+while the page ran); the worker logs themselves go with the scratch folder.
+Ctrl-C in the parent stops the pool; a worker that gets SIGTERM kills its kernels and
+removes the temporary files it was writing.
 """
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ from .._version import __version__
 from ..dates import format_datetime, format_month
 from ..i18n import t
 from ..roles.registry import ROLE_TABLE
+from .freshness import FRESH_STATUSES
 from .plan import HEADLINE_KPIS, PageResult, ReportSettings, inside, notebook_title, team_folder
 from .render import CSP, TEMPLATE_DIR, css
 
@@ -75,7 +76,7 @@ class ReportResult:
     @property
     def succeeded(self) -> list[PageResult]:
         """Pages whose HTML is current: rendered by this run or up to date."""
-        return [p for p in self.pages if p.status in ("ok", "up_to_date")]
+        return [p for p in self.pages if p.status in FRESH_STATUSES]
 
     @property
     def rendered(self) -> list[PageResult]:
